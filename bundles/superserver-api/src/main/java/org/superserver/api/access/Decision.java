@@ -1,0 +1,146 @@
+package org.superserver.api.access;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An access policy's answer: allow or deny, why, and what to do with it. Beyond the verdict a
+ * decision may carry a banner to send first, a command that replaces the server ({@code twist}),
+ * a command to run beside it ({@code spawn}), extra environment, and a user to run as.
+ */
+public final class Decision {
+
+    private final boolean allowed;
+    private final String reason;
+    private final String banner;
+    private final String twist;
+    private final String spawn;
+    private final Map<String, String> env;
+    private final String user;
+    private final String group;
+
+    private Decision(Builder b) {
+        this.allowed = b.allowed;
+        this.reason = b.reason;
+        this.banner = b.banner;
+        this.twist = b.twist;
+        this.spawn = b.spawn;
+        this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+        this.user = b.user;
+        this.group = b.group;
+    }
+
+    /** A plain allow, with the rule or reason that decided it. */
+    public static Decision allow(String reason) {
+        return builder(true).reason(reason).build();
+    }
+
+    /** A plain denial, with the rule or reason that decided it. */
+    public static Decision deny(String reason) {
+        return builder(false).reason(reason).build();
+    }
+
+    public static Builder builder(boolean allowed) {
+        return new Builder(allowed);
+    }
+
+    public boolean isAllowed() {
+        return allowed;
+    }
+
+    /** The rule that decided ({@code /etc/hosts.allow:3}) or why; never {@code null}. */
+    public String reason() {
+        return reason;
+    }
+
+    /** Text to send to the client before anything else, or {@code null}. */
+    public String banner() {
+        return banner;
+    }
+
+    /** A shell command that replaces the server, with the client as its stdio, or {@code null}. */
+    public String twist() {
+        return twist;
+    }
+
+    /** A shell command to run in the background beside the service, or {@code null}. */
+    public String spawn() {
+        return spawn;
+    }
+
+    /** Extra environment for a started server. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** A user to run the server as instead of the definition's, or {@code null}. */
+    public String user() {
+        return user;
+    }
+
+    /** A group to run the server as instead of the definition's, or {@code null}. */
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public String toString() {
+        return (allowed ? "allow" : "deny") + " (" + reason + ")";
+    }
+
+    /** Builds a {@link Decision}. */
+    public static final class Builder {
+        private final boolean allowed;
+        private String reason = "";
+        private String banner;
+        private String twist;
+        private String spawn;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private String user;
+        private String group;
+
+        private Builder(boolean allowed) {
+            this.allowed = allowed;
+        }
+
+        public Builder reason(String reason) {
+            this.reason = reason == null ? "" : reason;
+            return this;
+        }
+
+        public Builder banner(String banner) {
+            this.banner = banner;
+            return this;
+        }
+
+        public Builder twist(String twist) {
+            this.twist = twist;
+            return this;
+        }
+
+        public Builder spawn(String spawn) {
+            this.spawn = spawn;
+            return this;
+        }
+
+        public Builder env(String key, String value) {
+            this.env.put(key, value);
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder group(String group) {
+            this.group = group;
+            return this;
+        }
+
+        public Decision build() {
+            return new Decision(this);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Access policies: services that decide, per connection, whether a client may use a service and
+ * what happens when it does (banners, replacement and side commands, environment).
+ */
+@Export
+@Version("1.0.0")
+package org.superserver.api.access;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
