@@ -1,0 +1,15 @@
+package org.superserver.api.status;
+
+/** Where a service's listener stands. */
+public enum ListenerState {
+    /** Bound and serving. */
+    LISTENING,
+    /** The definition names a handler that no bundle provides yet; nothing is bound. */
+    WAITING_FOR_HANDLER,
+    /** Being bound, rebound or closed. */
+    STARTING,
+    /** Temporarily not accepting (a rate limit, or a wait-service's server is running). */
+    PAUSED,
+    /** Cannot serve (bind failed, unsupported dispatch); {@link ListenerStatus#detail()} says why. */
+    FAILED
+}

@@ -1,0 +1,21 @@
+package org.superserver.api.status;
+
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A read-only view of the running server, published by the core as an OSGi service. Commands and
+ * tools read it; nothing changes the server through it.
+ */
+@ProviderType
+public interface ServerStatus {
+
+    /** A snapshot of every known service's listener, in no particular order. */
+    List<ListenerStatus> listeners();
+
+    /** The listener of the service with this {@code ServiceDefinition.id()}, if the core knows it. */
+    default Optional<ListenerStatus> listener(String serviceId) {
+        return listeners().stream().filter(l -> l.definition().id().equals(serviceId)).findFirst();
+    }
+}
