@@ -1,0 +1,73 @@
+package org.superserver.builtin.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+import org.junit.Test;
+
+/** Expected strings are what glibc's ctime(3) prints for the same instants and zones. */
+public class DaytimeTest {
+
+    private static final Instant NOV_1_2026 = Instant.parse("2026-11-01T03:04:05Z");
+
+    @Test
+    public void singleDigitDayIsPaddedWithASpaceAsCtimeDoes() {
+        assertEquals("Sun Nov  1 03:04:05 2026", Ctime.format(NOV_1_2026.atZone(ZoneOffset.UTC)));
+        assertEquals("Mon Jan  5 00:00:00 1970", Ctime.format(ZonedDateTime.parse("1970-01-05T00:00:00Z")));
+    }
+
+    @Test
+    public void twoDigitDayFillsTheField() {
+        assertEquals("Tue Feb 29 23:59:59 2028", Ctime.format(ZonedDateTime.parse("2028-02-29T23:59:59Z")));
+        assertEquals("Thu Sep 10 12:00:00 2026", Ctime.format(ZonedDateTime.parse("2026-09-10T12:00:00Z")));
+    }
+
+    @Test
+    public void formatIgnoresTheDefaultLocale() {
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("ar-EG-u-nu-arab"));
+            assertEquals("Sun Nov  1 03:04:05 2026", Ctime.format(NOV_1_2026.atZone(ZoneOffset.UTC)));
+        } finally {
+            Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    public void timeIsShownInTheClocksZone() {
+        Clock newYork = Clock.fixed(NOV_1_2026, ZoneId.of("America/New_York"));
+        assertEquals("Sat Oct 31 23:04:05 2026\r\n", new DaytimeText(newYork).now());
+    }
+
+    @Test
+    public void streamSendsOneLineThenCloses() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        new DaytimeHandler(Clock.fixed(NOV_1_2026, ZoneOffset.UTC)).initStream(channel, null, null);
+        ByteBuf answer = channel.readOutbound();
+        assertEquals("Sun Nov  1 03:04:05 2026\r\n", answer.toString(StandardCharsets.US_ASCII));
+        answer.release();
+        assertNull(channel.readOutbound());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    public void handlerInPlaceBeforeTheConnectionIsActiveAnswersOnce() {
+        EmbeddedChannel channel = new EmbeddedChannel(
+                new DaytimeStreamHandler(new DaytimeText(Clock.fixed(NOV_1_2026, ZoneOffset.UTC))));
+        ByteBuf answer = channel.readOutbound();
+        assertEquals("Sun Nov  1 03:04:05 2026\r\n", answer.toString(StandardCharsets.US_ASCII));
+        answer.release();
+        assertNull(channel.readOutbound());
+        assertFalse(channel.isOpen());
+    }
+}
