@@ -1,0 +1,142 @@
+package org.superserver.core.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.superserver.api.Handler;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.access.AccessPolicy;
+import org.superserver.api.status.ListenerStatus;
+import org.superserver.api.status.ServerStatus;
+
+/**
+ * The core as a Declarative Services component: follows every {@link ServiceDefinition},
+ * {@link Handler} and {@link AccessPolicy} service as it comes and goes, hands each change to the
+ * {@link Registry}, and publishes the listeners' status as {@link ServerStatus}. Changes are queued,
+ * so these callbacks return at once.
+ */
+@Component(
+        name = CoreComponent.PID,
+        configurationPid = CoreComponent.PID,
+        immediate = true,
+        service = ServerStatus.class)
+@Designate(ocd = CoreConfig.class)
+public final class CoreComponent implements ServerStatus {
+
+    /** The configuration PID (and component name) of the core. */
+    public static final String PID = "org.superserver.core";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoreComponent.class);
+
+    private final Registry registry = new Registry();
+
+    @Activate
+    void activate(CoreConfig config) {
+        Settings settings;
+        try {
+            settings = Settings.from(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("CONFIG pid={} error={}, using the defaults", PID, e.getMessage());
+            settings = Settings.DEFAULTS;
+        }
+        registry.start(settings);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registry.stop();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addDefinition(ServiceDefinition definition, Map<String, Object> properties) {
+        registry.addDefinition(key(properties), definition);
+    }
+
+    void removeDefinition(ServiceDefinition definition, Map<String, Object> properties) {
+        registry.removeDefinition(key(properties));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addHandler(Handler handler, Map<String, Object> properties) {
+        List<String> names = names(properties.get(Handler.NAME_PROPERTY));
+        if (names.isEmpty()) {
+            LOG.warn("HANDLER class={} error=registered without a {} property, ignored",
+                    handler.getClass().getName(), Handler.NAME_PROPERTY);
+            return;
+        }
+        registry.addHandler(key(properties), names, ranking(properties), handler);
+    }
+
+    void updatedHandler(Handler handler, Map<String, Object> properties) {
+        registry.updateHandler(key(properties), names(properties.get(Handler.NAME_PROPERTY)), ranking(properties),
+                handler);
+    }
+
+    void removeHandler(Handler handler, Map<String, Object> properties) {
+        registry.removeHandler(key(properties));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addPolicy(AccessPolicy policy, Map<String, Object> properties) {
+        List<String> names = names(properties.get(AccessPolicy.NAME_PROPERTY));
+        if (names.isEmpty()) {
+            LOG.warn("POLICY class={} error=registered without a {} property, ignored",
+                    policy.getClass().getName(), AccessPolicy.NAME_PROPERTY);
+            return;
+        }
+        registry.addPolicy(key(properties), names, ranking(properties), policy);
+    }
+
+    void updatedPolicy(AccessPolicy policy, Map<String, Object> properties) {
+        registry.removePolicy(key(properties));
+        addPolicy(policy, properties);
+    }
+
+    void removePolicy(AccessPolicy policy, Map<String, Object> properties) {
+        registry.removePolicy(key(properties));
+    }
+
+    @Override
+    public List<ListenerStatus> listeners() {
+        return registry.listeners();
+    }
+
+    private static Object key(Map<String, Object> properties) {
+        return properties.get("service.id");
+    }
+
+    private static int ranking(Map<String, Object> properties) {
+        Object ranking = properties.get("service.ranking");
+        return ranking instanceof Integer ? (Integer) ranking : 0;
+    }
+
+    /** A name property as a list: a string, a string array or a collection of strings. */
+    static List<String> names(Object property) {
+        List<String> names = new ArrayList<>();
+        if (property instanceof String) {
+            names.add((String) property);
+        } else if (property instanceof String[]) {
+            names.addAll(List.of((String[]) property));
+        } else if (property instanceof Collection) {
+            for (Object o : (Collection<?>) property) {
+                names.add(String.valueOf(o));
+            }
+        }
+        names.removeIf(n -> n == null || n.isBlank());
+        return names;
+    }
+}

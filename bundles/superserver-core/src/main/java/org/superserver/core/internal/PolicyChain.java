@@ -1,0 +1,126 @@
+package org.superserver.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.superserver.api.ConnectionInfo;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.access.AccessPolicy;
+import org.superserver.api.access.Decision;
+
+/**
+ * Asks the access policies a definition names, in order, until one denies. Fails closed: a policy
+ * that is not registered, that throws, that completes exceptionally or that does not answer in
+ * time denies the client.
+ */
+final class PolicyChain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyChain.class);
+
+    /**
+     * The chain's answer.
+     *
+     * @param allowed whether every policy allowed
+     * @param reason the deciding rule: the denying policy's, or the last allowing one's
+     * @param banners text to send the client first: the denying decision's banner, or the banners
+     *                of every allowing decision, in order
+     */
+    record Verdict(boolean allowed, String reason, List<String> banners) {
+    }
+
+    private final Function<String, AccessPolicy> policies;
+    private final long timeoutMillis;
+
+    /**
+     * @param policies the registered policy of a name, or {@code null}
+     * @param timeoutMillis how long the whole chain may take
+     */
+    PolicyChain(Function<String, AccessPolicy> policies, long timeoutMillis) {
+        this.policies = policies;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /**
+     * Runs the chain; every policy is called on {@code executor} (the connection's event loop) and
+     * the returned stage completes there too, never exceptionally.
+     */
+    CompletionStage<Verdict> check(ConnectionInfo connection, ServiceDefinition definition, Executor executor) {
+        CompletableFuture<Verdict> result = new CompletableFuture<>();
+        step(0, new ArrayList<>(), "", connection, definition, executor, result);
+        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .exceptionally(e -> timedOut(e, connection, definition))
+                .thenApplyAsync(v -> v, executor);
+    }
+
+    private Verdict timedOut(Throwable e, ConnectionInfo connection, ServiceDefinition definition) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof TimeoutException) {
+            LOG.error("POLICY service={} from={} origin={} error=no decision within {} ms, denied",
+                    definition.name(), Addresses.format(connection.remote()), definition.origin(), timeoutMillis);
+            return new Verdict(false, "no decision within " + timeoutMillis + " ms", List.of());
+        }
+        LOG.error("POLICY service={} from={} origin={} error={}, denied",
+                definition.name(), Addresses.format(connection.remote()), definition.origin(), cause.toString());
+        return new Verdict(false, cause.toString(), List.of());
+    }
+
+    private void step(int index, List<String> banners, String lastReason, ConnectionInfo connection,
+                      ServiceDefinition definition, Executor executor, CompletableFuture<Verdict> result) {
+        if (result.isDone()) {
+            return;
+        }
+        List<String> names = definition.policies();
+        if (index == names.size()) {
+            result.complete(new Verdict(true, lastReason, List.copyOf(banners)));
+            return;
+        }
+        String name = names.get(index);
+        AccessPolicy policy = policies.apply(name);
+        if (policy == null) {
+            LOG.error("POLICY service={} from={} origin={} policy={} error=no access policy of this name is"
+                            + " registered, denied", definition.name(), Addresses.format(connection.remote()),
+                    definition.origin(), name);
+            result.complete(new Verdict(false, "access policy " + name + " is not registered", List.of()));
+            return;
+        }
+        CompletionStage<Decision> stage;
+        try {
+            stage = policy.check(connection, definition);
+            if (stage == null) {
+                throw new IllegalStateException("check returned null instead of a CompletionStage");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            failed(name, e, connection, definition, result);
+            return;
+        }
+        stage.whenCompleteAsync((decision, error) -> {
+            if (error != null || decision == null) {
+                failed(name, error == null ? new IllegalStateException("completed with no decision") : error,
+                        connection, definition, result);
+            } else if (!decision.isAllowed()) {
+                result.complete(new Verdict(false, name + ": " + decision.reason(),
+                        decision.banner() == null ? List.of() : List.of(decision.banner())));
+            } else {
+                if (decision.banner() != null) {
+                    banners.add(decision.banner());
+                }
+                step(index + 1, banners, name + ": " + decision.reason(), connection, definition, executor, result);
+            }
+        }, executor);
+    }
+
+    private static void failed(String name, Throwable error, ConnectionInfo connection, ServiceDefinition definition,
+                               CompletableFuture<Verdict> result) {
+        LOG.error("POLICY service={} from={} origin={} policy={} error={}, denied", definition.name(),
+                Addresses.format(connection.remote()), definition.origin(), name, error.toString());
+        result.complete(new Verdict(false, "access policy " + name + " failed: " + error, List.of()));
+    }
+}

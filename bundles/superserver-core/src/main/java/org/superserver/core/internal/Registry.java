@@ -1,0 +1,341 @@
+package org.superserver.core.internal;
+
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.superserver.api.Handler;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.access.AccessPolicy;
+import org.superserver.api.status.ListenerState;
+import org.superserver.api.status.ListenerStatus;
+import org.superserver.api.status.ServerStatus;
+
+/**
+ * The core's state: the definitions, handlers and access policies registered, and one listener per
+ * definition id. Every change is queued on one thread, which reconciles the listeners with the
+ * latest definition per id (see {@link Planner}); callers never wait for sockets.
+ *
+ * <p>Services are registered under a caller-chosen key (the OSGi service id, or any object in
+ * tests) and removed by the same key.
+ */
+final class Registry implements ServerStatus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+
+    /** A registered handler or policy: the names it serves under, its ranking and arrival order. */
+    private record Registered<T>(Set<String> names, int ranking, long order, T service) {
+    }
+
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "superserver-registry");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    // Confined to the executor's thread.
+    private final Map<Object, ServiceDefinition> definitions = new LinkedHashMap<>();
+    private final Map<Object, Registered<Handler>> handlers = new LinkedHashMap<>();
+    private final Map<Object, Registered<AccessPolicy>> policies = new LinkedHashMap<>();
+    private Map<String, Handler> handlersByName = Map.of();
+    private long arrivals;
+    private Transport transport;
+    private Listeners listeners;
+    private ChannelGroup everyConnection;
+
+    // Read from any thread.
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private volatile Map<String, AccessPolicy> policiesByName = Map.of();
+
+    /** Starts the event loops and binds whatever is registered already. Returns at once. */
+    CompletableFuture<Void> start(Settings settings) {
+        return run(() -> {
+            transport = Transport.start(settings);
+            everyConnection = new DefaultChannelGroup("superserver-connections", GlobalEventExecutor.INSTANCE);
+            listeners = new Listeners(transport, settings,
+                    new PolicyChain(name -> policiesByName.get(name), settings.policyTimeoutMillis()), everyConnection);
+            LOG.info("START transport={} workers={} backlog={} write_buffer={}/{}", transport.name(),
+                    settings.effectiveWorkerThreads(), settings.backlog(), settings.writeBufferLow(),
+                    settings.writeBufferHigh());
+            reconcile();
+        });
+    }
+
+    /** Closes every listener and connection and stops the event loops; waits a few seconds at most. */
+    void stop() {
+        CompletableFuture<Void> done = run(() -> {
+            if (transport == null) {
+                return;
+            }
+            for (Entry entry : entries.values()) {
+                closeListener(entry, "core stopped");
+            }
+            entries.clear();
+            everyConnection.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            transport.close();
+            transport = null;
+            listeners = null;
+            LOG.info("STOP");
+        });
+        try {
+            done.get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("STOP error={}", e.toString());
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    /** Completes once every change queued before it has been applied. */
+    CompletableFuture<Void> settled() {
+        return run(() -> { });
+    }
+
+    void addDefinition(Object key, ServiceDefinition definition) {
+        run(() -> {
+            definitions.remove(key);
+            definitions.put(key, definition);
+            reconcile();
+        });
+    }
+
+    void removeDefinition(Object key) {
+        run(() -> {
+            if (definitions.remove(key) != null) {
+                reconcile();
+            }
+        });
+    }
+
+    /** Registers a handler under every name in {@code names}; the highest ranking wins a name, then the oldest. */
+    void addHandler(Object key, Collection<String> names, int ranking, Handler handler) {
+        run(() -> {
+            handlers.put(key, new Registered<>(Set.copyOf(names), ranking, arrivals++, handler));
+            handlersByName = byName(handlers);
+            reconcile();
+        });
+    }
+
+    /**
+     * Applies changed service properties of a handler. A new ranking takes effect without touching
+     * connections; new names count as the handler leaving and arriving again; no names at all as
+     * it leaving.
+     */
+    void updateHandler(Object key, Collection<String> names, int ranking, Handler handler) {
+        run(() -> {
+            Registered<Handler> known = handlers.get(key);
+            Set<String> renamed = Set.copyOf(names);
+            if (known != null && known.service() == handler && known.names().equals(renamed)) {
+                handlers.put(key, new Registered<>(renamed, ranking, known.order(), handler));
+            } else {
+                handlerLeft(key);
+                if (!renamed.isEmpty()) {
+                    handlers.put(key, new Registered<>(renamed, ranking, arrivals++, handler));
+                }
+            }
+            handlersByName = byName(handlers);
+            reconcile();
+        });
+    }
+
+    /**
+     * Removes a handler: closes the listeners it serves and every connection it is serving (its code
+     * is going away), then binds them again with another handler of the same name if there is one.
+     */
+    void removeHandler(Object key) {
+        run(() -> {
+            handlerLeft(key);
+            reconcile();
+        });
+    }
+
+    private void handlerLeft(Object key) {
+        Registered<Handler> gone = handlers.remove(key);
+        if (gone == null) {
+            return;
+        }
+        handlersByName = byName(handlers);
+        if (listeners == null) {
+            return;
+        }
+        Handler leaving = gone.service();
+        for (Entry entry : entries.values()) {
+            Binding binding = entry.binding();
+            if (binding != null && binding.handler() == leaving) {
+                binding.handlerGone();
+                closeListener(entry, "handler " + entry.definition().handler() + " left");
+                waiting(entry, entry.definition(), !handlersByName.containsKey(entry.definition().handler()));
+            }
+        }
+        everyConnection.close(channel -> channel.attr(Listeners.HANDLER).get() == leaving)
+                .awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    void addPolicy(Object key, Collection<String> names, int ranking, AccessPolicy policy) {
+        run(() -> {
+            policies.put(key, new Registered<>(Set.copyOf(names), ranking, arrivals++, policy));
+            policiesByName = byName(policies);
+        });
+    }
+
+    void removePolicy(Object key) {
+        run(() -> {
+            if (policies.remove(key) != null) {
+                policiesByName = byName(policies);
+            }
+        });
+    }
+
+    @Override
+    public List<ListenerStatus> listeners() {
+        List<ListenerStatus> snapshot = new ArrayList<>();
+        for (Entry entry : entries.values()) {
+            snapshot.add(entry.status());
+        }
+        return List.copyOf(snapshot);
+    }
+
+    private void reconcile() {
+        if (listeners == null) {
+            return;
+        }
+        Map<String, ServiceDefinition> desired = new LinkedHashMap<>();
+        for (ServiceDefinition definition : definitions.values()) {
+            desired.put(definition.id(), definition);
+        }
+        Map<String, Planner.Current> current = new HashMap<>();
+        entries.forEach((id, entry) -> current.put(id, new Planner.Current(entry.definition(), entry.state())));
+        List<Planner.Action> plan = Planner.plan(current, desired, handlersByName.keySet());
+        for (Planner.Action action : plan) {
+            Entry entry = entries.computeIfAbsent(action.id(), id -> new Entry(action.definition()));
+            switch (action.kind()) {
+                case CLOSE:
+                    entries.remove(action.id());
+                    closeListener(entry, "definition removed");
+                    break;
+                case WAIT:
+                    closeListener(entry, "handler " + action.definition().handler() + " is missing");
+                    waiting(entry, action.definition(), true);
+                    break;
+                case UNSUPPORTED:
+                    closeListener(entry, "definition changed");
+                    unsupported(entry, action.definition());
+                    break;
+                case REBIND:
+                    closeListener(entry, "definition changed");
+                    break;
+                default:
+                    break;
+            }
+        }
+        for (Planner.Action action : plan) {
+            Entry entry = entries.get(action.id());
+            switch (action.kind()) {
+                case REBIND:
+                case BIND:
+                    bind(entry, action.definition());
+                    break;
+                case SWAP:
+                    entry.swap(action.definition());
+                    LOG.info("UPDATE service={} protocol={} address={} origin={} socket=kept", action.definition().name(),
+                            action.definition().protocol().configName(),
+                            Addresses.format(entry.binding() == null ? null : entry.binding().boundAddress()),
+                            action.definition().origin());
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private void bind(Entry entry, ServiceDefinition definition) {
+        Handler handler = handlersByName.get(definition.handler());
+        try {
+            Binding binding = listeners.bind(definition, handler);
+            entry.listening(definition, binding);
+            LOG.info("LISTEN service={} protocol={} address={} handler={} origin={}", definition.name(),
+                    definition.protocol().configName(), Addresses.format(binding.boundAddress()),
+                    definition.handler(), definition.origin());
+        } catch (Exception e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            entry.unbound(definition, ListenerState.FAILED, why);
+            LOG.error("FAIL service={} protocol={} address={}:{} origin={} reason={}", definition.name(),
+                    definition.protocol().configName(),
+                    definition.bindAddress() == null ? "*" : definition.bindAddress(), definition.port(),
+                    definition.origin(), why);
+        }
+    }
+
+    private void closeListener(Entry entry, String reason) {
+        Binding binding = entry.binding();
+        if (binding == null) {
+            return;
+        }
+        listeners.close(binding);
+        ServiceDefinition definition = binding.definition();
+        LOG.info("CLOSE service={} protocol={} address={} origin={} reason={} open_connections={}", definition.name(),
+                definition.protocol().configName(), Addresses.format(binding.boundAddress()), definition.origin(),
+                reason, binding.connections().size());
+        entry.unbound(entry.definition(), ListenerState.STARTING, "");
+    }
+
+    private static void waiting(Entry entry, ServiceDefinition definition, boolean log) {
+        entry.unbound(definition, ListenerState.WAITING_FOR_HANDLER,
+                "waiting for handler " + definition.handler());
+        if (log) {
+            LOG.info("WAIT service={} protocol={} handler={} origin={} reason=no handler of this name is registered",
+                    definition.name(), definition.protocol().configName(), definition.handler(),
+                    definition.origin());
+        }
+    }
+
+    /** Exec'd services (a server program instead of a handler) are served by a later version. */
+    private static void unsupported(Entry entry, ServiceDefinition definition) {
+        String why = "exec'd services are not served yet: " + definition.server();
+        entry.unbound(definition, ListenerState.FAILED, why);
+        LOG.warn("FAIL service={} protocol={} origin={} reason={}", definition.name(),
+                definition.protocol().configName(), definition.origin(), why);
+    }
+
+    private static <T> Map<String, T> byName(Map<Object, Registered<T>> registered) {
+        Map<String, Registered<T>> best = new HashMap<>();
+        for (Registered<T> r : registered.values()) {
+            for (String name : r.names()) {
+                best.merge(name, r, (a, b) -> b.ranking() > a.ranking()
+                        || (b.ranking() == a.ranking() && b.order() < a.order()) ? b : a);
+            }
+        }
+        Map<String, T> result = new HashMap<>();
+        best.forEach((name, r) -> result.put(name, r.service()));
+        return Map.copyOf(result);
+    }
+
+    private CompletableFuture<Void> run(Runnable change) {
+        try {
+            return CompletableFuture.runAsync(() -> {
+                try {
+                    change.run();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.error("REGISTRY error={}", e.toString(), e);
+                    throw e;
+                }
+            }, executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}

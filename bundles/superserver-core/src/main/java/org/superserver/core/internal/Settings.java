@@ -1,0 +1,59 @@
+package org.superserver.core.internal;
+
+import java.util.Locale;
+
+/**
+ * The core's tunables as plain values, so the listeners can run without OSGi.
+ *
+ * @param transport {@code auto}, {@code epoll} or {@code nio}
+ * @param workerThreads event loop threads for connections; 0 means one per processor
+ * @param backlog listen(2) backlog of every TCP listener
+ * @param writeBufferLow low water mark of every accepted connection, in bytes
+ * @param writeBufferHigh high water mark of every accepted connection, in bytes
+ * @param policyTimeoutMillis how long access policies may take before a client is refused
+ */
+record Settings(String transport, int workerThreads, int backlog, int writeBufferLow, int writeBufferHigh,
+                long policyTimeoutMillis) {
+
+    /** The defaults documented in {@link CoreConfig}. */
+    static final Settings DEFAULTS = new Settings("auto", 0, 128, 32 * 1024, 64 * 1024, 30_000L);
+
+    Settings {
+        transport = transport == null ? "auto" : transport.trim().toLowerCase(Locale.ROOT);
+        if (!transport.equals("auto") && !transport.equals("epoll") && !transport.equals("nio")) {
+            throw new IllegalArgumentException(
+                    "transport '" + transport + "' is not known (expected auto, epoll or nio)");
+        }
+        if (workerThreads < 0) {
+            throw new IllegalArgumentException("worker threads " + workerThreads + " is negative (0 means one per processor)");
+        }
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog " + backlog + " is below 1");
+        }
+        if (writeBufferLow < 1 || writeBufferHigh < writeBufferLow) {
+            throw new IllegalArgumentException("write buffer water marks " + writeBufferLow + "/" + writeBufferHigh
+                    + " are invalid (need 1 <= low <= high)");
+        }
+        if (policyTimeoutMillis < 1) {
+            throw new IllegalArgumentException("access policy timeout " + policyTimeoutMillis + " ms is below 1");
+        }
+    }
+
+    static Settings from(CoreConfig config) {
+        return new Settings(config.transport(), config.worker_threads(), config.backlog(),
+                config.write_buffer_low(), config.write_buffer_high(), config.policy_timeout_ms());
+    }
+
+    /** The number of worker threads to start. */
+    int effectiveWorkerThreads() {
+        return workerThreads == 0 ? Runtime.getRuntime().availableProcessors() : workerThreads;
+    }
+
+    Settings withTransport(String value) {
+        return new Settings(value, workerThreads, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis);
+    }
+
+    Settings withPolicyTimeoutMillis(long value) {
+        return new Settings(transport, workerThreads, backlog, writeBufferLow, writeBufferHigh, value);
+    }
+}

@@ -1,0 +1,101 @@
+package org.superserver.core.internal;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.superserver.api.ConnectionInfo;
+import org.superserver.api.ServiceDefinition;
+
+/**
+ * The first handler of an accepted connection: asks the definition's access policies (with reads
+ * suspended), then hands the connection to the service's handler and steps aside. A denied client
+ * gets the denying decision's banner, if any, and is disconnected before the handler sees it.
+ */
+final class StreamDispatcher extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamDispatcher.class);
+
+    private final Binding binding;
+    private final PolicyChain policies;
+
+    StreamDispatcher(Binding binding, PolicyChain policies) {
+        this.binding = binding;
+        this.policies = policies;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        if (binding.isHandlerGone()) {
+            ctx.close();
+            return;
+        }
+        ServiceDefinition definition = binding.definition();
+        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
+                (InetSocketAddress) channel.localAddress(), (InetSocketAddress) channel.remoteAddress(), Instant.now());
+        if (definition.policies().isEmpty()) {
+            dispatch(ctx, connection, definition, List.of());
+            return;
+        }
+        channel.config().setAutoRead(false);
+        policies.check(connection, definition, ctx.executor())
+                .thenAccept(verdict -> decided(ctx, connection, definition, verdict));
+    }
+
+    private void decided(ChannelHandlerContext ctx, ConnectionInfo connection, ServiceDefinition definition,
+                         PolicyChain.Verdict verdict) {
+        if (!ctx.channel().isActive() || ctx.isRemoved()) {
+            return;
+        }
+        if (binding.isHandlerGone()) {
+            ctx.close();
+            return;
+        }
+        if (!verdict.allowed()) {
+            LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
+                    definition.protocol().configName(), Addresses.format(connection.remote()), verdict.reason(),
+                    definition.origin());
+            if (verdict.banners().isEmpty()) {
+                ctx.close();
+            } else {
+                ctx.writeAndFlush(banner(verdict.banners())).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        dispatch(ctx, connection, definition, verdict.banners());
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, ConnectionInfo connection, ServiceDefinition definition,
+                          List<String> banners) {
+        Channel channel = ctx.channel();
+        if (!banners.isEmpty()) {
+            ctx.writeAndFlush(banner(banners));
+        }
+        channel.config().setAutoRead(true);
+        try {
+            binding.handler().initStream(channel, connection, definition);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("HANDLER service={} protocol={} from={} handler={} origin={} error={}", definition.name(),
+                    definition.protocol().configName(), Addresses.format(connection.remote()), definition.handler(),
+                    definition.origin(), e.toString());
+            ctx.close();
+            return;
+        }
+        ctx.fireChannelActive();
+        if (!ctx.isRemoved()) {
+            ctx.pipeline().remove(this);
+        }
+    }
+
+    private static Object banner(List<String> banners) {
+        return Unpooled.copiedBuffer(String.join("", banners), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,111 @@
+package org.superserver.core.internal;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event loop groups every listener shares (one thread accepting, a pool serving) and the
+ * channel classes that go with them: epoll where it is available, NIO otherwise.
+ */
+final class Transport implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+
+    private final String name;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> serverChannel;
+    private final Class<? extends DatagramChannel> datagramChannel;
+
+    private Transport(String name, IoHandlerFactory factory, int workerThreads,
+                      Class<? extends ServerChannel> serverChannel,
+                      Class<? extends DatagramChannel> datagramChannel) {
+        this.name = name;
+        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("superserver-accept", true), factory);
+        this.workers = new MultiThreadIoEventLoopGroup(workerThreads,
+                new DefaultThreadFactory("superserver-io", true), factory);
+        this.serverChannel = serverChannel;
+        this.datagramChannel = datagramChannel;
+    }
+
+    /** Starts the event loops for {@code settings.transport()}. */
+    static Transport start(Settings settings) {
+        String wanted = settings.transport();
+        int threads = settings.effectiveWorkerThreads();
+        if (!wanted.equals("nio")) {
+            Throwable unavailable = EpollProbe.unavailabilityCause();
+            if (unavailable == null) {
+                return EpollProbe.transport(threads);
+            }
+            if (wanted.equals("epoll")) {
+                LOG.warn("TRANSPORT epoll is not available here, using nio instead: {}", unavailable.toString());
+            }
+        }
+        return new Transport("nio", NioIoHandler.newFactory(), threads,
+                NioServerSocketChannel.class, NioDatagramChannel.class);
+    }
+
+    String name() {
+        return name;
+    }
+
+    EventLoopGroup boss() {
+        return boss;
+    }
+
+    EventLoopGroup workers() {
+        return workers;
+    }
+
+    Class<? extends ServerChannel> serverChannel() {
+        return serverChannel;
+    }
+
+    Class<? extends DatagramChannel> datagramChannel() {
+        return datagramChannel;
+    }
+
+    /** Stops both groups after a short quiet period, waiting at most a few seconds. */
+    @Override
+    public void close() {
+        Future<?> b = boss.shutdownGracefully(20, 1000, TimeUnit.MILLISECONDS);
+        Future<?> w = workers.shutdownGracefully(20, 1000, TimeUnit.MILLISECONDS);
+        b.awaitUninterruptibly(3, TimeUnit.SECONDS);
+        w.awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Touches the epoll classes only when asked, so the core runs where the optional epoll bundle
+     * is missing.
+     */
+    private static final class EpollProbe {
+
+        static Throwable unavailabilityCause() {
+            try {
+                return Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+            } catch (LinkageError e) {
+                return e;
+            }
+        }
+
+        static Transport transport(int threads) {
+            return new Transport("epoll", EpollIoHandler.newFactory(), threads,
+                    EpollServerSocketChannel.class, EpollDatagramChannel.class);
+        }
+    }
+}

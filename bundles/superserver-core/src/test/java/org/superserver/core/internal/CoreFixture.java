@@ -1,0 +1,137 @@
+package org.superserver.core.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.superserver.api.Protocol;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
+import org.superserver.api.status.ListenerStatus;
+
+/** A started registry on 127.0.0.1 and plain-socket clients, all closed after each test. */
+abstract class CoreFixture {
+
+    static final Settings SETTINGS = new Settings("auto", 2, 128, 32 * 1024, 64 * 1024, 5_000);
+
+    final Registry registry = new Registry();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    void start(Settings settings) throws Exception {
+        registry.start(settings).get(10, TimeUnit.SECONDS);
+    }
+
+    @After
+    public void stopEverything() {
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // already closed
+            }
+        }
+        registry.stop();
+    }
+
+    static ServiceDefinition.Builder tcp(String id) {
+        return ServiceDefinition.builder().id(id).name(id).socketType(SocketType.STREAM).protocol(Protocol.TCP)
+                .bindAddress("127.0.0.1").port(0).handler("echo").origin("test:" + id);
+    }
+
+    static ServiceDefinition.Builder udp(String id) {
+        return ServiceDefinition.builder().id(id).name(id).socketType(SocketType.DGRAM).protocol(Protocol.UDP)
+                .bindAddress("127.0.0.1").port(0).handler("echo").origin("test:" + id);
+    }
+
+    void settle() throws Exception {
+        registry.settled().get(10, TimeUnit.SECONDS);
+    }
+
+    ListenerStatus status(String id) throws Exception {
+        settle();
+        return registry.listener(id).orElseThrow(() -> new AssertionError("no listener for " + id));
+    }
+
+    int port(String id) throws Exception {
+        InetSocketAddress bound = status(id).boundAddress();
+        assertTrue("listener " + id + " is not bound", bound != null && bound.getPort() > 0);
+        return bound.getPort();
+    }
+
+    Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        opened.add(socket);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(5_000);
+        return socket;
+    }
+
+    DatagramSocket datagramSocket() throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        opened.add(socket);
+        socket.setSoTimeout(2_000);
+        return socket;
+    }
+
+    /** Sends {@code text} and expects it back. */
+    static void assertEchoes(Socket socket, String text) throws IOException {
+        byte[] sent = text.getBytes(StandardCharsets.US_ASCII);
+        socket.getOutputStream().write(sent);
+        socket.getOutputStream().flush();
+        assertEquals(text, new String(readFully(socket.getInputStream(), sent.length), StandardCharsets.US_ASCII));
+    }
+
+    static byte[] readFully(InputStream in, int length) throws IOException {
+        byte[] buffer = new byte[length];
+        int read = 0;
+        while (read < length) {
+            int n = in.read(buffer, read, length - read);
+            if (n < 0) {
+                fail("connection closed after " + read + " of " + length + " bytes");
+            }
+            read += n;
+        }
+        return buffer;
+    }
+
+    /** Expects the server to close the connection (end of stream or reset) without sending more. */
+    static void assertClosedByServer(Socket socket) throws IOException {
+        try {
+            int b = socket.getInputStream().read();
+            assertEquals("expected the server to close the connection", -1, b);
+        } catch (SocketTimeoutException e) {
+            fail("the server did not close the connection");
+        } catch (IOException e) {
+            // reset by the server: closed too
+        }
+    }
+
+    /** Expects nothing to accept connections on the port. */
+    static void assertRefused(int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            fail("port " + port + " still accepts connections");
+        } catch (ConnectException expected) {
+            // refused
+        }
+    }
+
+    /** A port that was free a moment ago. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+}
