@@ -1,0 +1,333 @@
+package org.superserver.config.cm.internal;
+
+import java.net.URI;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.superserver.api.Protocol;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
+
+/**
+ * Maps the properties of one {@code org.superserver.service} configuration to a
+ * {@link ServiceDefinition}. A pure function: no I/O, no OSGi, the same properties give the same
+ * result. Values may be strings (as a {@code .cfg} file holds them), numbers, arrays or
+ * collections.
+ */
+final class ServiceConfigMapper {
+
+    /** The factory PID whose configurations this bundle maps. */
+    static final String FACTORY_PID = "org.superserver.service";
+
+    /** The property FileInstall adds to configurations it creates from a file. */
+    static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
+
+    /** Properties this mapper interprets; every other property without a dot becomes an attribute. */
+    static final Set<String> KNOWN = Set.of("service", "id", "type", "socket_type", "protocol", "port",
+            "bind", "wait", "user", "group", "server", "server_args", "instances", "disable");
+
+    private ServiceConfigMapper() {
+    }
+
+    /** Maps one configuration's properties (including {@code service.pid}) to a result. */
+    static MappingResult map(Map<String, ?> properties) {
+        String origin = origin(properties);
+        try {
+            return map(properties, origin);
+        } catch (Invalid e) {
+            return MappingResult.invalid(origin, e.property, e.getMessage());
+        }
+    }
+
+    /**
+     * The definition id: {@code cm:} followed by the file's name without {@code .cfg} when FileInstall
+     * made the configuration (stable across restarts), otherwise by the PID.
+     */
+    static String definitionId(Map<String, ?> properties) {
+        String file = fileName(properties);
+        if (file != null) {
+            String base = file.substring(file.lastIndexOf('/') + 1);
+            int dot = base.lastIndexOf('.');
+            return "cm:" + (dot > 0 ? base.substring(0, dot) : base);
+        }
+        return "cm:" + properties.get("service.pid");
+    }
+
+    /** The file the configuration came from, or {@code Configuration Admin <pid>}. */
+    static String origin(Map<String, ?> properties) {
+        String file = fileName(properties);
+        if (file != null) {
+            try {
+                return file.startsWith("file:") ? Paths.get(new URI(file)).toString() : file;
+            } catch (Exception e) {
+                return file;
+            }
+        }
+        return "Configuration Admin " + properties.get("service.pid");
+    }
+
+    private static String fileName(Map<String, ?> properties) {
+        Object file = properties.get(FILEINSTALL_FILENAME);
+        return file == null || file.toString().isBlank() ? null : file.toString();
+    }
+
+    private static MappingResult map(Map<String, ?> p, String origin) {
+        if (yesNo(p, "disable", false)) {
+            return MappingResult.disabled(origin);
+        }
+        String service = string(p, "service");
+        if (service == null) {
+            throw new Invalid("service", "is missing; expected the service name, e.g. service=echo");
+        }
+        if (service.chars().anyMatch(Character::isWhitespace)) {
+            throw new Invalid("service", "'" + service + "' contains a blank; expected one word, e.g. echo");
+        }
+
+        boolean internal = false;
+        for (String word : words(p, "type")) {
+            switch (word.toUpperCase(Locale.ROOT)) {
+                case "INTERNAL":
+                    internal = true;
+                    break;
+                case "UNLISTED":
+                    break;
+                default:
+                    throw new Invalid("type", "'" + word + "' is not supported; expected INTERNAL and/or UNLISTED, or no type");
+            }
+        }
+
+        SocketType socketType = null;
+        String socketText = string(p, "socket_type");
+        if (socketText != null) {
+            try {
+                socketType = SocketType.parse(socketText);
+            } catch (IllegalArgumentException e) {
+                throw new Invalid("socket_type", "'" + socketText + "' is not a socket type; expected stream or dgram");
+            }
+        }
+        Protocol protocol = null;
+        String protocolText = string(p, "protocol");
+        if (protocolText != null) {
+            try {
+                protocol = Protocol.parse(protocolText);
+            } catch (IllegalArgumentException e) {
+                throw new Invalid("protocol", "'" + protocolText
+                        + "' is not a protocol; expected tcp, tcp4, tcp6, udp, udp4 or udp6");
+            }
+        }
+        if (socketType == null) {
+            socketType = protocol == null ? SocketType.STREAM : protocol.socketType();
+        }
+        if (protocol == null) {
+            protocol = socketType == SocketType.STREAM ? Protocol.TCP : Protocol.UDP;
+        }
+        if (protocol.socketType() != socketType) {
+            throw new Invalid("protocol", "'" + protocol.configName() + "' does not fit socket_type "
+                    + socketType.configName() + "; expected "
+                    + (socketType == SocketType.STREAM ? "tcp, tcp4 or tcp6" : "udp, udp4 or udp6"));
+        }
+
+        int port = port(p);
+        String bind = string(p, "bind");
+        if (bind != null && !"*".equals(bind) && !isAddressLiteral(bind)) {
+            throw new Invalid("bind", "'" + bind + "' is not an IP address; expected a literal address "
+                    + "such as 127.0.0.1 or ::1, or * (or no bind) for every address");
+        }
+        boolean wait = yesNo(p, "wait", false);
+        int instances = instances(p);
+
+        ServiceDefinition.Builder b = ServiceDefinition.builder()
+                .id(definitionId(p))
+                .name(service)
+                .socketType(socketType)
+                .protocol(protocol)
+                .bindAddress(bind)
+                .port(port)
+                .wait(wait)
+                .instances(instances)
+                .user(string(p, "user"))
+                .group(string(p, "group"))
+                .origin(origin);
+
+        String server = string(p, "server");
+        List<String> args = words(p, "server_args");
+        if (internal) {
+            if (server != null) {
+                throw new Invalid("server", "is set to " + server + " but type is INTERNAL; "
+                        + "expected either no server (a built-in serves it) or no INTERNAL type");
+            }
+            if (!args.isEmpty()) {
+                throw new Invalid("server_args", "is set but type is INTERNAL; expected no server_args");
+            }
+            String handler = string(p, "id");
+            b.handler(handler == null ? service : handler);
+        } else {
+            if (server == null) {
+                throw new Invalid("server", "is missing; expected the absolute path of a program, "
+                        + "or type=INTERNAL for a built-in service");
+            }
+            if (!server.startsWith("/")) {
+                throw new Invalid("server", "'" + server + "' is not an absolute path; expected e.g. /usr/sbin/in.ftpd");
+            }
+            List<String> argv = new ArrayList<>();
+            argv.add(server.substring(server.lastIndexOf('/') + 1));
+            argv.addAll(args);
+            b.server(server).argv(argv);
+        }
+
+        p.forEach((key, value) -> {
+            if (!KNOWN.contains(key) && key.indexOf('.') < 0 && value != null) {
+                b.attribute(key, values(value));
+            }
+        });
+
+        try {
+            return MappingResult.defined(b.build());
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("service", e.getMessage());
+        }
+    }
+
+    private static int port(Map<String, ?> p) {
+        Object value = p.get("port");
+        String text = scalar(value, "port");
+        if (text == null) {
+            throw new Invalid("port", "is missing; expected a port number 0-65535, e.g. port=10007");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new Invalid("port", "'" + text + "' is not a number; expected a port number 0-65535");
+        }
+        if (port < 0 || port > 65535) {
+            throw new Invalid("port", port + " is outside 0-65535; expected a port number 0-65535");
+        }
+        return port;
+    }
+
+    private static int instances(Map<String, ?> p) {
+        String text = string(p, "instances");
+        if (text == null || "UNLIMITED".equalsIgnoreCase(text)) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(text);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new Invalid("instances", "'" + text + "' is not a limit; expected a positive number or UNLIMITED");
+    }
+
+    private static boolean yesNo(Map<String, ?> p, String key, boolean absent) {
+        String text = string(p, key);
+        if (text == null) {
+            return absent;
+        }
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "yes":
+            case "true":
+                return true;
+            case "no":
+            case "false":
+                return false;
+            default:
+                throw new Invalid(key, "'" + text + "' is neither yes nor no; expected yes or no");
+        }
+    }
+
+    /** A single trimmed value, or {@code null} when absent or blank. */
+    private static String string(Map<String, ?> p, String key) {
+        return scalar(p.get(key), key);
+    }
+
+    private static String scalar(Object value, String key) {
+        if (value instanceof String) {
+            String text = ((String) value).trim();
+            return text.isEmpty() ? null : text;
+        }
+        List<String> values = value == null ? List.of() : values(value);
+        if (values.size() > 1) {
+            throw new Invalid(key, "has " + values.size() + " values " + values + "; expected one");
+        }
+        if (values.isEmpty()) {
+            return null;
+        }
+        String text = values.get(0).trim();
+        return text.isEmpty() ? null : text;
+    }
+
+    /** The blank-separated words of a value (or the elements of an array or collection). */
+    private static List<String> words(Map<String, ?> p, String key) {
+        Object value = p.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String) {
+            String text = ((String) value).trim();
+            return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\s+"));
+        }
+        return values(value);
+    }
+
+    private static List<String> values(Object value) {
+        List<String> out = new ArrayList<>();
+        if (value instanceof String) {
+            String text = ((String) value).trim();
+            if (!text.isEmpty()) {
+                out.addAll(Arrays.asList(text.split("\\s+")));
+            }
+            return out;
+        }
+        if (value instanceof Collection) {
+            for (Object o : (Collection<?>) value) {
+                out.add(String.valueOf(o));
+            }
+        } else if (value.getClass().isArray()) {
+            int n = java.lang.reflect.Array.getLength(value);
+            for (int i = 0; i < n; i++) {
+                out.add(String.valueOf(java.lang.reflect.Array.get(value, i)));
+            }
+        } else {
+            out.add(value.toString());
+        }
+        return out;
+    }
+
+    /** True for a literal IPv4 or IPv6 address (never a host name: no lookup is made). */
+    static boolean isAddressLiteral(String text) {
+        if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            for (String part : text.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        String v6 = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        int zone = v6.indexOf('%');
+        if (zone >= 0) {
+            v6 = v6.substring(0, zone);
+        }
+        return v6.indexOf(':') >= 0 && v6.matches("[0-9A-Fa-f:.]+") && v6.split("::", -1).length <= 2;
+    }
+
+    /** An invalid property; caught in {@link #map(Map)}. */
+    private static final class Invalid extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String property;
+
+        Invalid(String property, String message) {
+            super(message, null, false, false);
+            this.property = property;
+        }
+    }
+}
