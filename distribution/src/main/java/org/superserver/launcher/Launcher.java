@@ -1,0 +1,285 @@
+package org.superserver.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.felix.framework.FrameworkFactory;
+import org.apache.felix.framework.Logger;
+import org.apache.felix.main.AutoProcessor;
+import org.apache.felix.main.Main;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * Starts Superserver's Felix framework in the foreground: writes the pid file, starts the
+ * framework from {@code etc/config.properties}, and on SIGTERM, SIGINT or a framework stop,
+ * stops the framework, waits for it and removes the pid file.
+ *
+ * <p>{@code bin/superserver} sets the system properties it reads: {@code superserver.home},
+ * {@code superserver.data}, {@code superserver.pid.file}.
+ */
+public final class Launcher {
+
+    private static final long STOP_TIMEOUT_MILLIS = 30_000;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    private static final PrintStream OUT = System.out;
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run());
+        } catch (Exception e) {
+            log("ERROR", "Superserver did not start: " + e, null);
+            System.exit(1);
+        }
+    }
+
+    private static int run() throws Exception {
+        Path home = Paths.get(required("superserver.home")).toAbsolutePath().normalize();
+        Path data = Paths.get(System.getProperty("superserver.data", home.resolve("data").toString()))
+                .toAbsolutePath().normalize();
+        Path pidFile = Paths.get(System.getProperty("superserver.pid.file", data.resolve("superserver.pid").toString()))
+                .toAbsolutePath().normalize();
+        System.setProperty("superserver.home", home.toString());
+        System.setProperty("superserver.data", data.toString());
+        String homeUri = home.toFile().toURI().toString();
+        System.setProperty("superserver.home.uri", homeUri.endsWith("/") ? homeUri.substring(0, homeUri.length() - 1) : homeUri);
+        setDefault("felix.config.properties", home.resolve("etc/config.properties").toUri().toString());
+        setDefault("felix.system.properties", home.resolve("etc/system.properties").toUri().toString());
+        Files.createDirectories(data);
+
+        if (!writePidFile(pidFile)) {
+            return 1;
+        }
+        AtomicBoolean pidFileRemoved = new AtomicBoolean();
+        Runnable removePidFile = () -> {
+            if (pidFileRemoved.compareAndSet(false, true)) {
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (IOException e) {
+                    log("WARN", "Could not remove the pid file " + pidFile + ": " + e.getMessage(), null);
+                }
+            }
+        };
+
+        try {
+            return runFramework(home, data, removePidFile);
+        } finally {
+            removePidFile.run();
+        }
+    }
+
+    private static int runFramework(Path home, Path data, Runnable removePidFile) throws Exception {
+        Main.loadSystemProperties();
+        routeJavaUtilLogging();
+        Map<String, String> loaded = Main.loadConfigProperties();
+        if (loaded == null) {
+            log("ERROR", "Cannot read the framework configuration " + System.getProperty("felix.config.properties"), null);
+            return 1;
+        }
+        Main.copySystemProperties(loaded);
+        Map<String, Object> config = new HashMap<>(loaded);
+        // This launcher stops the framework itself, so that the pid file goes only once it has stopped.
+        config.put("felix.shutdown.hook", "false");
+        config.put("felix.log.logger", new LineLogger());
+
+        Framework framework = new FrameworkFactory().newFramework(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop(framework);
+            removePidFile.run();
+        }, "superserver-shutdown"));
+        try {
+            framework.init();
+            boolean debug = "debug".equals(System.getProperty("superserver.log.level"));
+            LogServiceBridge.start(framework.getBundleContext(), debug ? 4 : 2);
+            AutoProcessor.process(config, framework.getBundleContext());
+            framework.start();
+        } catch (BundleException | InvalidSyntaxException e) {
+            log("ERROR", "The framework did not start: " + e.getMessage(), e);
+            stop(framework);
+            return 1;
+        }
+        log("INFO", "Superserver started (pid " + ProcessHandle.current().pid() + ", home " + home
+                + ", data " + data + ")", null);
+        FrameworkEvent event = framework.waitForStop(0);
+        log("INFO", "Superserver stopped", null);
+        return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
+    }
+
+    /** Writes this process's pid, unless a live process already holds the file. */
+    private static boolean writePidFile(Path pidFile) throws IOException {
+        if (Files.exists(pidFile)) {
+            Optional<ProcessHandle> other = readPid(pidFile).flatMap(ProcessHandle::of)
+                    .filter(ProcessHandle::isAlive).filter(Launcher::mayBeSuperserver);
+            if (other.isPresent()) {
+                log("ERROR", "Another server (pid " + other.get().pid() + ") holds the pid file " + pidFile
+                        + "; stop it, or give this one another --data or --pid-file", null);
+                return false;
+            }
+            log("WARN", "Replacing the stale pid file " + pidFile, null);
+        }
+        Path parent = pidFile.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(pidFile, (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
+        return true;
+    }
+
+    /** False only for a process known to run something else (its pid was reused). */
+    private static boolean mayBeSuperserver(ProcessHandle process) {
+        return process.info().commandLine().map(line -> line.contains(Launcher.class.getName())).orElse(true);
+    }
+
+    private static Optional<Long> readPid(Path pidFile) {
+        try {
+            return Optional.of(Long.parseLong(new String(Files.readAllBytes(pidFile), StandardCharsets.US_ASCII).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void stop(Framework framework) {
+        if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
+            return;
+        }
+        try {
+            log("INFO", "Superserver stopping", null);
+            framework.stop();
+            FrameworkEvent event = framework.waitForStop(STOP_TIMEOUT_MILLIS);
+            if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                log("WARN", "The framework did not stop within " + STOP_TIMEOUT_MILLIS + " ms", null);
+            }
+        } catch (BundleException | InterruptedException e) {
+            log("WARN", "Stopping the framework failed: " + e, null);
+        }
+    }
+
+    /**
+     * Sends java.util.logging (used by Aries SPI Fly and the JDK) to standard output, one line per
+     * record in the same format as every other line.
+     */
+    private static void routeJavaUtilLogging() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        for (java.util.logging.Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        boolean debug = "debug".equals(System.getProperty("superserver.log.level"));
+        root.setLevel(debug ? java.util.logging.Level.FINE : java.util.logging.Level.INFO);
+        root.addHandler(new LineHandler());
+    }
+
+    private static String required(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalStateException("system property " + name + " is not set (start Superserver with bin/superserver)");
+        }
+        return value;
+    }
+
+    private static void setDefault(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
+    }
+
+    /** One line per event, in the format of the bundles' slf4j-simple lines. */
+    static void log(String level, String message, Throwable error) {
+        line(level, "Launcher", message, error);
+    }
+
+    static void line(String level, String source, String message, Throwable error) {
+        synchronized (OUT) {
+            OUT.println(OffsetDateTime.now().format(TIME) + " [" + Thread.currentThread().getName() + "] "
+                    + level + " " + source + " - " + (message == null ? "" : message.replace('\n', ' ')));
+            if (error != null && "debug".equals(System.getProperty("superserver.log.level"))) {
+                error.printStackTrace(OUT);
+            }
+        }
+    }
+
+    /** java.util.logging records, one line each, in the same format. */
+    static final class LineHandler extends java.util.logging.Handler {
+        @Override
+        public void publish(java.util.logging.LogRecord record) {
+            if (!isLoggable(record)) {
+                return;
+            }
+            int level = record.getLevel().intValue();
+            String name = level >= java.util.logging.Level.SEVERE.intValue() ? "ERROR"
+                    : level >= java.util.logging.Level.WARNING.intValue() ? "WARN"
+                    : level >= java.util.logging.Level.INFO.intValue() ? "INFO" : "DEBUG";
+            String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+            String message = record.getMessage();
+            if (message != null && record.getParameters() != null && record.getParameters().length > 0) {
+                message = java.text.MessageFormat.format(message, record.getParameters());
+            }
+            Throwable thrown = record.getThrown();
+            if (thrown != null) {
+                message = message + ": " + thrown;
+            }
+            line(name, logger.substring(logger.lastIndexOf('.') + 1), message, null);
+        }
+
+        @Override
+        public void flush() {
+            OUT.flush();
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+    }
+
+    /** The framework's own messages (and its resolver's), one line each, in the same format. */
+    static final class LineLogger extends Logger {
+        @Override
+        protected void doLog(Bundle bundle, ServiceReference sr, int level, String msg, Throwable throwable) {
+            emit(level, bundle == null ? msg : msg + " (bundle " + bundle.getSymbolicName() + ")", throwable);
+        }
+
+        @Override
+        protected void doLog(int level, String msg, Throwable throwable) {
+            emit(level, msg, throwable);
+        }
+
+        private static void emit(int level, String msg, Throwable throwable) {
+            String name;
+            switch (level) {
+                case LOG_ERROR:
+                    name = "ERROR";
+                    break;
+                case LOG_WARNING:
+                    name = "WARN";
+                    break;
+                case LOG_INFO:
+                    name = "INFO";
+                    break;
+                default:
+                    name = "DEBUG";
+                    break;
+            }
+            String message = msg == null ? "" : msg;
+            if (throwable != null) {
+                message = message + ": " + throwable;
+            }
+            line(name, "Felix", message, level >= LOG_DEBUG ? throwable : null);
+        }
+    }
+}
