@@ -50,6 +50,8 @@ if [ -z "${NO_START:-}" ]; then
   # the pid file names the JVM (the script may exec it or stay its parent)
   for i in $(seq 1 50); do [ -s "$work/superserver.pid" ] && break; sleep 0.1; done
   jvm=$(cat "$work/superserver.pid")
+  sleep 1
+  rss_start=$(rss_kib "$jvm")
 fi
 
 measure() { # LABEL UNIT ssbench-args...
@@ -75,7 +77,7 @@ echo "|---|---|---|"
 if [ -n "${jvm:-}" ]; then
   # a few seconds of traffic first so the JIT has compiled the hot paths before anything is timed
   "$ssbench" conn -p 10007 -t "$CONC" -d 3 > /dev/null
-  printf '| RSS idle | %s KiB | |\n' "$(rss_kib "$jvm")"
+  printf '| RSS at start | %s KiB | |\n' "$rss_start"
 fi
 measure "TCP echo, one connection per request" conn/s conn -p 10007 -t "$CONC" -s 16
 measure "daytime" conn/s conn -p 10013 -t "$CONC" -s 0
@@ -84,7 +86,9 @@ measure "chargen (one connection)" MB/s stream -p 10019 -m read
 measure "discard (one connection)" MB/s stream -p 10009 -m write
 measure "UDP echo" req/s udp -p 10007 -t "$UDPCONC" -s 16
 if [ -n "${jvm:-}" ]; then
+  sleep 10
   before=$(rss_kib "$jvm")
+  printf '| RSS after load | %s KiB | |\n' "$before"
   "$ssbench" idle -p 10007 -k "$IDLE" -H 8 > "$work/idle.out" &
   idler=$!
   for i in $(seq 1 100); do grep -q ready "$work/idle.out" && break; sleep 0.1; done
