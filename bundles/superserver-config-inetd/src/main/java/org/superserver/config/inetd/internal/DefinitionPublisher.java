@@ -1,0 +1,105 @@
+package org.superserver.config.inetd.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.superserver.api.ServiceDefinition;
+
+/**
+ * Keeps the published definitions of one file set equal to its latest parse, touching only the
+ * difference: an unchanged definition ({@code equals}) keeps its registration; a changed one (same
+ * id) is registered anew <em>before</em> its old registration goes, so that the core, which keys
+ * listeners by id, sees a change and keeps a listener whose socket is the same; a removed one is
+ * unregistered (first, so that a new id may take over its port); a new one is registered. Not
+ * thread-safe: the caller serializes.
+ */
+final class DefinitionPublisher {
+
+    /** What one {@link #apply} did. */
+    static final class Changes {
+        final int added;
+        final int changed;
+        final int removed;
+        final int unchanged;
+
+        Changes(int added, int changed, int removed, int unchanged) {
+            this.added = added;
+            this.changed = changed;
+            this.removed = removed;
+            this.unchanged = unchanged;
+        }
+
+        @Override
+        public String toString() {
+            return "added " + added + ", changed " + changed + ", removed " + removed + ", unchanged " + unchanged;
+        }
+    }
+
+    private static final class Published {
+        final ServiceDefinition definition;
+        final RegistrationSink.Registration registration;
+
+        Published(ServiceDefinition definition, RegistrationSink.Registration registration) {
+            this.definition = definition;
+            this.registration = registration;
+        }
+    }
+
+    private final RegistrationSink sink;
+    private final Map<String, Published> published = new LinkedHashMap<>();
+
+    DefinitionPublisher(RegistrationSink sink) {
+        this.sink = sink;
+    }
+
+    /** Publishes exactly {@code next}; for a repeated id the last definition counts. */
+    Changes apply(List<ServiceDefinition> next) {
+        Map<String, ServiceDefinition> wanted = new LinkedHashMap<>();
+        for (ServiceDefinition d : next) {
+            wanted.put(d.id(), d);
+        }
+        // Removed first (their ports may be taken by a new id), then new and changed ones, then
+        // the registrations that the changed ones replace.
+        int removed = 0;
+        for (String id : new ArrayList<>(published.keySet())) {
+            if (!wanted.containsKey(id)) {
+                published.remove(id).registration.unregister();
+                removed++;
+            }
+        }
+        int added = 0;
+        int changed = 0;
+        int unchanged = 0;
+        List<RegistrationSink.Registration> replaced = new ArrayList<>();
+        for (ServiceDefinition d : wanted.values()) {
+            Published old = published.get(d.id());
+            if (old != null && old.definition.equals(d)) {
+                unchanged++;
+                continue;
+            }
+            RegistrationSink.Registration registration = sink.register(d);
+            published.put(d.id(), new Published(d, registration));
+            if (old == null) {
+                added++;
+            } else {
+                changed++;
+                replaced.add(old.registration);
+            }
+        }
+        replaced.forEach(RegistrationSink.Registration::unregister);
+        return new Changes(added, changed, removed, unchanged);
+    }
+
+    /** Withdraws every published definition. */
+    void clear() {
+        apply(List.of());
+    }
+
+    /** The published definitions by id, in publication order. */
+    Map<String, ServiceDefinition> published() {
+        Map<String, ServiceDefinition> out = new LinkedHashMap<>();
+        published.forEach((id, p) -> out.put(id, p.definition));
+        return out;
+    }
+}
