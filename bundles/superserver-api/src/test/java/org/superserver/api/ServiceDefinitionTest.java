@@ -36,6 +36,18 @@ public class ServiceDefinitionTest {
     }
 
     @Test
+    public void addressLiteralsAreParsedWithoutNameLookups() {
+        assertTrue(AddressLiterals.isLiteral("127.0.0.1"));
+        assertTrue(AddressLiterals.isLiteral("[::1]"));
+        assertTrue(AddressLiterals.isLiteral("fe80::1%1"));
+        assertEquals("127.0.0.2", AddressLiterals.parse("127.0.0.2").get().getHostAddress());
+        assertTrue(AddressLiterals.parse("localhost").isEmpty());
+        assertTrue(AddressLiterals.parse("1.2.3").isEmpty());
+        assertTrue(AddressLiterals.parse("300.1.1.1").isEmpty());
+        assertTrue(AddressLiterals.parse("::g").isEmpty());
+    }
+
+    @Test
     public void streamOverUdpIsRejectedNamingBoth() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> echo().protocol(Protocol.UDP).build());

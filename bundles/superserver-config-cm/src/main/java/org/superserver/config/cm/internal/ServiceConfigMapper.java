@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.superserver.api.AddressLiterals;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
@@ -134,7 +135,7 @@ final class ServiceConfigMapper {
 
         int port = port(p);
         String bind = string(p, "bind");
-        if (bind != null && !"*".equals(bind) && !isAddressLiteral(bind)) {
+        if (bind != null && !"*".equals(bind) && !AddressLiterals.isLiteral(bind)) {
             throw new Invalid("bind", "'" + bind + "' is not an IP address; expected a literal address "
                     + "such as 127.0.0.1 or ::1, or * (or no bind) for every address");
         }
@@ -300,24 +301,6 @@ final class ServiceConfigMapper {
             out.add(value.toString());
         }
         return out;
-    }
-
-    /** True for a literal IPv4 or IPv6 address (never a host name: no lookup is made). */
-    static boolean isAddressLiteral(String text) {
-        if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            for (String part : text.split("\\.")) {
-                if (Integer.parseInt(part) > 255) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        String v6 = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        int zone = v6.indexOf('%');
-        if (zone >= 0) {
-            v6 = v6.substring(0, zone);
-        }
-        return v6.indexOf(':') >= 0 && v6.matches("[0-9A-Fa-f:.]+") && v6.split("::", -1).length <= 2;
     }
 
     /** An invalid property; caught in {@link #map(Map)}. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.superserver.api.AddressFamily;
+import org.superserver.api.AddressLiterals;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
@@ -572,23 +573,7 @@ final class InetdConfParser {
 
     /** The literal address {@code text} is, as written, or {@code null}. Never resolves a name. */
     static String literal(String text) {
-        if (text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
-            for (String octet : text.split("\\.")) {
-                if (Integer.parseInt(octet) > 255) {
-                    return null;
-                }
-            }
-            return text;
-        }
-        if (text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+(%[0-9A-Za-z_.-]+)?")) {
-            try {
-                // With a colon, InetAddress parses an IPv6 literal and never asks a resolver.
-                return InetAddress.getByName(text) instanceof Inet6Address ? text : null;
-            } catch (UnknownHostException e) {
-                return null;
-            }
-        }
-        return null;
+        return AddressLiterals.isLiteral(text) && !text.startsWith("[") ? text : null;
     }
 
     /** Text that can only have been meant as a literal address (digits and dots, or a colon). */
