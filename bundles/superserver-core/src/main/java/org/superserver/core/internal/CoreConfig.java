@@ -8,7 +8,8 @@ import org.osgi.service.metatype.annotations.Option;
 @ObjectClassDefinition(
         id = CoreComponent.PID,
         name = "Superserver core",
-        description = "Listeners and dispatch: the network transport, threads, backlog and buffer limits.")
+        description = "Listeners and dispatch: the network transport, threads, backlog, buffer limits and the"
+                + " pause of a service over its rate limit.")
 @interface CoreConfig {
 
     @AttributeDefinition(
@@ -56,4 +57,12 @@ import org.osgi.service.metatype.annotations.Option;
                     + " a client still undecided then is refused. Default: 30000.",
             min = "1")
     long policy_timeout_ms() default 30_000L;
+
+    @AttributeDefinition(
+            name = "Rate limit pause",
+            description = "Seconds a service stays paused (its socket closed) after more invocations in 60 s than its"
+                    + " limit allows (inetd.conf's wait.N / nowait.N); applies to exec'd and internal services."
+                    + " Default: 600 (10 minutes, as inetd).",
+            min = "1")
+    long rate_pause_seconds() default 600L;
 }

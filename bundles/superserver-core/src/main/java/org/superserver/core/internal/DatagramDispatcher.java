@@ -57,6 +57,10 @@ final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
         }
         binding.countAccepted();
         DatagramPacket packet = (DatagramPacket) msg;
+        if (!binding.admit()) {
+            packet.release();
+            return;
+        }
         ServiceDefinition definition = binding.definition();
         if (definition.policies().isEmpty()) {
             ctx.fireChannelRead(packet);

@@ -13,6 +13,7 @@ final class Entry {
     private volatile ListenerState state;
     private volatile String detail = "";
     private volatile Binding binding;
+    private volatile Object pause;
 
     Entry(ServiceDefinition definition) {
         this.id = definition.id();
@@ -56,19 +57,58 @@ final class Entry {
         }
     }
 
+    /** Serves new connections of an exec'd service with {@code served} and its {@code program}. */
+    void swap(ServiceDefinition served, Program program) {
+        this.definition = served;
+        Binding b = binding;
+        if (b != null) {
+            b.swap(served, program);
+        }
+    }
+
     /** Not bound, for {@code why}. */
     void unbound(ServiceDefinition wanted, ListenerState next, String why) {
         this.definition = wanted;
         this.binding = null;
         this.detail = why == null ? "" : why;
         this.state = next;
+        this.pause = null;
     }
 
+    /** Not bound because of its rate limit, until a resume carrying the returned token. */
+    Object paused(String why) {
+        unbound(definition, ListenerState.PAUSED, why);
+        Object token = new Object();
+        this.pause = token;
+        return token;
+    }
+
+    /** Whether the pause that {@code token} was given for is still on. */
+    boolean pausedBy(Object token) {
+        return state == ListenerState.PAUSED && pause == token && binding == null;
+    }
+
+    /**
+     * A snapshot. A listening wait service whose server has the socket reports {@link
+     * ListenerState#PAUSED}; a listening exec'd service whose program is missing says so in the
+     * detail. Active connections count open stream connections plus running children.
+     */
     ListenerStatus status() {
         Binding b = binding;
         ListenerState s = state;
-        return new ListenerStatus(definition, s, b == null ? null : b.boundAddress(), detail,
-                b == null ? 0 : b.accepted(), b == null ? 0 : b.connections().size());
+        String why = detail;
+        if (b != null && s == ListenerState.LISTENING) {
+            String busy = b.busy();
+            String warning = b.warning();
+            if (busy != null) {
+                s = ListenerState.PAUSED;
+                why = busy;
+            } else if (warning != null) {
+                why = warning;
+            }
+        }
+        return new ListenerStatus(definition, s, b == null ? null : b.boundAddress(), why,
+                b == null ? 0 : b.accepted(), b == null ? 0 : b.connections().size() + b.children());
     }
 
     @Override

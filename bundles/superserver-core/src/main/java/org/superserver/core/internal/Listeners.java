@@ -8,11 +8,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.Handler;
@@ -22,7 +25,12 @@ import org.superserver.api.SocketType;
 /**
  * Binds and closes listening sockets. A stream listener accepts on the shared accept thread and
  * serves each connection on a worker; a datagram listener is one socket on a worker. Closing a
- * listener never closes the connections it accepted.
+ * listener never closes the connections it accepted, nor the children serving them.
+ *
+ * <p>Exec'd services (epoll only, as they need raw descriptors): a {@code nowait} stream listener
+ * accepts with auto-read off and hands each connection to an {@link ExecDispatcher}; a {@code wait}
+ * listener never reads or accepts on the event loop: its {@link WaitService} hands the socket to
+ * the server.
  */
 final class Listeners {
 
@@ -37,15 +45,22 @@ final class Listeners {
     private final Settings settings;
     private final PolicyChain policies;
     private final ChannelGroup everyConnection;
+    private final Supplier<Launcher> launcher;
+    private final Consumer<Binding> onOverload;
 
     /**
      * @param everyConnection receives every accepted connection, across all listeners
+     * @param launcher starts exec'd servers (asked for only when an exec'd service is bound)
+     * @param onOverload told when a binding's rate limit trips
      */
-    Listeners(Transport transport, Settings settings, PolicyChain policies, ChannelGroup everyConnection) {
+    Listeners(Transport transport, Settings settings, PolicyChain policies, ChannelGroup everyConnection,
+              Supplier<Launcher> launcher, Consumer<Binding> onOverload) {
         this.transport = transport;
         this.settings = settings;
         this.policies = policies;
         this.everyConnection = everyConnection;
+        this.launcher = launcher;
+        this.onOverload = onOverload;
     }
 
     /**
@@ -59,8 +74,37 @@ final class Listeners {
             throw new IllegalArgumentException("handler " + definition.handler() + " does not serve "
                     + definition.socketType().configName() + " sockets");
         }
+        return bind(new Binding(definition, handler, null, onOverload));
+    }
+
+    /**
+     * Binds a socket for an exec'd service: {@code nowait} stream services spawn {@code program}
+     * per connection, {@code wait} services hand it the bound socket.
+     *
+     * @throws Exception naming the cause when the service cannot be served or bound
+     */
+    Binding bind(ServiceDefinition definition, Program program) throws Exception {
+        if (!transport.name().equals("epoll")) {
+            throw new IllegalStateException("exec'd services need the epoll transport (this core runs "
+                    + transport.name() + "; set transport=auto or epoll where epoll is available)");
+        }
+        if (definition.socketType() == SocketType.DGRAM && !definition.isWait()) {
+            throw new IllegalArgumentException("dgram services that start a server must be 'wait' (the server"
+                    + " reads the datagrams from the socket itself, as inetd requires); 'nowait' is not served");
+        }
+        Binding binding = bind(new Binding(definition, null, program, onOverload));
+        if (definition.isWait()) {
+            WaitService wait = new WaitService(binding, launcher.get(), policies,
+                    ((UnixChannel) binding.channel()).fd().intValue(), binding.boundAddress());
+            binding.waitService(wait);
+            wait.start();
+        }
+        return binding;
+    }
+
+    private Binding bind(Binding binding) throws Exception {
+        ServiceDefinition definition = binding.definition();
         List<InetSocketAddress> candidates = Addresses.candidates(definition, Addresses.ipv6Usable());
-        Binding binding = new Binding(definition, handler);
         Exception failure = null;
         for (InetSocketAddress address : candidates) {
             try {
@@ -79,8 +123,15 @@ final class Listeners {
         throw failure;
     }
 
-    /** Closes the listening socket, leaving its accepted connections open; waits briefly for it. */
+    /**
+     * Closes the listening socket, leaving its accepted connections (and running children) alone;
+     * waits briefly for it.
+     */
     void close(Binding binding) {
+        WaitService wait = binding.waitService();
+        if (wait != null) {
+            wait.close();
+        }
         Channel channel = binding.channel();
         if (channel != null) {
             channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -88,11 +139,16 @@ final class Listeners {
     }
 
     private Channel bindStream(Binding binding, InetSocketAddress address) throws Exception {
+        boolean exec = binding.program() != null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
-                .channel(transport.serverChannel())
+                .channelFactory(() -> transport.newServerChannel(address))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // A wait service's server accepts by itself: the event loop never does.
+                .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()))
+                // An exec'd connection is never read by the server: its bytes are the child's.
+                .childOption(ChannelOption.AUTO_READ, !exec)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -112,7 +168,11 @@ final class Listeners {
         if (LOG.isDebugEnabled()) {
             logConnection(binding, channel);
         }
-        channel.pipeline().addLast(new StreamDispatcher(binding, policies));
+        if (binding.program() != null) {
+            channel.pipeline().addLast(new ExecDispatcher(binding, policies, launcher.get()));
+        } else {
+            channel.pipeline().addLast(new StreamDispatcher(binding, policies));
+        }
     }
 
     private static void logConnection(Binding binding, Channel channel) {
@@ -132,12 +192,15 @@ final class Listeners {
     private Channel bindDatagram(Binding binding, InetSocketAddress address) throws Exception {
         Bootstrap bootstrap = new Bootstrap()
                 .group(transport.workers())
-                .channel(transport.datagramChannel())
+                .channelFactory(() -> transport.newDatagramChannel(address))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
                 .handler(new DatagramDispatcher(binding, policies));
         Channel channel = await(bootstrap.bind(address));
+        if (binding.program() != null) {
+            return channel; // a wait service's server reads the socket; the event loop never does
+        }
         Future<?> init = channel.eventLoop().submit(() -> {
             binding.handler().initDatagram(channel, binding.definition());
             channel.config().setAutoRead(true);

@@ -22,8 +22,6 @@ final class Planner {
         CLOSE,
         /** Close the listener, if any, and wait for the definition's handler to arrive. */
         WAIT,
-        /** Close the listener, if any, and report that the definition cannot be served. */
-        UNSUPPORTED,
         /** Close the listener and bind one for the new definition (a socket field changed). */
         REBIND,
         /** Keep the bound socket; serve new connections with the new definition. */
@@ -88,7 +86,7 @@ final class Planner {
 
     /** The action for one id, or {@code null} when nothing needs doing. */
     private static Kind decide(Current now, ServiceDefinition wanted, Set<String> handlers) {
-        boolean servable = wanted.isInternal() && handlers.contains(wanted.handler());
+        boolean servable = servable(wanted, handlers);
         if (now == null) {
             return fresh(wanted, handlers);
         }
@@ -97,9 +95,6 @@ final class Planner {
             case LISTENING:
             case STARTING:
             case PAUSED:
-                if (!wanted.isInternal()) {
-                    return Kind.UNSUPPORTED;
-                }
                 if (!servable) {
                     return Kind.WAIT;
                 }
@@ -118,22 +113,27 @@ final class Planner {
         }
     }
 
+    /** An exec'd definition is always servable here (the registry checks its program); an internal one needs its handler. */
+    private static boolean servable(ServiceDefinition wanted, Set<String> handlers) {
+        return !wanted.isInternal() || handlers.contains(wanted.handler());
+    }
+
     private static Kind fresh(ServiceDefinition wanted, Set<String> handlers) {
-        if (!wanted.isInternal()) {
-            return Kind.UNSUPPORTED;
-        }
-        return handlers.contains(wanted.handler()) ? Kind.BIND : Kind.WAIT;
+        return servable(wanted, handlers) ? Kind.BIND : Kind.WAIT;
     }
 
     /**
      * Whether two definitions need the same listening socket and pipeline: socket type, protocol,
-     * bind address, port and handler are equal.
+     * bind address, port and handler are equal, and for exec'd services also wait/nowait (a wait
+     * service's socket belongs to its server). A changed program, argv, user or environment of an
+     * exec'd service keeps the socket.
      */
     static boolean sameSocket(ServiceDefinition a, ServiceDefinition b) {
         return a.socketType() == b.socketType()
                 && a.protocol() == b.protocol()
                 && Objects.equals(a.bindAddress(), b.bindAddress())
                 && a.port() == b.port()
-                && Objects.equals(a.handler(), b.handler());
+                && Objects.equals(a.handler(), b.handler())
+                && (a.isInternal() || a.isWait() == b.isWait());
     }
 }

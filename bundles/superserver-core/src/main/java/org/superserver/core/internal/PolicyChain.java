@@ -1,7 +1,9 @@
 package org.superserver.core.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -32,8 +34,40 @@ final class PolicyChain {
      * @param reason the deciding rule: the denying policy's, or the last allowing one's
      * @param banners text to send the client first: the denying decision's banner, or the banners
      *                of every allowing decision, in order
+     * @param env extra environment for an exec'd server: every allowing decision's, later ones winning
+     * @param user the user an allowing decision asks the server to run as (the last one), or {@code null}
+     * @param group the group an allowing decision asks for (the last one), or {@code null}
      */
-    record Verdict(boolean allowed, String reason, List<String> banners) {
+    record Verdict(boolean allowed, String reason, List<String> banners, Map<String, String> env, String user,
+                   String group) {
+
+        Verdict(boolean allowed, String reason, List<String> banners) {
+            this(allowed, reason, banners, Map.of(), null, null);
+        }
+
+        /** Everyone allowed: no policy was asked. */
+        static final Verdict OPEN = new Verdict(true, "", List.of());
+    }
+
+    /** What the allowing decisions so far have added. */
+    private static final class Allowed {
+        final List<String> banners = new ArrayList<>();
+        final Map<String, String> env = new LinkedHashMap<>();
+        String user;
+        String group;
+
+        void add(Decision decision) {
+            if (decision.banner() != null) {
+                banners.add(decision.banner());
+            }
+            env.putAll(decision.env());
+            if (decision.user() != null) {
+                user = decision.user();
+            }
+            if (decision.group() != null) {
+                group = decision.group();
+            }
+        }
     }
 
     private final Function<String, AccessPolicy> policies;
@@ -54,7 +88,7 @@ final class PolicyChain {
      */
     CompletionStage<Verdict> check(ConnectionInfo connection, ServiceDefinition definition, Executor executor) {
         CompletableFuture<Verdict> result = new CompletableFuture<>();
-        step(0, new ArrayList<>(), "", connection, definition, executor, result);
+        step(0, new Allowed(), "", connection, definition, executor, result);
         return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .exceptionally(e -> timedOut(e, connection, definition))
                 .thenApplyAsync(v -> v, executor);
@@ -72,14 +106,15 @@ final class PolicyChain {
         return new Verdict(false, cause.toString(), List.of());
     }
 
-    private void step(int index, List<String> banners, String lastReason, ConnectionInfo connection,
+    private void step(int index, Allowed allowed, String lastReason, ConnectionInfo connection,
                       ServiceDefinition definition, Executor executor, CompletableFuture<Verdict> result) {
         if (result.isDone()) {
             return;
         }
         List<String> names = definition.policies();
         if (index == names.size()) {
-            result.complete(new Verdict(true, lastReason, List.copyOf(banners)));
+            result.complete(new Verdict(true, lastReason, List.copyOf(allowed.banners), Map.copyOf(allowed.env),
+                    allowed.user, allowed.group));
             return;
         }
         String name = names.get(index);
@@ -108,11 +143,17 @@ final class PolicyChain {
             } else if (!decision.isAllowed()) {
                 result.complete(new Verdict(false, name + ": " + decision.reason(),
                         decision.banner() == null ? List.of() : List.of(decision.banner())));
+            } else if (decision.twist() != null) {
+                // Replacing the server by another command is not carried out yet: refusing the
+                // client is the only answer that cannot let it reach the server the rule keeps it from.
+                LOG.error("POLICY service={} from={} origin={} policy={} error=twist is not carried out yet "
+                        + "(rule {}), denied", definition.name(), Addresses.format(connection.remote()),
+                        definition.origin(), name, decision.reason());
+                result.complete(new Verdict(false, name + ": " + decision.reason() + " (twist not carried out)",
+                        decision.banner() == null ? List.of() : List.of(decision.banner())));
             } else {
-                if (decision.banner() != null) {
-                    banners.add(decision.banner());
-                }
-                step(index + 1, banners, name + ": " + decision.reason(), connection, definition, executor, result);
+                allowed.add(decision);
+                step(index + 1, allowed, name + ": " + decision.reason(), connection, definition, executor, result);
             }
         }, executor);
     }

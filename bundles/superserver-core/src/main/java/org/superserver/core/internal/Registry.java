@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,11 @@ import org.superserver.api.status.ServerStatus;
  * The core's state: the definitions, handlers and access policies registered, and one listener per
  * definition id. Every change is queued on one thread, which reconciles the listeners with the
  * latest definition per id (see {@link Planner}); callers never wait for sockets.
+ *
+ * <p>A service over its rate limit ({@code ServiceDefinition.maxPerMinute()}) is paused as inetd
+ * does: its socket is closed, it reports {@code PAUSED}, and it is bound again after the configured
+ * {@code rate.pause.seconds}. Exec'd services are prepared here (identity, program checks) and
+ * started by one shared {@link Launcher}, created with the first of them.
  *
  * <p>Services are registered under a caller-chosen key (the OSGi service id, or any object in
  * tests) and removed by the same key.
@@ -46,6 +52,11 @@ final class Registry implements ServerStatus {
         thread.setDaemon(true);
         return thread;
     });
+    private final ScheduledExecutorService resumes = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "superserver-resume");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     // Confined to the executor's thread.
     private final Map<Object, ServiceDefinition> definitions = new LinkedHashMap<>();
@@ -56,6 +67,8 @@ final class Registry implements ServerStatus {
     private Transport transport;
     private Listeners listeners;
     private ChannelGroup everyConnection;
+    private Settings settings;
+    private volatile Launcher launcher;
 
     // Read from any thread.
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -64,10 +77,12 @@ final class Registry implements ServerStatus {
     /** Starts the event loops and binds whatever is registered already. Returns at once. */
     CompletableFuture<Void> start(Settings settings) {
         return run(() -> {
+            this.settings = settings;
             transport = Transport.start(settings);
             everyConnection = new DefaultChannelGroup("superserver-connections", GlobalEventExecutor.INSTANCE);
             listeners = new Listeners(transport, settings,
-                    new PolicyChain(name -> policiesByName.get(name), settings.policyTimeoutMillis()), everyConnection);
+                    new PolicyChain(name -> policiesByName.get(name), settings.policyTimeoutMillis()), everyConnection,
+                    this::launcher, this::overloaded);
             LOG.info("START transport={} workers={} backlog={} write_buffer={}/{}", transport.name(),
                     settings.effectiveWorkerThreads(), settings.backlog(), settings.writeBufferLow(),
                     settings.writeBufferHigh());
@@ -89,6 +104,10 @@ final class Registry implements ServerStatus {
             transport.close();
             transport = null;
             listeners = null;
+            if (launcher != null) {
+                launcher.close();
+                launcher = null;
+            }
             LOG.info("STOP");
         });
         try {
@@ -97,6 +116,7 @@ final class Registry implements ServerStatus {
             LOG.warn("STOP error={}", e.toString());
         } finally {
             executor.shutdown();
+            resumes.shutdownNow();
         }
     }
 
@@ -231,10 +251,6 @@ final class Registry implements ServerStatus {
                     closeListener(entry, "handler " + action.definition().handler() + " is missing");
                     waiting(entry, action.definition(), true);
                     break;
-                case UNSUPPORTED:
-                    closeListener(entry, "definition changed");
-                    unsupported(entry, action.definition());
-                    break;
                 case REBIND:
                     closeListener(entry, "definition changed");
                     break;
@@ -250,7 +266,12 @@ final class Registry implements ServerStatus {
                     bind(entry, action.definition());
                     break;
                 case SWAP:
-                    entry.swap(action.definition());
+                    if (!action.definition().isInternal() && !swapProgram(entry, action.definition())) {
+                        break;
+                    }
+                    if (action.definition().isInternal()) {
+                        entry.swap(action.definition());
+                    }
                     LOG.info("UPDATE service={} protocol={} address={} origin={} socket=kept", action.definition().name(),
                             action.definition().protocol().configName(),
                             Addresses.format(entry.binding() == null ? null : entry.binding().boundAddress()),
@@ -263,6 +284,10 @@ final class Registry implements ServerStatus {
     }
 
     private void bind(Entry entry, ServiceDefinition definition) {
+        if (!definition.isInternal()) {
+            bindProgram(entry, definition);
+            return;
+        }
         Handler handler = handlersByName.get(definition.handler());
         try {
             Binding binding = listeners.bind(definition, handler);
@@ -303,12 +328,126 @@ final class Registry implements ServerStatus {
         }
     }
 
-    /** Exec'd services (a server program instead of a handler) are served by a later version. */
-    private static void unsupported(Entry entry, ServiceDefinition definition) {
-        String why = "exec'd services are not served yet: " + definition.server();
+    /**
+     * Binds an exec'd service after its load-time checks: an identity that must not be used, a
+     * transport without raw descriptors or a missing JNA fail the service; a missing or
+     * non-executable program is logged at ERROR and the listener stays up (each attempt is then
+     * logged and its connection closed).
+     */
+    private void bindProgram(Entry entry, ServiceDefinition definition) {
+        Program program;
+        try {
+            program = launcher().prepare(definition);
+        } catch (IllegalArgumentException e) {
+            failed(entry, definition, e.getMessage());
+            return;
+        } catch (LinkageError e) {
+            failed(entry, definition, "exec'd services need JNA (com.sun.jna) and glibc 2.34 or later: " + e);
+            return;
+        }
+        try {
+            Binding binding = listeners.bind(definition, program);
+            String problem = program.problem();
+            binding.warning(problem);
+            entry.listening(definition, binding);
+            LOG.info("LISTEN service={} protocol={} address={} server={} wait={} user={} origin={}", definition.name(),
+                    definition.protocol().configName(), Addresses.format(binding.boundAddress()), definition.server(),
+                    definition.isWait() ? "wait" : "nowait", program.identity().account().name(), definition.origin());
+            programProblem(definition, problem);
+        } catch (Exception e) {
+            failed(entry, definition, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /** Prepares a changed exec'd definition whose socket stays; false when it must no longer be served. */
+    private boolean swapProgram(Entry entry, ServiceDefinition definition) {
+        if (entry.binding() == null) {
+            entry.swap(definition);
+            return true;
+        }
+        Program program;
+        try {
+            program = launcher().prepare(definition);
+        } catch (IllegalArgumentException | LinkageError e) {
+            closeListener(entry, "definition changed");
+            failed(entry, definition, e.getMessage() == null ? e.toString() : e.getMessage());
+            return false;
+        }
+        entry.swap(definition, program);
+        String problem = program.problem();
+        entry.binding().warning(problem);
+        programProblem(definition, problem);
+        return true;
+    }
+
+    private static void programProblem(ServiceDefinition definition, String problem) {
+        if (problem != null) {
+            LOG.error("PROGRAM service={} protocol={} origin={} error={}; the listener stays up and closes every"
+                    + " connection until the program is there", definition.name(), definition.protocol().configName(),
+                    definition.origin(), problem);
+        }
+    }
+
+    private static void failed(Entry entry, ServiceDefinition definition, String why) {
         entry.unbound(definition, ListenerState.FAILED, why);
-        LOG.warn("FAIL service={} protocol={} origin={} reason={}", definition.name(),
-                definition.protocol().configName(), definition.origin(), why);
+        LOG.error("FAIL service={} protocol={} address={}:{} origin={} reason={}", definition.name(),
+                definition.protocol().configName(), definition.bindAddress() == null ? "*" : definition.bindAddress(),
+                definition.port(), definition.origin(), why);
+    }
+
+    /** The launcher of exec'd services, started with the first of them. */
+    private Launcher launcher() {
+        Launcher l = launcher;
+        if (l == null) {
+            synchronized (this) {
+                l = launcher;
+                if (l == null) {
+                    l = new Launcher();
+                    launcher = l;
+                }
+            }
+        }
+        return l;
+    }
+
+    /**
+     * A binding's rate limit tripped: as inetd, close its socket, report the service PAUSED, and
+     * bind it again after {@code rate.pause.seconds}.
+     */
+    private void overloaded(Binding binding) {
+        run(() -> {
+            ServiceDefinition definition = binding.definition();
+            Entry entry = entries.get(definition.id());
+            if (entry == null || entry.binding() != binding) {
+                return;
+            }
+            long seconds = settings.ratePauseSeconds();
+            closeListener(entry, "rate limit");
+            String why = "more than " + definition.maxPerMinute() + " invocations within 60 s; paused for " + seconds
+                    + " s";
+            Object token = entry.paused(why);
+            LOG.warn("PAUSE service={} protocol={} origin={} reason={} resume_in={}s", definition.name(),
+                    definition.protocol().configName(), definition.origin(), why, seconds);
+            try {
+                resumes.schedule(() -> run(() -> resume(entry, token)), seconds, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException e) {
+                // stopping
+            }
+        });
+    }
+
+    private void resume(Entry entry, Object token) {
+        if (listeners == null || entries.get(entry.id()) != entry || !entry.pausedBy(token)) {
+            return;
+        }
+        ServiceDefinition definition = entry.definition();
+        LOG.info("RESUME service={} protocol={} origin={}", definition.name(), definition.protocol().configName(),
+                definition.origin());
+        if (definition.isInternal() && !handlersByName.containsKey(definition.handler())) {
+            waiting(entry, definition, true);
+            return;
+        }
+        bind(entry, definition);
     }
 
     private static <T> Map<String, T> byName(Map<Object, Registered<T>> registered) {

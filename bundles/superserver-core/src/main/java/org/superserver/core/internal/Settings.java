@@ -11,12 +11,22 @@ import java.util.Locale;
  * @param writeBufferLow low water mark of every accepted connection, in bytes
  * @param writeBufferHigh high water mark of every accepted connection, in bytes
  * @param policyTimeoutMillis how long access policies may take before a client is refused
+ * @param ratePauseSeconds how long a service over its rate limit ({@code .max}) stays paused
  */
 record Settings(String transport, int workerThreads, int backlog, int writeBufferLow, int writeBufferHigh,
-                long policyTimeoutMillis) {
+                long policyTimeoutMillis, long ratePauseSeconds) {
+
+    /** inetd's pause of a service over its rate limit: 10 minutes. */
+    static final long RATE_PAUSE_SECONDS = 600;
 
     /** The defaults documented in {@link CoreConfig}. */
-    static final Settings DEFAULTS = new Settings("auto", 0, 128, 32 * 1024, 64 * 1024, 30_000L);
+    static final Settings DEFAULTS = new Settings("auto", 0, 128, 32 * 1024, 64 * 1024, 30_000L, RATE_PAUSE_SECONDS);
+
+    Settings(String transport, int workerThreads, int backlog, int writeBufferLow, int writeBufferHigh,
+             long policyTimeoutMillis) {
+        this(transport, workerThreads, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis,
+                RATE_PAUSE_SECONDS);
+    }
 
     Settings {
         transport = transport == null ? "auto" : transport.trim().toLowerCase(Locale.ROOT);
@@ -37,11 +47,15 @@ record Settings(String transport, int workerThreads, int backlog, int writeBuffe
         if (policyTimeoutMillis < 1) {
             throw new IllegalArgumentException("access policy timeout " + policyTimeoutMillis + " ms is below 1");
         }
+        if (ratePauseSeconds < 1) {
+            throw new IllegalArgumentException("rate pause " + ratePauseSeconds + " s is below 1");
+        }
     }
 
     static Settings from(CoreConfig config) {
         return new Settings(config.transport(), config.worker_threads(), config.backlog(),
-                config.write_buffer_low(), config.write_buffer_high(), config.policy_timeout_ms());
+                config.write_buffer_low(), config.write_buffer_high(), config.policy_timeout_ms(),
+                config.rate_pause_seconds());
     }
 
     /** The number of worker threads to start. */
@@ -50,10 +64,17 @@ record Settings(String transport, int workerThreads, int backlog, int writeBuffe
     }
 
     Settings withTransport(String value) {
-        return new Settings(value, workerThreads, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis);
+        return new Settings(value, workerThreads, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis,
+                ratePauseSeconds);
     }
 
     Settings withPolicyTimeoutMillis(long value) {
-        return new Settings(transport, workerThreads, backlog, writeBufferLow, writeBufferHigh, value);
+        return new Settings(transport, workerThreads, backlog, writeBufferLow, writeBufferHigh, value,
+                ratePauseSeconds);
+    }
+
+    Settings withRatePauseSeconds(long value) {
+        return new Settings(transport, workerThreads, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis,
+                value);
     }
 }

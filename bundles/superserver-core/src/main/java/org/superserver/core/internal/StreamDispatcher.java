@@ -17,7 +17,8 @@ import org.superserver.api.ServiceDefinition;
 /**
  * The first handler of an accepted connection: asks the definition's access policies (with reads
  * suspended), then hands the connection to the service's handler and steps aside. A denied client
- * gets the denying decision's banner, if any, and is disconnected before the handler sees it.
+ * gets the denying decision's banner, if any, and is disconnected before the handler sees it. A
+ * connection over the service's rate limit is closed at once (and the service paused).
  */
 final class StreamDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -34,7 +35,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
-        if (binding.isHandlerGone()) {
+        if (binding.isHandlerGone() || !binding.admit()) {
             ctx.close();
             return;
         }

@@ -1,5 +1,11 @@
 package org.superserver.core.internal;
 
+import io.netty.channel.socket.SocketProtocolFamily;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.function.Function;
+
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -29,12 +35,12 @@ final class Transport implements AutoCloseable {
     private final String name;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final Class<? extends ServerChannel> serverChannel;
-    private final Class<? extends DatagramChannel> datagramChannel;
+    private final Function<SocketProtocolFamily, ServerChannel> serverChannel;
+    private final Function<SocketProtocolFamily, DatagramChannel> datagramChannel;
 
     private Transport(String name, IoHandlerFactory factory, int workerThreads,
-                      Class<? extends ServerChannel> serverChannel,
-                      Class<? extends DatagramChannel> datagramChannel) {
+                      Function<SocketProtocolFamily, ServerChannel> serverChannel,
+                      Function<SocketProtocolFamily, DatagramChannel> datagramChannel) {
         this.name = name;
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("superserver-accept", true), factory);
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads,
@@ -57,7 +63,7 @@ final class Transport implements AutoCloseable {
             }
         }
         return new Transport("nio", NioIoHandler.newFactory(), threads,
-                NioServerSocketChannel.class, NioDatagramChannel.class);
+                family -> new NioServerSocketChannel(SelectorProvider.provider(), family), NioDatagramChannel::new);
     }
 
     String name() {
@@ -72,12 +78,22 @@ final class Transport implements AutoCloseable {
         return workers;
     }
 
-    Class<? extends ServerChannel> serverChannel() {
-        return serverChannel;
+    /**
+     * A new listening socket of the address family of {@code address}: an IPv4 address gets an
+     * IPv4 socket (as inetd gives its children), anything else an IPv6 one (dual-stack for the
+     * wildcard).
+     */
+    ServerChannel newServerChannel(InetSocketAddress address) {
+        return serverChannel.apply(family(address));
     }
 
-    Class<? extends DatagramChannel> datagramChannel() {
-        return datagramChannel;
+    /** A new datagram socket of the address family of {@code address}, as for {@link #newServerChannel}. */
+    DatagramChannel newDatagramChannel(InetSocketAddress address) {
+        return datagramChannel.apply(family(address));
+    }
+
+    private static SocketProtocolFamily family(InetSocketAddress address) {
+        return address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
     }
 
     /** Stops both groups after a short quiet period, waiting at most a few seconds. */
@@ -105,7 +121,7 @@ final class Transport implements AutoCloseable {
 
         static Transport transport(int threads) {
             return new Transport("epoll", EpollIoHandler.newFactory(), threads,
-                    EpollServerSocketChannel.class, EpollDatagramChannel.class);
+                    EpollServerSocketChannel::new, EpollDatagramChannel::new);
         }
     }
 }

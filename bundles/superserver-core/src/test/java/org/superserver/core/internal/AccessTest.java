@@ -61,6 +61,15 @@ public class AccessTest extends CoreFixture {
     }
 
     @Test
+    public void anAllowWithATwistCommandIsRefusedUntilTwistIsCarriedOut() throws Exception {
+        registry.addPolicy("p", List.of("twister"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(true).reason("hosts.allow:2").twist("/bin/echo elsewhere").build()));
+        Socket client = connect(serve("twister"));
+        assertEquals("", readToEnd(client));
+        assertEquals(0, echo.streams.get());
+    }
+
+    @Test
     public void missingPolicyDenies() throws Exception {
         Socket client = connect(serve("nobody-registered-this"));
         assertEquals("", readToEnd(client));

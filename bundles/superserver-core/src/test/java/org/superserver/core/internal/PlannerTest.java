@@ -59,13 +59,13 @@ public class PlannerTest {
     }
 
     @Test
-    public void execDefinitionIsReportedUnsupported() {
+    public void execDefinitionIsBoundWithoutAnyHandler() {
         ServiceDefinition ftp = exec("ftp", 21);
-        assertPlan(Planner.plan(Map.of(), desired(ftp), Set.of()), Kind.UNSUPPORTED, ftp);
+        assertPlan(Planner.plan(Map.of(), desired(ftp), Set.of()), Kind.BIND, ftp);
     }
 
     @Test
-    public void unsupportedExecDefinitionIsReportedOnlyOnce() {
+    public void failedExecDefinitionIsReportedOnlyOnce() {
         ServiceDefinition ftp = exec("ftp", 21);
         assertEquals(List.of(), Planner.plan(current(ftp, ListenerState.FAILED), desired(ftp), Set.of()));
     }
@@ -155,10 +155,26 @@ public class PlannerTest {
     }
 
     @Test
-    public void listeningDefinitionReplacedByAnExecOneIsReportedUnsupported() {
+    public void listeningDefinitionReplacedByAnExecOneIsRebound() {
         ServiceDefinition ftp = exec("echo", 7);
         assertPlan(Planner.plan(current(echo(7), ListenerState.LISTENING), desired(ftp), Set.of("echo")),
-                Kind.UNSUPPORTED, ftp);
+                Kind.REBIND, ftp);
+    }
+
+    @Test
+    public void execDefinitionWithAnotherProgramKeepsItsSocketButNotWhenWaitChanges() {
+        ServiceDefinition ftp = exec("ftp", 21);
+        ServiceDefinition other = ftp.toBuilder().server("/bin/cat").argv(List.of("cat")).user("nobody").build();
+        assertPlan(Planner.plan(current(ftp, ListenerState.LISTENING), desired(other), Set.of()), Kind.SWAP, other);
+        ServiceDefinition waiting = ftp.toBuilder().wait(!ftp.isWait()).build();
+        assertPlan(Planner.plan(current(ftp, ListenerState.LISTENING), desired(waiting), Set.of()), Kind.REBIND,
+                waiting);
+    }
+
+    @Test
+    public void pausedDefinitionIsLeftPausedWhileUnchanged() {
+        assertEquals(List.of(), Planner.plan(current(echo(7), ListenerState.PAUSED), desired(echo(7)),
+                Set.of("echo")));
     }
 
     @Test

@@ -183,13 +183,20 @@ public class RegistryTest extends CoreFixture {
     }
 
     @Test
-    public void execDefinitionIsReportedAsNotServedYet() throws Exception {
-        registry.addDefinition("d", ServiceDefinition.builder().id("ftp").name("ftp")
-                .socketType(org.superserver.api.SocketType.STREAM).protocol(org.superserver.api.Protocol.TCP)
-                .bindAddress("127.0.0.1").port(0).server("/usr/sbin/in.ftpd").argv(List.of("in.ftpd")).build());
-        ListenerStatus failed = status("ftp");
-        assertEquals(ListenerState.FAILED, failed.state());
-        assertEquals("exec'd services are not served yet: /usr/sbin/in.ftpd", failed.detail());
+    public void execDefinitionOnTheNioTransportFailsWithTheReason() throws Exception {
+        Registry nio = new Registry();
+        try {
+            nio.start(SETTINGS.withTransport("nio")).get();
+            nio.addDefinition("d", ServiceDefinition.builder().id("cat").name("cat")
+                    .socketType(org.superserver.api.SocketType.STREAM).protocol(org.superserver.api.Protocol.TCP)
+                    .bindAddress("127.0.0.1").port(0).server("/bin/cat").argv(List.of("cat")).build());
+            nio.settled().get();
+            ListenerStatus failed = nio.listener("cat").orElseThrow();
+            assertEquals(ListenerState.FAILED, failed.state());
+            assertTrue(failed.detail(), failed.detail().contains("exec'd services need the epoll transport"));
+        } finally {
+            nio.stop();
+        }
     }
 
     @Test

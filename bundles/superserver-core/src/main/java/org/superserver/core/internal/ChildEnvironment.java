@@ -1,0 +1,110 @@
+package org.superserver.core.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.superserver.api.SocketType;
+import org.superserver.core.internal.Accounts.Account;
+
+/**
+ * The environment of an exec'd server, built in this order (a later step overrides an earlier one):
+ *
+ * <ol>
+ *   <li>The superserver's own environment, laundered: every {@code LD_*} variable, {@code PATH},
+ *       {@code HOME}, {@code SHELL}, {@code USER}, {@code LOGNAME}, {@code TERM*}, {@code TMP*},
+ *       and any inherited {@code PROTO}, {@code TCP*}, {@code UDP*} and {@code REMOTE_*} are
+ *       dropped.</li>
+ *   <li>{@code PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}; {@code HOME},
+ *       {@code SHELL}, {@code USER} and {@code LOGNAME} of the account the child runs as (from
+ *       {@code getpwnam}).</li>
+ *   <li>The client, for a stream connection: {@code PROTO=TCP}, {@code TCPREMOTEIP},
+ *       {@code TCPREMOTEPORT}, {@code TCPLOCALIP}, {@code TCPLOCALPORT} (UCSPI, as tcpserver sets
+ *       them) and {@code REMOTE_HOST}, {@code REMOTE_ADDR}, {@code REMOTE_PORT} (xinetd, systemd);
+ *       {@code REMOTE_HOST} is the address, no name is looked up. For a datagram ({@code dgram
+ *       wait}, the sender of the datagram that woke the service): {@code PROTO=UDP},
+ *       {@code UDPREMOTEIP}, {@code UDPREMOTEPORT}, {@code UDPLOCALIP}, {@code UDPLOCALPORT} and the
+ *       same {@code REMOTE_*}. For {@code stream wait} (the server accepts by itself, so no client
+ *       is known): {@code PROTO=TCP}, {@code TCPLOCALIP}, {@code TCPLOCALPORT} only. Addresses are
+ *       literals (IPv6 without brackets), ports decimal.</li>
+ *   <li>The definition's own variables ({@code ServiceDefinition.env()}).</li>
+ *   <li>Variables the access policies' decisions add ({@code Decision.env()}), in policy order.</li>
+ * </ol>
+ */
+final class ChildEnvironment {
+
+    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private ChildEnvironment() {
+    }
+
+    /** Whether a variable of the superserver's environment is withheld from children. */
+    static boolean laundered(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        return upper.startsWith("LD_") || upper.startsWith("TERM") || upper.startsWith("TMP")
+                || upper.startsWith("TCP") || upper.startsWith("UDP") || upper.startsWith("REMOTE_")
+                || upper.equals("PROTO") || upper.equals("PATH") || upper.equals("HOME") || upper.equals("SHELL")
+                || upper.equals("USER") || upper.equals("LOGNAME");
+    }
+
+    /** Steps 1, 2 and 4: what every child of a definition gets. */
+    static Map<String, String> base(Map<String, String> server, Account account, Map<String, String> definitionEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        server.forEach((k, v) -> {
+            if (!laundered(k)) {
+                env.put(k, v);
+            }
+        });
+        env.put("PATH", PATH);
+        env.put("HOME", account.home().isEmpty() ? "/" : account.home());
+        env.put("SHELL", account.shell().isEmpty() ? "/bin/sh" : account.shell());
+        env.put("USER", account.name());
+        env.put("LOGNAME", account.name());
+        env.putAll(definitionEnv);
+        return env;
+    }
+
+    /**
+     * The whole environment of one child as {@code NAME=value} strings.
+     *
+     * @param remote the client, or {@code null} when none is known ({@code stream wait})
+     * @param local the server's address of the socket
+     */
+    static List<String> of(Map<String, String> base, Map<String, String> definitionEnv, SocketType type,
+                           InetSocketAddress local, InetSocketAddress remote, Map<String, String> decisionEnv) {
+        Map<String, String> env = new LinkedHashMap<>(base);
+        String prefix = type == SocketType.STREAM ? "TCP" : "UDP";
+        env.put("PROTO", prefix);
+        if (remote != null) {
+            env.put(prefix + "REMOTEIP", ip(remote));
+            env.put(prefix + "REMOTEPORT", Integer.toString(remote.getPort()));
+        }
+        if (local != null) {
+            env.put(prefix + "LOCALIP", ip(local));
+            env.put(prefix + "LOCALPORT", Integer.toString(local.getPort()));
+        }
+        if (remote != null) {
+            env.put("REMOTE_HOST", ip(remote));
+            env.put("REMOTE_ADDR", ip(remote));
+            env.put("REMOTE_PORT", Integer.toString(remote.getPort()));
+        }
+        env.putAll(definitionEnv);
+        env.putAll(decisionEnv);
+        List<String> entries = new ArrayList<>(env.size());
+        env.forEach((k, v) -> entries.add(k + "=" + v));
+        return entries;
+    }
+
+    static String ip(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        if (ip == null) {
+            return address.getHostString();
+        }
+        String text = ip.getHostAddress();
+        int zone = text.indexOf('%');
+        return zone < 0 ? text : text.substring(0, zone);
+    }
+}

@@ -1,0 +1,137 @@
+package org.superserver.core.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.unix.UnixChannel;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.superserver.api.ConnectionInfo;
+import org.superserver.api.ServiceDefinition;
+
+/**
+ * The only handler of a connection accepted for a {@code nowait} exec'd service: starts the
+ * server with the connection as its fd 0, 1 and 2 and lets go of it. The connection is never read
+ * (auto-read is off from the accept on), so every byte the client sent is the child's.
+ *
+ * <p>With no access policy the child is spawned at once, in {@code channelActive}, before the
+ * event loop can see any event of the socket; the channel is then closed, which closes only the
+ * server's descriptor (no {@code shutdown(2)}): the child keeps a working connection. With access
+ * policies, the descriptor is first duplicated and the channel closed, so Netty can never read
+ * from it while the policies decide; the duplicate goes to the child, or gets the denying banner.
+ */
+final class ExecDispatcher extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecDispatcher.class);
+
+    private final Binding binding;
+    private final PolicyChain policies;
+    private final Launcher launcher;
+
+    ExecDispatcher(Binding binding, PolicyChain policies, Launcher launcher) {
+        this.binding = binding;
+        this.policies = policies;
+        this.launcher = launcher;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        Program program = binding.program();
+        if (!binding.admit() || program == null || !(channel instanceof UnixChannel)) {
+            ctx.close();
+            return;
+        }
+        ServiceDefinition definition = program.definition();
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+        int fd = ((UnixChannel) channel).fd().intValue();
+        if (definition.policies().isEmpty()) {
+            try {
+                spawn(program, fd, local, remote, PolicyChain.Verdict.OPEN);
+            } finally {
+                ctx.close();
+            }
+            return;
+        }
+        int copy = Libc.fcntl(fd, Libc.F_DUPFD_CLOEXEC, 3);
+        int errno = Libc.errno();
+        ctx.close();
+        if (copy < 0) {
+            LOG.error("EXEC service={} protocol={} from={} origin={} error=cannot duplicate the connection: {}",
+                    definition.name(), definition.protocol().configName(), Addresses.format(remote),
+                    definition.origin(), Libc.describe(errno));
+            return;
+        }
+        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
+                local, remote, Instant.now());
+        policies.check(connection, definition, ctx.executor()).thenAccept(verdict -> {
+            try {
+                if (verdict.allowed()) {
+                    if (!verdict.banners().isEmpty()) {
+                        send(copy, String.join("", verdict.banners()));
+                    }
+                    spawn(program, copy, local, remote, verdict);
+                } else {
+                    LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
+                            definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
+                            definition.origin());
+                    if (!verdict.banners().isEmpty()) {
+                        send(copy, String.join("", verdict.banners()));
+                    }
+                }
+            } finally {
+                Libc.close(copy);
+            }
+        });
+    }
+
+    private void spawn(Program program, int fd, InetSocketAddress local, InetSocketAddress remote,
+                       PolicyChain.Verdict verdict) {
+        Program run = program;
+        if (verdict.user() != null || verdict.group() != null) {
+            ServiceDefinition d = program.definition();
+            try {
+                run = launcher.prepare(d.toBuilder()
+                        .user(verdict.user() == null ? d.user() : verdict.user())
+                        .group(verdict.group() == null ? d.group() : verdict.group()).build());
+            } catch (IllegalArgumentException e) {
+                LOG.error("EXEC service={} protocol={} from={} origin={} error=the access policy's identity is"
+                                + " refused: {}", d.name(), d.protocol().configName(), Addresses.format(remote),
+                        d.origin(), e.getMessage());
+                return;
+            }
+        }
+        launch(launcher, binding, run, fd, local, remote, verdict.env());
+    }
+
+    /**
+     * Starts a child and counts it on {@code binding} until it is reaped.
+     *
+     * @return its exit, or {@code null} when it did not start (already logged)
+     */
+    static CompletableFuture<Reaper.Exit> launch(Launcher launcher, Binding binding, Program program, int fd,
+                                                 InetSocketAddress local, InetSocketAddress remote,
+                                                 Map<String, String> env) {
+        binding.children(1);
+        try {
+            CompletableFuture<Reaper.Exit> exit = launcher.launch(program, fd, local, remote, env);
+            exit.whenComplete((e, error) -> binding.children(-1));
+            return exit;
+        } catch (Spawner.SpawnException e) {
+            binding.children(-1);
+            return null;
+        }
+    }
+
+    /** Writes a short banner to a blocking or non-blocking socket; what does not fit at once is dropped. */
+    private static void send(int fd, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        Libc.write(fd, bytes, bytes.length);
+    }
+}

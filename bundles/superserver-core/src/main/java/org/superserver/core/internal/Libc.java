@@ -1,0 +1,126 @@
+package org.superserver.core.internal;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import com.sun.jna.StringArray;
+import com.sun.jna.ptr.IntByReference;
+
+/**
+ * The few C library calls exec'd services need, bound through JNA direct mapping (glibc 2.34 or
+ * later on Linux: {@code posix_spawn_file_actions_addclosefrom_np}). The only class that names a
+ * libc function; loading it fails with a {@link LinkageError} where JNA or the library is missing,
+ * which callers turn into a clear service error.
+ *
+ * <p>Opaque C types are handled as generously sized {@link Memory} blocks; the struct offsets used
+ * for {@code struct passwd} and {@code struct group} are those of glibc on 64-bit Linux.
+ */
+final class Libc {
+
+    static final int F_DUPFD_CLOEXEC = 1030;
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    static final int O_NONBLOCK = 0x800;
+    static final int WNOHANG = 1;
+    static final int X_OK = 1;
+    static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    static final short POLLIN = 0x1;
+    static final int MSG_PEEK = 0x2;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int EINTR = 4;
+    static final long SYS_PIDFD_OPEN = 434;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+    static final int ECHILD = 10;
+
+    /** Bytes that hold any glibc {@code posix_spawn_file_actions_t} (80 on x86_64). */
+    static final int FILE_ACTIONS_SIZE = 256;
+    /** Bytes that hold any glibc {@code posix_spawnattr_t} (336 on x86_64). */
+    static final int SPAWNATTR_SIZE = 1024;
+    /** Bytes of a glibc {@code sigset_t}. */
+    static final int SIGSET_SIZE = 128;
+
+    static {
+        if (!Platform.isLinux() || !Platform.is64Bit()) {
+            throw new UnsatisfiedLinkError("exec'd services need 64-bit Linux, not " + System.getProperty("os.name")
+                    + " " + System.getProperty("os.arch"));
+        }
+        Native.register(Libc.class, Platform.C_LIBRARY_NAME);
+    }
+
+    private Libc() {
+    }
+
+    static native int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attributes,
+                                  StringArray argv, StringArray envp);
+
+    static native int posix_spawn_file_actions_init(Pointer fileActions);
+
+    static native int posix_spawn_file_actions_destroy(Pointer fileActions);
+
+    static native int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+
+    static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+
+    static native int posix_spawnattr_init(Pointer attributes);
+
+    static native int posix_spawnattr_destroy(Pointer attributes);
+
+    static native int posix_spawnattr_setflags(Pointer attributes, short flags);
+
+    static native int posix_spawnattr_setsigmask(Pointer attributes, Pointer sigset);
+
+    static native int posix_spawnattr_setsigdefault(Pointer attributes, Pointer sigset);
+
+    static native int sigemptyset(Pointer sigset);
+
+    static native int sigfillset(Pointer sigset);
+
+    static native int fcntl(int fd, int command, int argument);
+
+    static native int close(int fd);
+
+    static native long write(int fd, byte[] buffer, long length);
+
+    static native int accept(int fd, Pointer address, Pointer addressLength);
+
+    static native long read(int fd, byte[] buffer, long length);
+
+    /** {@code syscall(SYS_pidfd_open, pid, flags)}: a descriptor that polls readable once {@code pid} has ended. */
+    static native long syscall(long number, int pid, int flags);
+
+    static native int eventfd(int initial, int flags);
+
+    static native int waitpid(int pid, IntByReference status, int options);
+
+    static native int getuid();
+
+    static native int geteuid();
+
+    static native Pointer getpwnam(String name);
+
+    static native Pointer getpwuid(int uid);
+
+    static native Pointer getgrnam(String name);
+
+    static native int access(String path, int mode);
+
+    static native String strerror(int errno);
+
+    static native int poll(Pointer fds, long count, int timeoutMillis);
+
+    static native long recvfrom(int fd, Pointer buffer, long length, int flags, Pointer address,
+                                IntByReference addressLength);
+
+    /** The calling thread's {@code errno} after the last call. */
+    static int errno() {
+        return Native.getLastError();
+    }
+
+    /** {@code strerror(errno)} and the number, e.g. {@code No such file or directory (errno 2)}. */
+    static String describe(int errno) {
+        return strerror(errno) + " (errno " + errno + ")";
+    }
+}

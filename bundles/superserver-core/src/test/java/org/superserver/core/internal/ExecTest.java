@@ -1,0 +1,386 @@
+package org.superserver.core.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.superserver.api.Protocol;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
+import org.superserver.api.status.ListenerState;
+import org.superserver.api.status.ListenerStatus;
+
+/** Exec'd services over real sockets with real child processes, through the registry. */
+public class ExecTest extends CoreFixture {
+
+    /** Prints what a child sees: its stdin, its argument vector (from /proc), descriptors, environment. */
+    private static final String REPORT = "#!/bin/sh\n"
+            + "if [ -S /dev/stdin ]; then echo stdin=socket; else echo stdin=other; fi\n"
+            + "echo \"cmdline=$(tr '\\0' '|' < /proc/$$/cmdline)\"\n"
+            + "echo \"pid=$$\"\n"
+            + "echo \"fds=$(ls /proc/self/fd | tr '\\n' ' ')\"\n"
+            + "echo \"user=$(id -un)\"\n"
+            + "for v in PROTO TCPREMOTEIP TCPREMOTEPORT TCPLOCALIP TCPLOCALPORT REMOTE_HOST REMOTE_ADDR REMOTE_PORT"
+            + " PATH HOME USER LOGNAME SHELL EXTRA; do eval \"echo $v=\\${$v-unset}\"; done\n"
+            + "echo \"ld=$(env | grep -c '^LD_')\"\n"
+            + "echo end\n";
+
+    private Path dir;
+    private final List<Integer> pids = new ArrayList<>();
+
+    @Before
+    public void startCore() throws Exception {
+        assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
+        dir = Files.createTempDirectory("superserver-exec");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        start(SETTINGS.withRatePauseSeconds(2));
+    }
+
+    @After
+    public void removeScriptsAndCheckNoChildIsLeft() throws Exception {
+        registry.stop();
+        for (int pid : pids) {
+            assertReaped(pid);
+        }
+        if (dir != null) {
+            try (var files = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private Path script(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
+    private static ServiceDefinition.Builder stream(String id, String server, String... argv) {
+        return ServiceDefinition.builder().id(id).name(id).socketType(SocketType.STREAM).protocol(Protocol.TCP)
+                .bindAddress("127.0.0.1").port(0).server(server).argv(List.of(argv)).origin("test:" + id);
+    }
+
+    /** Every line the server sends until it closes the connection, as name=value pairs. */
+    private Map<String, String> report(Socket socket) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        Map<String, String> lines = new LinkedHashMap<>();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            int eq = line.indexOf('=');
+            lines.put(eq < 0 ? line : line.substring(0, eq), eq < 0 ? "" : line.substring(eq + 1));
+        }
+        assertTrue("the report was cut short: " + lines, lines.containsKey("end"));
+        if (lines.containsKey("pid")) {
+            pids.add(Integer.parseInt(lines.get("pid")));
+        }
+        return lines;
+    }
+
+    @Test
+    public void childGetsTheSocketAsStdioItsArgvAndNoOtherDescriptor() throws Exception {
+        Path report = script("report.sh", REPORT);
+        registry.addDefinition("d", stream("report", "/bin/sh", "my-argv0", report.toString(), "one", "two words")
+                .env("EXTRA", "from the definition").build());
+        int port = port("report");
+        Socket client = connect(port);
+        Map<String, String> seen = report(client);
+
+        assertEquals("socket", seen.get("stdin"));
+        assertEquals("my-argv0|" + report + "|one|two words|", seen.get("cmdline"));
+        // ls opens the directory it lists as fd 3; nothing else is open
+        assertEquals("0 1 2 3 ", seen.get("fds"));
+        assertEquals("TCP", seen.get("PROTO"));
+        assertEquals("127.0.0.1", seen.get("TCPREMOTEIP"));
+        assertEquals(String.valueOf(client.getLocalPort()), seen.get("TCPREMOTEPORT"));
+        assertEquals("127.0.0.1", seen.get("TCPLOCALIP"));
+        assertEquals(String.valueOf(port), seen.get("TCPLOCALPORT"));
+        assertEquals("127.0.0.1", seen.get("REMOTE_HOST"));
+        assertEquals("127.0.0.1", seen.get("REMOTE_ADDR"));
+        assertEquals(String.valueOf(client.getLocalPort()), seen.get("REMOTE_PORT"));
+        assertEquals(ChildEnvironment.PATH, seen.get("PATH"));
+        Accounts.Account me = Accounts.current();
+        assertEquals(me.name(), seen.get("user"));
+        assertEquals(me.name(), seen.get("USER"));
+        assertEquals(me.name(), seen.get("LOGNAME"));
+        assertEquals(me.home(), seen.get("HOME"));
+        assertEquals("from the definition", seen.get("EXTRA"));
+        assertEquals("0", seen.get("ld"));
+    }
+
+    @Test
+    public void childReadsEndOfFileAfterTheClientsHalfCloseAndStillAnswers() throws Exception {
+        Path echo = script("after-eof.sh", "#!/bin/sh\nread -r line\ncat > /dev/null\necho \"got $line after eof\"\n");
+        registry.addDefinition("d", stream("halfclose", echo.toString(), "after-eof").build());
+        Socket client = connect(port("halfclose"));
+        client.getOutputStream().write("hello\nmore\n".getBytes(StandardCharsets.US_ASCII));
+        client.shutdownOutput();
+        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("got hello after eof", in.readLine());
+        assertEquals(null, in.readLine());
+    }
+
+    @Test
+    public void catServesManyConnectionsAtOnceAndEveryChildIsReaped() throws Exception {
+        registry.addDefinition("d", stream("cat", "/bin/cat", "cat").build());
+        int port = port("cat");
+        List<Socket> clients = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Socket client = connect(port);
+            clients.add(client);
+            assertEchoes(client, "hello " + i + "\n");
+        }
+        for (int i = 0; i < clients.size(); i++) {
+            assertEchoes(clients.get(i), "again " + i + "\n");
+        }
+        assertEquals(5, status("cat").activeConnections());
+        for (Socket client : clients) {
+            client.shutdownOutput();
+            assertClosedByServer(client);
+        }
+        waitForNoActiveConnection("cat");
+        assertEquals(5, status("cat").accepted());
+    }
+
+    @Test
+    public void childRunsAsTheNamedUserWithItsArgv0WhenTheServerIsRoot() throws Exception {
+        assumeTrue("needs root", Accounts.current().uid() == 0);
+        Path report = script("report.sh", REPORT);
+        registry.addDefinition("d", stream("nobody", "/bin/sh", "as-nobody", report.toString(), "x")
+                .user("nobody").build());
+        Map<String, String> seen = report(connect(port("nobody")));
+        assertEquals("nobody", seen.get("user"));
+        assertEquals("nobody", seen.get("USER"));
+        assertEquals("/nonexistent", seen.get("HOME"));
+        assertEquals("as-nobody|" + report + "|x|", seen.get("cmdline"));
+        assertEquals("socket", seen.get("stdin"));
+        assertEquals("0 1 2 3 ", seen.get("fds"));
+
+        registry.addDefinition("d", stream("nobody", "/usr/bin/id", "/usr/bin/id", "-un").user("nobody").build());
+        Socket client = connect(port("nobody"));
+        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("nobody", in.readLine());
+    }
+
+    @Test
+    public void slowPolicyAllowsAndTheChildGetsBannerEnvironmentAndTheBytesSentMeanwhile() throws Exception {
+        registry.addPolicy("p", List.of("slow"), 0, (c, d) -> java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> org.superserver.api.access.Decision.builder(true).reason("slow:1").banner("welcome\n")
+                        .env("POLICY_SAID", "yes").build(),
+                java.util.concurrent.CompletableFuture.delayedExecutor(300, java.util.concurrent.TimeUnit.MILLISECONDS)));
+        Path script = script("policy.sh", "#!/bin/sh\nread -r line\necho \"line=$line policy=$POLICY_SAID"
+                + " fds=$(ls /proc/self/fd | tr '\\n' ' ')\"\n");
+        registry.addDefinition("d", stream("guarded", script.toString(), "policy.sh").policy("slow").build());
+        Socket client = connect(port("guarded"));
+        client.getOutputStream().write("sent early\n".getBytes(StandardCharsets.US_ASCII));
+        client.shutdownOutput();
+        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("welcome", in.readLine());
+        assertEquals("line=sent early policy=yes fds=0 1 2 3 ", in.readLine());
+        assertEquals(null, in.readLine());
+    }
+
+    @Test
+    public void deniedClientGetsTheBannerAndNoChild() throws Exception {
+        registry.addPolicy("p", List.of("deny"), 0, (c, d) -> java.util.concurrent.CompletableFuture.completedFuture(
+                org.superserver.api.access.Decision.builder(false).reason("hosts.deny:1").banner("go away\n")
+                        .build()));
+        Path marker = dir.resolve("ran");
+        Path script = script("never.sh", "#!/bin/sh\ntouch " + marker + "\necho ran\n");
+        registry.addDefinition("d", stream("denied", script.toString(), "never.sh").policy("deny").build());
+        Socket client = connect(port("denied"));
+        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("go away", in.readLine());
+        assertEquals(null, in.readLine());
+        assertFalse(Files.exists(marker));
+        assertEquals(0, status("denied").activeConnections());
+    }
+
+    @Test
+    public void unknownUserFailsTheServiceAtLoadTime() throws Exception {
+        registry.addDefinition("d", stream("ghost", "/bin/cat", "cat").user("no-such-user-here").build());
+        ListenerStatus status = status("ghost");
+        assertEquals(ListenerState.FAILED, status.state());
+        assertTrue(status.detail(), status.detail().contains("user no-such-user-here does not exist"));
+    }
+
+    @Test
+    public void missingProgramIsReportedAndTheListenerStaysUpClosingEachConnection() throws Exception {
+        registry.addDefinition("d", stream("missing", "/nonexistent/in.missingd", "in.missingd").build());
+        ListenerStatus status = status("missing");
+        assertEquals(ListenerState.LISTENING, status.state());
+        assertTrue(status.detail(), status.detail().contains("/nonexistent/in.missingd does not exist"));
+        int port = port("missing");
+        assertClosedByServer(connect(port));
+        assertClosedByServer(connect(port));
+        assertEquals(ListenerState.LISTENING, status("missing").state());
+        waitForNoActiveConnection("missing");
+    }
+
+    @Test
+    public void nonExecutableProgramIsReportedLikeAMissingOne() throws Exception {
+        Path plain = dir.resolve("not-executable");
+        Files.writeString(plain, "#!/bin/sh\necho hi\n");
+        registry.addDefinition("d", stream("plain", plain.toString(), "plain").build());
+        ListenerStatus status = status("plain");
+        assertEquals(ListenerState.LISTENING, status.state());
+        if (Accounts.current().uid() != 0) {
+            assertTrue(status.detail(), status.detail().contains("is not executable"));
+        }
+        assertClosedByServer(connect(port("plain")));
+    }
+
+    @Test
+    public void rateLimitPausesTheServiceAndResumesItAfterThePause() throws Exception {
+        int fixed = freePort();
+        registry.addDefinition("d", stream("limited", "/bin/cat", "cat").port(fixed).maxPerMinute(3).build());
+        assertEquals(fixed, port("limited"));
+        for (int i = 0; i < 3; i++) {
+            Socket client = connect(fixed);
+            assertEchoes(client, "ok " + i + "\n");
+            client.close();
+        }
+        Socket fourth = connect(fixed);
+        assertClosedByServer(fourth);
+        ListenerStatus paused = waitForState("limited", ListenerState.PAUSED);
+        assertTrue(paused.detail(), paused.detail().contains("more than 3 invocations within 60 s"));
+        assertRefused(fixed);
+
+        waitForState("limited", ListenerState.LISTENING);
+        assertEchoes(connect(fixed), "resumed\n");
+    }
+
+    @Test
+    public void rateLimitPausesAnInternalServiceToo() throws Exception {
+        registry.addHandler("h", List.of("echo"), 0, new EchoHandler());
+        int fixed = freePort();
+        registry.addDefinition("d", tcp("echo").port(fixed).maxPerMinute(1).build());
+        assertEquals(fixed, port("echo"));
+        assertEchoes(connect(fixed), "one\n");
+        assertClosedByServer(connect(fixed));
+        waitForState("echo", ListenerState.PAUSED);
+        waitForState("echo", ListenerState.LISTENING);
+        assertEchoes(connect(fixed), "two\n");
+    }
+
+    @Test
+    public void datagramWaitServiceGetsTheBoundSocketAndTheServerWatchesItAgainAfterwards() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")));
+        Path udp = script("udp.py", "import os, socket\n"
+                + "s = socket.socket(fileno=0)\n"
+                + "data, peer = s.recvfrom(512)\n"
+                + "s.sendto(b'pong ' + data + b' ' + os.environ['PROTO'].encode() + b' '"
+                + " + os.environ['REMOTE_PORT'].encode() + b' ' + str(os.getpid()).encode(), peer)\n");
+        registry.addDefinition("d", ServiceDefinition.builder().id("udpwait").name("udpwait")
+                .socketType(SocketType.DGRAM).protocol(Protocol.UDP).bindAddress("127.0.0.1").port(0).wait(true)
+                .server("/usr/bin/python3").argv(List.of("python3", udp.toString())).origin("test:udp").build());
+        int port = port("udpwait");
+        for (int i = 0; i < 2; i++) {
+            DatagramSocket client = datagramSocket();
+            client.setSoTimeout(10_000);
+            byte[] ping = ("ping" + i).getBytes(StandardCharsets.US_ASCII);
+            client.send(new DatagramPacket(ping, ping.length, new InetSocketAddress("127.0.0.1", port)));
+            DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+            client.receive(reply);
+            String[] words = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII).split(" ");
+            assertEquals("pong", words[0]);
+            assertEquals("ping" + i, words[1]);
+            assertEquals("UDP", words[2]);
+            assertEquals(String.valueOf(client.getLocalPort()), words[3]);
+            pids.add(Integer.parseInt(words[4]));
+            assertReaped(Integer.parseInt(words[4]));
+        }
+        waitForState("udpwait", ListenerState.LISTENING);
+    }
+
+    @Test
+    public void streamWaitServiceAcceptsByItself() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")));
+        Path tcp = script("tcp.py", "import os, socket\n"
+                + "s = socket.socket(fileno=0)\n"
+                + "c, peer = s.accept()\n"
+                + "c.sendall(('accepted by ' + str(os.getpid()) + '\\n').encode())\n"
+                + "c.close()\n");
+        registry.addDefinition("d", stream("tcpwait", "/usr/bin/python3", "python3", tcp.toString()).wait(true)
+                .build());
+        int port = port("tcpwait");
+        for (int i = 0; i < 2; i++) {
+            Socket client = connect(port);
+            client.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line = in.readLine();
+            assertNotNull(line);
+            assertTrue(line, line.startsWith("accepted by "));
+            int pid = Integer.parseInt(line.substring("accepted by ".length()));
+            pids.add(pid);
+            assertReaped(pid);
+        }
+        assertEquals(port, port("tcpwait"));
+    }
+
+    @Test
+    public void datagramNowaitExecServiceFailsWithTheReason() throws Exception {
+        registry.addDefinition("d", ServiceDefinition.builder().id("udpnowait").name("udpnowait")
+                .socketType(SocketType.DGRAM).protocol(Protocol.UDP).bindAddress("127.0.0.1").port(0)
+                .server("/bin/cat").argv(List.of("cat")).origin("test:udp").build());
+        ListenerStatus status = status("udpnowait");
+        assertEquals(ListenerState.FAILED, status.state());
+        assertTrue(status.detail(), status.detail().contains("must be 'wait'"));
+    }
+
+    private void waitForNoActiveConnection(String id) throws Exception {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (status(id).activeConnections() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, status(id).activeConnections());
+    }
+
+    private ListenerStatus waitForState(String id, ListenerState wanted) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        ListenerStatus now = status(id);
+        while (now.state() != wanted && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            now = status(id);
+        }
+        assertEquals(now.toString(), wanted, now.state());
+        return now;
+    }
+
+    /** The process is gone (reaped): no /proc entry, or at least not a zombie. */
+    static void assertReaped(int pid) throws Exception {
+        Path status = Path.of("/proc/" + pid + "/status");
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (Files.exists(status) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        if (Files.exists(status)) {
+            String text = Files.readString(status);
+            assertFalse("pid " + pid + " is left as a zombie or still running: " + text,
+                    text.contains("State:\tZ") || text.contains("PPid:\t" + ProcessHandle.current().pid()));
+        }
+    }
+}
