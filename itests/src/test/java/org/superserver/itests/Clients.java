@@ -12,15 +12,22 @@ import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Plain blocking clients over loopback, as a user's nc would be: the tests' side of every socket. */
 final class Clients {
 
     static final int READ_TIMEOUT_MILLIS = 5_000;
+
+    /** The ports {@link #freePort()} returned so far. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private Clients() {
     }
@@ -125,6 +132,34 @@ final class Clients {
                 // quiet, as a discard service must be
             }
         }
+    }
+
+    /**
+     * A port of 127.0.0.1 that is free for TCP and for UDP right now (the kernel picks it; both sockets
+     * are closed again), for configuration files that need a concrete port.
+     */
+    static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket tcp = new ServerSocket()) {
+                tcp.setReuseAddress(true);
+                tcp.bind(new InetSocketAddress("127.0.0.1", 0));
+                int port = tcp.getLocalPort();
+                if (!HANDED_OUT.add(port)) {
+                    continue;  // never the same port twice in one run: a test may ask for several at once
+                }
+                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                    return port;
+                } catch (SocketException takenForUdp) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("found no port of 127.0.0.1 free for both TCP and UDP");
+    }
+
+    /** A loopback address with {@code port}. */
+    static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
     }
 
     static String ascii(byte[] bytes) {

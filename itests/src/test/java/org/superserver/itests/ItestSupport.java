@@ -7,12 +7,18 @@ import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemPackage;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -26,10 +32,12 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.UrlProvisionOption;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
+import org.superserver.api.ConfigSource;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.status.ListenerState;
@@ -44,8 +52,11 @@ import org.superserver.api.status.ServerStatus;
  * <p>Start levels order the framework the way the distribution does: SPI Fly (with ASM) and then
  * SLF4J at level 1, so that slf4j-simple is registered as the SLF4J provider before any bundle asks
  * for a logger (Pax Exam's own helper bundles log, and Pax Exam starts them at level 2); the OSGi
- * services (SCR, ConfigAdmin, Metatype) at 2; Netty at 3; the Superserver bundles at 4; the test
- * probe last (Pax Exam puts it at level 5, which is also the framework's start level).
+ * services (SCR, ConfigAdmin, Metatype) at 2; Netty and JNA at 3; the Superserver bundles at 4; the
+ * test probe last (Pax Exam puts it at level 5, which is also the framework's start level).
+ *
+ * <p>As in the distribution, the system bundle exports {@code sun.misc}, so the core handles SIGHUP
+ * (it reloads every {@link ConfigSource} instead of letting the signal stop the test JVM).
  *
  * <p>Felix keeps its default implicit boot delegation, as in the distribution (Netty's JFR events
  * need it); so no SLF4J provider may be on the test JVM's class path (see the pom).
@@ -63,6 +74,13 @@ public abstract class ItestSupport {
     static final String CORE = "superserver-core";
     static final String BUILTIN = "superserver-builtin";
     static final String CONFIG_CM = "superserver-config-cm";
+    static final String CONFIG_INETD = "superserver-config-inetd";
+
+    /** Configuration PIDs of the core and of the inetd.conf bundle. */
+    static final String CORE_PID = "org.superserver.core";
+    static final String INETD_PID = "org.superserver.config.inetd";
+    /** Service property of a ConfigSource naming the files it reads. */
+    static final String CONFIG_FILES_PROPERTY = "superserver.config.files";
 
     /** Service properties a test puts on the definitions it registers (as config bundles do). */
     static final String ID_PROPERTY = "superserver.service.id";
@@ -76,6 +94,10 @@ public abstract class ItestSupport {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final List<Configuration> configurations = new ArrayList<>();
     private final Map<Class<?>, ServiceTracker<?, ?>> trackers = new HashMap<>();
+    /** What else a test set up (scratch files, children, log capture, the core's configuration), undone last first. */
+    private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
+    private Scratch scratch;
+    private LogCapture log;
 
     /** The framework every test class runs in; a class adds its own options with {@code extra}. */
     public static Option[] frameworkOptions(Option... extra) {
@@ -107,16 +129,21 @@ public abstract class ItestSupport {
             bundleFromTarget("netty-transport-native-epoll-linux-x86_64", LEVEL_NETTY).noStart(),
             bundleFromTarget("netty-codec-base", LEVEL_NETTY),
             bundleFromTarget("netty-handler", LEVEL_NETTY),
+            bundleFromTarget("jna", LEVEL_NETTY),
 
             bundleFromTarget(API, LEVEL_SUPERSERVER),
             bundleFromTarget(CORE, LEVEL_SUPERSERVER),
             bundleFromTarget(BUILTIN, LEVEL_SUPERSERVER),
             bundleFromTarget(CONFIG_CM, LEVEL_SUPERSERVER),
+            bundleFromTarget(CONFIG_INETD, LEVEL_SUPERSERVER),
 
             junitBundles(),
             cleanCaches(true),
             systemTimeout(TimeUnit.MINUTES.toMillis(2)),
             frameworkProperty("felix.log.level").value("1"),
+            // org.osgi.framework.system.packages.extra=sun.misc, as in the distribution's config.properties
+            // (Netty and the core's SIGHUP handler use it); Pax Exam adds its own packages to that property
+            systemPackage("sun.misc"),
             composite(extra),
         };
     }
@@ -142,16 +169,40 @@ public abstract class ItestSupport {
             }
         }
         registrations.clear();
-        for (Configuration configuration : configurations) {
+        for (int i = configurations.size() - 1; i >= 0; i--) {
             try {
-                configuration.delete();
+                configurations.get(i).delete();
             } catch (IllegalStateException alreadyDeleted) {
                 // deleted by the test itself
             }
         }
         configurations.clear();
+        Throwable failure = null;  // every cleanup runs; the first failure is reported
+        while (!cleanups.isEmpty()) {
+            try {
+                cleanups.pop().close();
+            } catch (Exception | AssertionError e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        scratch = null;
+        log = null;
         trackers.values().forEach(ServiceTracker::close);
         trackers.clear();
+        if (failure instanceof Exception) {
+            throw (Exception) failure;
+        } else if (failure != null) {
+            throw (AssertionError) failure;
+        }
+    }
+
+    /** Runs {@code cleanup} after the test, before what was set up earlier is undone. */
+    protected void afterTest(AutoCloseable cleanup) {
+        cleanups.push(cleanup);
     }
 
     // ---- definitions -----------------------------------------------------------------------
@@ -198,7 +249,108 @@ public abstract class ItestSupport {
         return configuration;
     }
 
+    /** Creates (or replaces) the configuration of a singleton PID; deleted after the test. */
+    protected Configuration configuration(String pid, Hashtable<String, Object> properties) throws Exception {
+        ConfigurationAdmin configAdmin = service(ConfigurationAdmin.class);
+        Configuration configuration = configAdmin.getConfiguration(pid, "?");
+        configurations.add(configuration);
+        configuration.update(properties);
+        return configuration;
+    }
+
+    /**
+     * Configures the core (PID {@value #CORE_PID}) with {@code key = value} and waits until the core
+     * runs with it (a new configuration restarts the core's listeners, so do it before defining
+     * services); after the test the configuration is deleted and the core runs on its defaults again.
+     */
+    protected void configureCore(String key, Object value) throws Exception {
+        // the core's service carries its configuration (defaults included) as service properties
+        ServiceReference<ServerStatus> before = context.getServiceReference(ServerStatus.class);
+        Object previous = before == null ? null : before.getProperty(key);
+        ConfigurationAdmin configAdmin = service(ConfigurationAdmin.class);
+        Configuration core = configAdmin.getConfiguration(CORE_PID, "?");
+        core.update(properties(key, value));
+        afterTest(() -> {
+            try {
+                core.delete();
+            } catch (IllegalStateException alreadyDeleted) {
+                // deleted by the test itself
+            }
+            awaitServiceWith(ServerStatus.class, previous == null ? "(!(" + key + "=*))" : "(" + key + "=" + previous + ")");
+        });
+        awaitServiceWith(ServerStatus.class, "(" + key + "=" + value + ")");
+    }
+
+    static Hashtable<String, Object> properties(Object... keysAndValues) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return properties;
+    }
+
+    // ---- inetd.conf ----------------------------------------------------------------------------
+
+    /**
+     * A directory for this test's inetd.conf files, services tables and scripts, readable by every
+     * user (children may run as nobody); removed after the test, once the children the scripts
+     * recorded in {@link Scratch#PIDS} that are still running have been killed.
+     */
+    protected Scratch scratch() throws IOException {
+        if (scratch == null) {
+            scratch = Scratch.create();
+            afterTest(scratch);
+        }
+        return scratch;
+    }
+
+    /** The server's log lines (SLF4J simple writes them to System.err) from now until the test ends. */
+    protected LogCapture log() {
+        if (log == null) {
+            log = LogCapture.start();
+            afterTest(log);
+        }
+        return log;
+    }
+
+    /**
+     * Serves {@code conf} through the inetd.conf bundle's configuration (PID {@value #INETD_PID}):
+     * names looked up in {@code services}, no change detection ({@code poll_interval_ms = 0}, so
+     * only {@link ConfigSource#reload()} re-reads it unless {@code pollMillis} is positive). Waits
+     * for its ConfigSource and returns it; the configuration is deleted after the test.
+     */
+    protected ConfigSource serveInetdConf(Path conf, Path services, long pollMillis) throws Exception {
+        configuration(INETD_PID, properties(
+                "file", new String[] {conf.toString()},
+                "services", services.toString(),
+                "poll_interval_ms", pollMillis));
+        return awaitServiceWith(ConfigSource.class, "(" + CONFIG_FILES_PROPERTY + "=" + conf + ")");
+    }
+
+    /** The id the inetd.conf bundle gives the line {@code address:service ... protocol} of {@code conf}. */
+    static String inetdId(Path conf, String address, Object service, String protocol) {
+        return "inetd:" + conf + ":" + address + ":" + service + "/" + protocol;
+    }
+
     // ---- services and bundles ----------------------------------------------------------------
+
+    /** Waits until a service of {@code type} matching the LDAP {@code filter} is registered; returns it. */
+    protected <T> T awaitServiceWith(Class<T> type, String filter) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Collection<ServiceReference<T>> references = context.getServiceReferences(type, filter);
+            if (!references.isEmpty()) {
+                T service = context.getService(references.iterator().next());
+                if (service != null) {
+                    return service;
+                }
+            }
+            Thread.sleep(20);
+        }
+        fail("no " + type.getSimpleName() + " service matching " + filter + " appeared within " + TIMEOUT);
+        return null;
+    }
+
 
     /** The service, waiting for it to appear (trackers stay open until the test ends). */
     protected <T> T service(Class<T> type) throws InterruptedException {
