@@ -1,0 +1,177 @@
+package org.superserver.access.tcpd.internal;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.superserver.api.AddressLiterals;
+
+/**
+ * tcpd's {@code host_match}: one host pattern matched against an endpoint (the client, or the
+ * server of a {@code daemon@host} pattern). {@code @netgroup}, {@code /file}, {@code KNOWN} (name
+ * and address known), {@code LOCAL} (a known name without a dot), {@code [v6]/len},
+ * {@code n.n.n.n/m.m.m.m} and {@code n.n.n.n/len} look at what they need; every other pattern is a
+ * {@link StringPattern} tried on the address first and then, unless it is made of digits, dots and
+ * slashes only, on the name. So {@code UNKNOWN} and {@code PARANOID} match the name tcpd gives a host
+ * without one or with a false one, and a pattern that matches the address never needs the name.
+ */
+interface HostPattern {
+
+    /** How deep {@code /file} patterns may include one another (tcpd has no limit and overflows). */
+    int MAX_FILE_DEPTH = 8;
+
+    boolean matches(Request request, Request.Host host, int depth);
+
+    HostPattern NEVER = (r, h, d) -> false;
+
+    /**
+     * Compiles a token; problems (a bad mask, netgroups where the system has none) go to {@code warn}
+     * and the pattern then never matches, as in tcpd.
+     */
+    static HostPattern compile(String token, boolean netgroups, Consumer<String> warn) {
+        if (token.startsWith("@")) {
+            String group = token.substring(1);
+            if (!netgroups) {
+                warn.accept("netgroup pattern '" + token + "' never matches: this system has no netgroup support");
+                return NEVER;
+            }
+            return (r, h, d) -> {
+                String name = h.name();
+                return Request.known(name) && r.lookups.inNetgroup(group, name);
+            };
+        }
+        if (token.startsWith("/")) {
+            return (r, h, d) -> {
+                // Each file is tried once per host and request; a file met again while it is being
+                // tried (it includes itself) counts as no match, so no list of files can loop.
+                Boolean known = h.fileMatches.get(token);
+                if (known != null || d >= MAX_FILE_DEPTH) {
+                    return known != null && known;
+                }
+                h.fileMatches.put(token, Boolean.FALSE);
+                boolean match = false;
+                List<HostPattern> patterns = r.patternFiles.get(token);
+                if (patterns != null) {
+                    for (HostPattern p : patterns) {
+                        if (p.matches(r, h, d + 1)) {
+                            match = true;
+                            break;
+                        }
+                    }
+                }
+                h.fileMatches.put(token, match);
+                return match;
+            };
+        }
+        String upper = token.toUpperCase(Locale.ROOT);
+        if (upper.equals("KNOWN")) {
+            return (r, h, d) -> Request.known(h.name()) && !h.addr.equalsIgnoreCase(Request.UNKNOWN);
+        }
+        if (upper.equals("LOCAL")) {
+            return (r, h, d) -> {
+                String name = h.name();
+                return name.indexOf('.') < 0 && Request.known(name);
+            };
+        }
+        if (token.startsWith("[")) {
+            return v6(token, warn);
+        }
+        int slash = token.indexOf('/');
+        if (slash >= 0) {
+            return masked(token, token.substring(0, slash), token.substring(slash + 1), warn);
+        }
+        StringPattern p = StringPattern.compile(token);
+        if (p == StringPattern.ALL) {
+            return (r, h, d) -> true;
+        }
+        boolean notInaddr = !token.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.' || c == '/');
+        return (r, h, d) -> p.matches(h.addr) || (notInaddr && p.matches(h.name()));
+    }
+
+    /** {@code [net]} or {@code [net]/prefixlen}: IPv6 clients whose first prefixlen bits equal net's. */
+    private static HostPattern v6(String token, Consumer<String> warn) {
+        int close = token.indexOf(']');
+        String rest = close < 0 ? "" : token.substring(close + 1);
+        String literal = close < 0 ? "" : token.substring(1, close);
+        InetAddress net = AddressLiterals.parse(literal).orElse(null);
+        int len = 128;
+        if (!rest.isEmpty()) {
+            len = rest.startsWith("/") && rest.length() > 1 && rest.substring(1).chars().allMatch(Character::isDigit)
+                    && rest.length() < 6 ? Integer.parseInt(rest.substring(1)) : -1;
+        }
+        if (!(net instanceof Inet6Address) || len < 0 || len > 128) {
+            warn.accept("bad IPv6 pattern '" + token + "', never matches; expected [address] or [address]/prefixlen"
+                    + " with prefixlen 0-128, e.g. [3ffe:505:2:1::]/64");
+            return NEVER;
+        }
+        byte[] n = net.getAddress();
+        int bits = len;
+        return (r, h, d) -> {
+            InetAddress a = h.endpoint.getAddress();
+            return a instanceof Inet6Address && prefixEquals(n, a.getAddress(), bits);
+        };
+    }
+
+    /** {@code n.n.n.n/m.m.m.m} or {@code n.n.n.n/len}: IPv4 clients with (address AND mask) == net. */
+    private static HostPattern masked(String token, String netText, String maskText, Consumer<String> warn) {
+        InetAddress net = AddressLiterals.parse(netText).orElse(null);
+        long mask = -1;
+        if (maskText.matches("[0-9]{1,2}")) {
+            int len = Integer.parseInt(maskText);
+            mask = len > 32 ? -1 : len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
+        } else {
+            InetAddress m = AddressLiterals.parse(maskText).orElse(null);
+            if (m instanceof Inet4Address) {
+                mask = toInt(m.getAddress());
+            }
+        }
+        if (!(net instanceof Inet4Address) || mask < 0) {
+            warn.accept("bad net/mask pattern '" + token + "', never matches; expected n.n.n.n/m.m.m.m or n.n.n.n/len"
+                    + " with len 0-32, e.g. 131.155.72.0/255.255.254.0 or 131.155.72.0/23");
+            return NEVER;
+        }
+        long n = toInt(net.getAddress());
+        long m = mask;
+        if ((n & m) != n) {
+            warn.accept("net/mask pattern '" + token + "' has bits outside its mask and never matches (as in tcpd); "
+                    + "expected the network address, e.g. " + Request.format(toAddress(n & m)) + maskSuffix(maskText));
+        }
+        return (r, h, d) -> {
+            InetAddress a = h.endpoint.getAddress();
+            return a instanceof Inet4Address && (toInt(a.getAddress()) & m) == n;
+        };
+    }
+
+    private static String maskSuffix(String maskText) {
+        return "/" + maskText;
+    }
+
+    private static long toInt(byte[] b) {
+        return ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
+    }
+
+    private static InetAddress toAddress(long v) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (v >> 24), (byte) (v >> 16), (byte) (v >> 8), (byte) v});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean prefixEquals(byte[] a, byte[] b, int bits) {
+        int full = bits / 8;
+        for (int i = 0; i < full; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        int rest = bits % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int m = (0xff << (8 - rest)) & 0xff;
+        return (a[full] & m) == (b[full] & m);
+    }
+}

@@ -1,0 +1,114 @@
+package org.superserver.access.tcpd.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A daemon list or a client list: patterns with {@code EXCEPT}, as tcpd's {@code list_match} reads
+ * them. The list matches when one of the patterns before the first {@code EXCEPT} matches and the
+ * rest of the list (after that {@code EXCEPT}, read the same way) does not, so {@code a EXCEPT b
+ * EXCEPT c} means {@code a EXCEPT (b EXCEPT c)}.
+ */
+final class PatternList {
+
+    /** One pattern of a list. */
+    interface Item {
+        boolean matches(Request request);
+    }
+
+    private final Item[] head;
+    private final PatternList except;
+    /**
+     * For a daemon list: whether it depends on the daemon name and the local port only (no
+     * {@code daemon@host}). For a client list: the IPv4 ranges it matches when it is made only of
+     * ALL, addresses, {@code n.n.n.} prefixes and net/mask patterns without EXCEPT, else {@code null}.
+     */
+    private boolean staticDaemons;
+    private AddressRanges ranges;
+
+    private PatternList(List<Item> head, PatternList except) {
+        this.head = head.toArray(new Item[0]);
+        this.except = except;
+    }
+
+    /** Whether this daemon list depends on the daemon name and the local port only. */
+    boolean isStatic() {
+        return staticDaemons;
+    }
+
+    /** The addresses this client list matches, when it looks at nothing else; else {@code null}. */
+    AddressRanges ranges() {
+        return ranges;
+    }
+
+    boolean matches(Request request) {
+        for (Item item : head) {
+            if (item.matches(request)) {
+                return except == null || !except.matches(request);
+            }
+        }
+        return false;
+    }
+
+    /** A daemon list: {@code name}, {@code port}, wildcards, {@code daemon@host}. */
+    static PatternList daemons(List<String> tokens, boolean netgroups, Consumer<String> warn) {
+        PatternList list = build(tokens, 0, t -> daemon(t, netgroups, warn));
+        list.staticDaemons = tokens.stream().allMatch(t -> t.indexOf('@', 1) < 0);
+        return list;
+    }
+
+    /** A client list: host patterns and {@code user@host}. */
+    static PatternList clients(List<String> tokens, boolean netgroups, Consumer<String> warn) {
+        PatternList list = build(tokens, 0, t -> client(t, netgroups, warn));
+        list.ranges = AddressRanges.of(tokens);
+        return list;
+    }
+
+    private interface Compiler {
+        Item compile(String token);
+    }
+
+    private static PatternList build(List<String> tokens, int from, Compiler compiler) {
+        List<Item> head = new ArrayList<>();
+        for (int i = from; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            if (token.equalsIgnoreCase("EXCEPT")) {
+                return new PatternList(head, build(tokens, i + 1, compiler));
+            }
+            head.add(compiler.compile(token));
+        }
+        return new PatternList(head, null);
+    }
+
+    /** tcpd's {@code server_match}, with Debian's port numbers. */
+    private static Item daemon(String token, boolean netgroups, Consumer<String> warn) {
+        int at = token.indexOf('@', 1);
+        String name = at < 0 ? token : token.substring(0, at);
+        HostPattern host = at < 0 ? null : HostPattern.compile(token.substring(at + 1), netgroups, warn);
+        Item daemon;
+        if (!name.isEmpty() && name.length() <= 5 && name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            int port = Integer.parseInt(name);
+            daemon = r -> r.server.port() == port;
+        } else {
+            StringPattern p = StringPattern.compile(name);
+            daemon = r -> p.matches(r.daemon);
+        }
+        if (host == null) {
+            return daemon;
+        }
+        return r -> daemon.matches(r) && host.matches(r, r.server, 0);
+    }
+
+    /** tcpd's {@code client_match}. */
+    private static Item client(String token, boolean netgroups, Consumer<String> warn) {
+        int at = token.indexOf('@', 1);
+        if (at < 0) {
+            HostPattern host = HostPattern.compile(token, netgroups, warn);
+            return r -> host.matches(r, r.client, 0);
+        }
+        StringPattern user = StringPattern.compile(token.substring(0, at));
+        HostPattern host = HostPattern.compile(token.substring(at + 1), netgroups, warn);
+        return r -> host.matches(r, r.client, 0) && user.matches(r.user());
+    }
+}

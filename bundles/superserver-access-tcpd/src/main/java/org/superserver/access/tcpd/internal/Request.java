@@ -1,0 +1,205 @@
+package org.superserver.access.tcpd.internal;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * One connection as tcpd's {@code request_info} sees it: the daemon name, the client and the server
+ * endpoints, and the client's user. Names and the user are evaluated lazily, on first use, through
+ * {@link Lookups}; whether a name has been looked up is part of the state, because {@code %h}
+ * expands to the name only once something needed it (tcpd's {@code eval_hostinfo}). Not thread-safe:
+ * one request is evaluated by one thread.
+ */
+final class Request {
+
+    /** tcpd's name for a missing name, address or user. */
+    static final String UNKNOWN = "unknown";
+    /** tcpd's name for a host whose name does not map back to its address. */
+    static final String PARANOID = "paranoid";
+
+    /** Where names, users and netgroup memberships come from. */
+    interface Lookups {
+        /**
+         * The verified name of an address: its name, {@link #UNKNOWN} or {@link #PARANOID}.
+         *
+         * @throws WouldBlock when the answer is not at hand and the caller must not wait
+         */
+        String hostName(InetAddress address);
+
+        /**
+         * The client's user by RFC 1413, or {@link #UNKNOWN}.
+         *
+         * @param timeoutMillis how long to wait for the client's ident server; 0 for the default
+         * @throws WouldBlock when the caller must not wait
+         */
+        String user(InetSocketAddress local, InetSocketAddress remote, long timeoutMillis);
+
+        /**
+         * Whether {@code host} is a host member of {@code netgroup}; false where netgroups are not supported.
+         *
+         * @throws WouldBlock when the caller must not wait
+         */
+        boolean inNetgroup(String netgroup, String host);
+
+        /**
+         * Runs an {@code aclexec} command and tells whether it exited with status 0.
+         *
+         * @throws WouldBlock when the caller must not wait
+         */
+        boolean aclexec(String command, Map<String, String> env);
+    }
+
+    /** Thrown by {@link Lookups} that must not block: the evaluation is run again where it may. */
+    static final class WouldBlock extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final WouldBlock INSTANCE = new WouldBlock();
+
+        private WouldBlock() {
+            super("a lookup is needed", null, false, false);
+        }
+    }
+
+    /** One endpoint: the client or the server. */
+    final class Host {
+        final InetSocketAddress endpoint;
+        /** The address as text, as inet_ntop writes it. */
+        final String addr;
+        /** Which {@code /file} patterns were tried on this host, and their result. */
+        final Map<String, Boolean> fileMatches = new java.util.HashMap<>();
+        private String name;
+
+        Host(InetSocketAddress endpoint) {
+            this.endpoint = endpoint;
+            this.addr = format(endpoint.getAddress());
+        }
+
+        /** tcpd's {@code eval_hostname}: the name, {@code unknown} or {@code paranoid}; looks it up. */
+        String name() {
+            if (name == null) {
+                name = lookups.hostName(endpoint.getAddress());
+            }
+            return name;
+        }
+
+        /** Whether something already needed the name. */
+        boolean nameLookedUp() {
+            return name != null;
+        }
+
+        /** tcpd's {@code eval_hostinfo}: the name if it was looked up and is known, else the address. */
+        String info() {
+            return name != null && known(name) ? name : addr;
+        }
+
+        int port() {
+            return endpoint.getPort();
+        }
+    }
+
+    final String daemon;
+    final Host client;
+    final Host server;
+    final boolean tcp;
+    final boolean ident;
+    final long identTimeoutMillis;
+    final Lookups lookups;
+    final long pid;
+    /** The patterns of each {@code /file} the rules name, by path as written; set by the matcher. */
+    Map<String, java.util.List<HostPattern>> patternFiles = Map.of();
+    private String user;
+
+    /**
+     * @param daemon  the daemon process name
+     * @param local   the server's endpoint of the connection
+     * @param remote  the client's endpoint
+     * @param tcp     whether this is a stream connection (ident works only there)
+     * @param ident   whether RFC 1413 lookups are enabled
+     */
+    Request(String daemon, InetSocketAddress local, InetSocketAddress remote, boolean tcp, boolean ident,
+            long identTimeoutMillis, Lookups lookups, long pid) {
+        this.daemon = daemon;
+        this.lookups = lookups;
+        this.client = new Host(remote);
+        this.server = new Host(local);
+        this.tcp = tcp;
+        this.ident = ident;
+        this.identTimeoutMillis = identTimeoutMillis;
+        this.pid = pid;
+    }
+
+    /** tcpd's {@code eval_user}: the client's user; an ident lookup when enabled, else {@code unknown}. */
+    String user() {
+        return user(0);
+    }
+
+    /** {@link #user()} with a timeout of its own (the {@code rfc931} option's). */
+    String user(long timeoutMillis) {
+        if (user == null) {
+            user = ident && tcp
+                    ? lookups.user(server.endpoint, client.endpoint, timeoutMillis > 0 ? timeoutMillis : identTimeoutMillis)
+                    : UNKNOWN;
+        }
+        return user;
+    }
+
+    /** The user if something already looked it up, else {@code null} (for {@code %c}). */
+    String userIfKnown() {
+        return user;
+    }
+
+    /** tcpd's {@code HOSTNAME_KNOWN}. */
+    static boolean known(String name) {
+        return !name.equalsIgnoreCase(UNKNOWN) && !name.equalsIgnoreCase(PARANOID);
+    }
+
+    /** An address as inet_ntop writes it: dotted quad, or compressed IPv6 (RFC 5952) without zone. */
+    static String format(InetAddress address) {
+        if (address instanceof Inet4Address || !(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] words = new int[8];
+        for (int i = 0; i < 8; i++) {
+            words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (words[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && words[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen && j - i >= 2) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        boolean mapped = bestStart == 0 && bestLen == 5 && words[5] == 0xffff;
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                s.append("::");
+                i += bestLen - 1;
+                if (mapped) {
+                    s.append("ffff:").append(b[12] & 0xff).append('.').append(b[13] & 0xff).append('.')
+                            .append(b[14] & 0xff).append('.').append(b[15] & 0xff);
+                    return s.toString();
+                }
+                continue;
+            }
+            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
+                s.append(':');
+            }
+            s.append(Integer.toHexString(words[i]));
+        }
+        return s.toString();
+    }
+}

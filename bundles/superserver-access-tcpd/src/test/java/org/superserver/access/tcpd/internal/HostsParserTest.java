@@ -1,0 +1,136 @@
+package org.superserver.access.tcpd.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The grammar of hosts_access(5) files, as Debian's tcpd reads it; "tcpdmatch:" notes the reference's answer. */
+public class HostsParserTest {
+
+    @org.junit.Rule
+    public final TemporaryFolder tmp = new TemporaryFolder();
+
+    private final HostsParser parser = new HostsParser(true);
+
+    private List<Integer> lines(HostsParser.Result r) {
+        return r.rules.stream().map(x -> x.line).collect(Collectors.toList());
+    }
+
+    @Test
+    public void rulesCommentsBlankLinesAndContinuations() {
+        HostsParser.Result r = parser.parse("hosts.allow", "# comment\n\n   \t\nALL: 127.0.0.1 \\\n  127.0.0.2\n"
+                + "sshd: ALL: deny\n");
+        assertEquals(List.of(4, 6), lines(r));
+        assertTrue(r.diagnostics.isEmpty());
+        assertEquals("hosts.allow:6", r.rules.get(1).where());
+    }
+
+    @Test
+    public void onlyAHashInTheFirstColumnStartsAComment() throws IOException {
+        // tcpdmatch: "  # ALL: ALL" is a rule (daemons "#" and "ALL") and denies; "ALL: 127.0.0.1 # 127.0.0.2"
+        // matches 127.0.0.2; "# comment \" continues the comment onto the next line
+        Hosts hosts = new Hosts(tmp.getRoot().toPath());
+        hosts.files("", "  # ALL: ALL\n");
+        assertEquals("deny hosts.deny:1", hosts.verdict("d", "127.0.0.2"));
+        hosts.files("", "ALL: 127.0.0.1 # 127.0.0.2\n");
+        assertEquals("deny hosts.deny:1", hosts.verdict("d", "127.0.0.2"));
+        hosts.files("", "# comment \\\nALL: ALL\n");
+        assertEquals("allow no rule matched", hosts.verdict("d", "127.0.0.2"));
+    }
+
+    @Test
+    public void listsAreSeparatedByBlanksAndCommas() throws IOException {
+        // tcpdmatch: "a,b ,, ALL: 127.0.0.1,,127.0.0.2" matches 127.0.0.2
+        assertEquals(List.of("a", "b", "ALL"), HostsParser.tokens("a,b ,,\tALL\r"));
+        Hosts hosts = new Hosts(tmp.getRoot().toPath());
+        hosts.files("", "a,b ,, ALL: 127.0.0.1,,127.0.0.2\r\n");
+        assertEquals("deny hosts.deny:1", hosts.verdict("d", "127.0.0.2"));
+    }
+
+    @Test
+    public void aLineWithoutAColonIsReportedAndTheOthersStillApply() {
+        // tcpdmatch: "ALL ALL" is skipped, the next rule applies
+        HostsParser.Result r = parser.parse("hosts.deny", "ALL ALL\nALL: ALL\n");
+        assertEquals(List.of(2), lines(r));
+        assertEquals(1, r.diagnostics.size());
+        Diagnostic d = r.diagnostics.get(0);
+        assertTrue(d.isError());
+        assertEquals(1, d.line());
+        assertTrue(d.toString(), d.toString().startsWith("hosts.deny:1: error: missing \":\" separator"));
+    }
+
+    @Test
+    public void emptyListsWarnAndNeverMatch() throws IOException {
+        // tcpdmatch: "ALL:" and ": ALL" grant (the rule matches nothing)
+        HostsParser.Result r = parser.parse("f", "ALL:\n: ALL\n");
+        assertEquals(2, r.diagnostics.size());
+        assertFalse(r.diagnostics.get(0).isError());
+        Hosts hosts = new Hosts(tmp.getRoot().toPath());
+        hosts.files("", "ALL:\n: ALL\n");
+        assertEquals("allow no rule matched", hosts.verdict("d", "127.0.0.2"));
+    }
+
+    @Test
+    public void theLastLineNeedsNoNewline() throws IOException {
+        // tcpdmatch: "ALL: ALL" without a newline denies
+        assertEquals(1, parser.parse("f", "ALL: ALL").rules.size());
+    }
+
+    @Test
+    public void colonsInsideBracketsDoNotSeparate() {
+        HostsParser.Result r = parser.parse("f", "ALL: [::1] [fe80::]/10: spawn echo %a\n");
+        assertEquals(1, r.rules.size());
+        assertEquals(1, r.rules.get(0).options.size());
+        assertEquals("spawn echo %a", r.rules.get(0).options.get(0).toString());
+    }
+
+    @Test
+    public void optionsAreSplitOnColonsWithBackslashColonAsAColon() {
+        Rule rule = parser.parse("f", "ALL: ALL: setenv A b\\:c : umask=022: nice : twist echo a\\:b\n").rules.get(0);
+        assertNull(rule.optionError);
+        assertEquals("[setenv A b:c, umask 022, nice, twist echo a:b]", rule.options.toString());
+    }
+
+    @Test
+    public void badOptionsAreErrorsAndTheRuleDeniesWhenItMatches() {
+        // tcpdmatch: each of these denies
+        String[] bad = {"bogus", "allow: spawn x", "umask 999", "deny=x", "keepalive yes", "spawn", "linger -1",
+            "nice x", "rfc931 0", "severity loud", "twist a: allow", "allow::deny", " "};
+        for (String options : bad) {
+            HostsParser.Result r = parser.parse("hosts.allow", "# x\nALL: ALL: " + options + "\n");
+            assertEquals(options, 1, r.rules.size());
+            assertTrue(options, r.rules.get(0).optionError != null);
+            assertEquals(options, 2, r.diagnostics.get(0).line());
+            assertTrue(options, r.diagnostics.get(0).isError());
+        }
+        for (String options : new String[] {"severity mail.info", "severity NOTICE", "rfc931", "rfc931 3", "nice -5",
+            "linger 0", "user nobody.nogroup", "group kmem", "banners /x", "keepalive", "ALLOW", "aclexec true"}) {
+            assertNull(options, parser.parse("f", "ALL: ALL: " + options + "\n").rules.get(0).optionError);
+        }
+    }
+
+    @Test(timeout = 60_000)
+    public void aHundredThousandLineFileParsesAndMatches() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            int a = i % 250;
+            int b = i / 250;
+            text.append("in.d").append(i % 7).append(", 10").append(i).append(": 10.").append(b).append('.').append(a)
+                    .append(".1 .host").append(i).append(".example.com: spawn echo %a\n");
+        }
+        text.append("ALL: 127.0.0.2\n");
+        HostsParser.Result r = parser.parse("big", text.toString());
+        assertEquals(100_001, r.rules.size());
+        assertTrue(r.diagnostics.isEmpty());
+        Hosts hosts = new Hosts(tmp.getRoot().toPath());
+        hosts.files("", text.toString());
+        assertEquals("deny hosts.deny:100001", hosts.verdict("in.d1", "127.0.0.2"));
+    }
+}
