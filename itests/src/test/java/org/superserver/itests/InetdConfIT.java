@@ -199,7 +199,7 @@ public class InetdConfIT extends ItestSupport {
         Path missing = scratch().path("no-such-inetd.conf");
         int port = freePort();
         Path conf = scratch().write("inetd.conf", "127.0.0.1:" + port + " stream tcp nowait root internal echo\n");
-        configuration(INETD_PID, properties(
+        inetdConfiguration(properties(
                 "file", new String[] {missing.toString(), conf.toString()},
                 "services", scratch().write("services", "").toString(),
                 "poll_interval_ms", 0L));

@@ -320,11 +320,33 @@ public abstract class ItestSupport {
      * for its ConfigSource and returns it; the configuration is deleted after the test.
      */
     protected ConfigSource serveInetdConf(Path conf, Path services, long pollMillis) throws Exception {
-        configuration(INETD_PID, properties(
+        inetdConfiguration(properties(
                 "file", new String[] {conf.toString()},
                 "services", services.toString(),
                 "poll_interval_ms", pollMillis));
         return awaitServiceWith(ConfigSource.class, "(" + CONFIG_FILES_PROPERTY + "=" + conf + ")");
+    }
+
+    /**
+     * Updates the inetd.conf bundle's configuration (PID {@value #INETD_PID}), as an administrator
+     * edits it. The one configuration object lives across tests and is updated, never deleted and
+     * created again: Declarative Services may take a new configuration of a just-deleted PID for
+     * one it has already seen. After the test it names no file again, and the test waits until
+     * the bundle serves none.
+     */
+    protected void inetdConfiguration(Hashtable<String, Object> properties) throws Exception {
+        Configuration configuration = service(ConfigurationAdmin.class).getConfiguration(INETD_PID, "?");
+        configuration.update(properties);
+        afterTest(() -> {
+            configuration.update(properties("file", new String[0], "poll_interval_ms", 0L));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!context.getServiceReferences(ConfigSource.class, "(superserver.config.format=inetd)").isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    fail("the inetd.conf bundle still serves a file after its configuration names none");
+                }
+                Thread.sleep(20);
+            }
+        });
     }
 
     /** The id the inetd.conf bundle gives the line {@code address:service ... protocol} of {@code conf}. */
