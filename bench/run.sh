@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Measures the built distribution on its embedded default (built-ins on 127.0.0.1:10000 + the
-# standard port) with ssbench, and prints one markdown table. Loopback only; stops what it starts.
+# Measures the built distribution with ssbench and prints one markdown table: the built-ins on
+# 127.0.0.1:10000 + the standard port (as the embedded default serves them) and /bin/cat started
+# per connection on 127.0.0.1:10050, all from a generated inetd.conf. Loopback only; stops what it
+# starts.
 #
 #   bench/run.sh                      # build ssbench, start the distribution, measure, stop
 #   DUR=5 RUNS=3 bench/run.sh         # longer runs; the median of RUNS is reported
@@ -43,7 +45,18 @@ field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1==k{print $2}'; }
 
 if [ -z "${NO_START:-}" ]; then
   [ -x "$SS_HOME/bin/superserver" ] || { echo "no distribution at $SS_HOME: run mvn -B -DskipTests install" >&2; exit 1; }
-  "$SS_HOME/bin/superserver" --data "$work/data" --pid-file "$work/superserver.pid" > "$work/server.log" 2>&1 &
+  user=$(id -un)
+  cat > "$work/inetd.conf" <<CONF
+127.0.0.1:10007	stream	tcp	nowait	$user	internal echo
+127.0.0.1:10007	dgram	udp	wait	$user	internal echo
+127.0.0.1:10009	stream	tcp	nowait	$user	internal discard
+127.0.0.1:10013	stream	tcp	nowait	$user	internal daytime
+127.0.0.1:10019	stream	tcp	nowait	$user	internal chargen
+127.0.0.1:10037	stream	tcp	nowait	$user	internal time
+127.0.0.1:10050	stream	tcp	nowait	$user	/bin/cat	cat
+CONF
+  "$SS_HOME/bin/superserver" --inetd "$work/inetd.conf" --data "$work/data" --pid-file "$work/superserver.pid" \
+      > "$work/server.log" 2>&1 &
   pid=$!
   wait_port 10037 || { cat "$work/server.log"; exit 1; }
   sleep 1
@@ -70,7 +83,7 @@ measure() { # LABEL UNIT ssbench-args...
   fi
 }
 
-echo "Superserver on its embedded default; medians of $RUNS runs x ${DUR}s; $CONC client threads"
+echo "Superserver: built-ins and /bin/cat per connection; medians of $RUNS runs x ${DUR}s; $CONC client threads"
 echo
 echo "| scenario | rate | latency |"
 echo "|---|---|---|"
@@ -85,6 +98,9 @@ measure "time" conn/s conn -p 10037 -t "$CONC" -s 0
 measure "chargen (one connection)" MB/s stream -p 10019 -m read
 measure "discard (one connection)" MB/s stream -p 10009 -m write
 measure "UDP echo" req/s udp -p 10007 -t "$UDPCONC" -s 16
+if ss -ltn "sport = :10050" 2>/dev/null | grep -q LISTEN; then
+  measure "exec /bin/cat, one per connection" conn/s conn -p 10050 -t "$CONC" -s 16
+fi
 if [ -n "${jvm:-}" ]; then
   sleep 10
   before=$(rss_kib "$jvm")
