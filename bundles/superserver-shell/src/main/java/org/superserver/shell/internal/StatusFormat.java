@@ -1,0 +1,155 @@
+package org.superserver.shell.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.status.ListenerStatus;
+
+/** Text for {@code inetd:list} and {@code inetd:info}: pure functions of a status snapshot. */
+final class StatusFormat {
+
+    static final String NO_LISTENERS = "no services are defined";
+
+    private static final String[] HEADER =
+            {"SERVICE", "PROTO", "ADDRESS", "STATE", "DISPATCH", "ACCEPTED", "ACTIVE", "ORIGIN"};
+
+    /** By service name, then protocol, then id, so that output is stable. */
+    static final Comparator<ListenerStatus> ORDER = Comparator
+            .comparing((ListenerStatus l) -> l.definition().name())
+            .thenComparing(l -> l.definition().protocol())
+            .thenComparing(l -> l.definition().id());
+
+    private StatusFormat() {
+    }
+
+    /** One aligned line per listener under a header, sorted by service name. */
+    static String table(List<ListenerStatus> listeners) {
+        if (listeners.isEmpty()) {
+            return NO_LISTENERS;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADER);
+        listeners.stream().sorted(ORDER).forEach(l -> {
+            ServiceDefinition d = l.definition();
+            rows.add(new String[] {
+                d.name(),
+                d.protocol().configName(),
+                address(l),
+                l.state().name(),
+                d.isInternal() ? "internal " + d.handler() : d.server(),
+                Long.toString(l.accepted()),
+                Integer.toString(l.activeConnections()),
+                orDash(d.origin())});
+        });
+        int[] widths = new int[HEADER.length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] row : rows) {
+            if (out.length() > 0) {
+                out.append('\n');
+            }
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(widths[i] - row[i].length() + 2));
+                }
+            }
+            out.append(line.toString().stripTrailing());
+        }
+        return out.toString();
+    }
+
+    /** Every field of each definition named {@code name}, and its listener's state and counters. */
+    static String info(String name, List<ListenerStatus> listeners) {
+        List<ListenerStatus> matching = listeners.stream()
+                .filter(l -> l.definition().name().equals(name))
+                .sorted(ORDER)
+                .collect(Collectors.toList());
+        if (matching.isEmpty()) {
+            TreeSet<String> known = listeners.stream().map(l -> l.definition().name())
+                    .collect(Collectors.toCollection(TreeSet::new));
+            return "no service named '" + name + "'"
+                    + (known.isEmpty() ? "; no services are defined" : "; known: " + String.join(", ", known));
+        }
+        StringBuilder out = new StringBuilder();
+        for (ListenerStatus l : matching) {
+            if (out.length() > 0) {
+                out.append("\n\n");
+            }
+            ServiceDefinition d = l.definition();
+            out.append(d.name()).append('/').append(d.protocol().configName());
+            field(out, "id", d.id());
+            field(out, "socket type", d.socketType().configName());
+            field(out, "protocol", d.protocol().configName());
+            field(out, "bind", d.bindAddress() == null ? "* (every address)" : d.bindAddress());
+            field(out, "port", d.port() == 0 ? "0 (ephemeral)" : Integer.toString(d.port()));
+            field(out, "wait", d.isWait() ? "wait" : "nowait");
+            field(out, "max per minute", limit(d.maxPerMinute()));
+            field(out, "instances", limit(d.instances()));
+            field(out, "user", d.user() == null ? "- (the server's own)" : d.user());
+            field(out, "group", d.group() == null ? "- (the user's primary group)" : d.group());
+            if (d.isInternal()) {
+                field(out, "handler", d.handler());
+            } else {
+                field(out, "server", d.server());
+                field(out, "argv", String.join(" ", d.argv()));
+            }
+            field(out, "env", d.env().isEmpty() ? "-" : entries(d.env()));
+            field(out, "policies", d.policies().isEmpty() ? "-" : String.join(", ", d.policies()));
+            field(out, "attributes", d.attributes().isEmpty() ? "-" : entries(d.attributes()));
+            field(out, "origin", orDash(d.origin()));
+            field(out, "state", l.state().name());
+            field(out, "detail", l.detail().isEmpty() ? "-" : l.detail());
+            field(out, "bound", l.boundAddress() == null ? "-" : hostPort(l.boundAddress()));
+            field(out, "accepted", Long.toString(l.accepted()));
+            field(out, "active", Integer.toString(l.activeConnections()));
+        }
+        return out.toString();
+    }
+
+    /** The bound address, or the configured one while nothing is bound. */
+    static String address(ListenerStatus l) {
+        if (l.boundAddress() != null) {
+            return hostPort(l.boundAddress());
+        }
+        ServiceDefinition d = l.definition();
+        String host = d.bindAddress() == null ? "*" : d.bindAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + d.port();
+    }
+
+    static String hostPort(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        String host = ip == null ? address.getHostString() : ip.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static String limit(int value) {
+        return value == 0 ? "0 (no limit)" : Integer.toString(value);
+    }
+
+    private static String entries(Map<String, ?> map) {
+        return map.entrySet().stream()
+                .map(e -> e.getKey() + "=" + (e.getValue() instanceof List<?> values
+                        ? values.stream().map(String::valueOf).collect(Collectors.joining(" ")) : e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static void field(StringBuilder out, String label, String value) {
+        out.append("\n  ").append(label).append(" ".repeat(16 - label.length())).append(value);
+    }
+
+    private static String orDash(String value) {
+        return value == null || value.isEmpty() ? "-" : value;
+    }
+}

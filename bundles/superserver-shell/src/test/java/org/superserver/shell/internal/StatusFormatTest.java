@@ -1,0 +1,112 @@
+package org.superserver.shell.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.superserver.shell.internal.Fixtures.builtin;
+import static org.superserver.shell.internal.Fixtures.listening;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.Test;
+import org.superserver.api.Protocol;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
+import org.superserver.api.status.ListenerState;
+import org.superserver.api.status.ListenerStatus;
+
+public class StatusFormatTest {
+
+    private static final ServiceDefinition FTP = ServiceDefinition.builder()
+            .id("/etc/inetd.conf#ftp/tcp6").name("ftp").socketType(SocketType.STREAM).protocol(Protocol.TCP6)
+            .port(2121).wait(false).maxPerMinute(40).instances(5).user("nobody").group("nogroup")
+            .server("/usr/sbin/in.ftpd").argv(List.of("in.ftpd", "-l")).env("LANG", "C")
+            .policy("tcpd").attribute("only_from", List.of("10.0.0.0/8", "127.0.0.1"))
+            .origin("/etc/inetd.conf:7").build();
+
+    @Test
+    public void listHasOneAlignedLinePerListenerSortedByServiceName() {
+        String text = StatusFormat.table(List.of(
+                listening(builtin("time", Protocol.UDP, 10037), 2, 0),
+                listening(builtin("echo", Protocol.TCP, 10007), 12, 3),
+                listening(builtin("echo", Protocol.UDP, 10007), 4, 0)));
+
+        assertEquals(String.join("\n",
+                "SERVICE  PROTO  ADDRESS          STATE      DISPATCH       ACCEPTED  ACTIVE  ORIGIN",
+                "echo     tcp    127.0.0.1:10007  LISTENING  internal echo  12        3       etc/default/echo.cfg",
+                "echo     udp    127.0.0.1:10007  LISTENING  internal echo  4         0       etc/default/echo.cfg",
+                "time     udp    127.0.0.1:10037  LISTENING  internal time  2         0       etc/default/time.cfg"),
+                text);
+    }
+
+    @Test
+    public void listShowsTheServerProgramAndTheConfiguredAddressOfAnUnboundListener() {
+        String text = StatusFormat.table(List.of(
+                new ListenerStatus(FTP, ListenerState.FAILED, null, "Address already in use", 0, 0)));
+
+        assertEquals("ftp      tcp6   *:2121   FAILED  /usr/sbin/in.ftpd  0         0       /etc/inetd.conf:7",
+                text.split("\n")[1]);
+    }
+
+    @Test
+    public void listSaysSoWhenNoServiceIsDefined() {
+        assertEquals(StatusFormat.NO_LISTENERS, StatusFormat.table(List.of()));
+    }
+
+    @Test
+    public void infoShowsEveryFieldOfTheDefinitionAndTheListenerState() {
+        String text = StatusFormat.info("ftp", List.of(
+                new ListenerStatus(FTP, ListenerState.LISTENING, new InetSocketAddress("::1", 2121), "", 9, 1),
+                listening(builtin("echo", Protocol.TCP, 10007), 0, 0)));
+
+        assertEquals(String.join("\n",
+                "ftp/tcp6",
+                "  id              /etc/inetd.conf#ftp/tcp6",
+                "  socket type     stream",
+                "  protocol        tcp6",
+                "  bind            * (every address)",
+                "  port            2121",
+                "  wait            nowait",
+                "  max per minute  40",
+                "  instances       5",
+                "  user            nobody",
+                "  group           nogroup",
+                "  server          /usr/sbin/in.ftpd",
+                "  argv            in.ftpd -l",
+                "  env             LANG=C",
+                "  policies        tcpd",
+                "  attributes      only_from=10.0.0.0/8 127.0.0.1",
+                "  origin          /etc/inetd.conf:7",
+                "  state           LISTENING",
+                "  detail          -",
+                "  bound           [0:0:0:0:0:0:0:1]:2121",
+                "  accepted        9",
+                "  active          1"), text);
+    }
+
+    @Test
+    public void infoShowsEveryListenerOfTheNameAndTheHandlerOfABuiltin() {
+        String text = StatusFormat.info("echo", List.of(
+                listening(builtin("echo", Protocol.UDP, 10007), 0, 0),
+                new ListenerStatus(builtin("echo", Protocol.TCP, 10007), ListenerState.WAITING_FOR_HANDLER,
+                        null, "no handler 'echo'", 0, 0)));
+
+        String[] blocks = text.split("\n\n");
+        assertEquals(2, blocks.length);
+        assertTrue(blocks[0], blocks[0].startsWith("echo/tcp\n"));
+        assertTrue(blocks[0], blocks[0].contains("\n  handler         echo\n"));
+        assertTrue(blocks[0], blocks[0].contains("\n  state           WAITING_FOR_HANDLER\n"));
+        assertTrue(blocks[0], blocks[0].contains("\n  detail          no handler 'echo'\n"));
+        assertTrue(blocks[0], blocks[0].contains("\n  bound           -\n"));
+        assertTrue(blocks[0], blocks[0].contains("\n  max per minute  0 (no limit)\n"));
+        assertTrue(blocks[1], blocks[1].startsWith("echo/udp\n"));
+    }
+
+    @Test
+    public void infoOfAnUnknownNameListsTheKnownOnes() {
+        assertEquals("no service named 'ftpd'; known: echo, time", StatusFormat.info("ftpd", List.of(
+                listening(builtin("time", Protocol.TCP, 10037), 0, 0),
+                listening(builtin("echo", Protocol.TCP, 10007), 0, 0),
+                listening(builtin("echo", Protocol.UDP, 10007), 0, 0))));
+        assertEquals("no service named 'ftp'; no services are defined", StatusFormat.info("ftp", List.of()));
+    }
+}
