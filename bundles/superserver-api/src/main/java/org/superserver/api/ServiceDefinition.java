@@ -361,6 +361,8 @@ public final class ServiceDefinition {
             require(protocol.socketType() == socketType, "socket type " + socketType.configName()
                     + " does not fit protocol " + protocol.configName()
                     + " (stream goes with tcp, dgram with udp)");
+            require(bindAddress == null || AddressLiterals.isLiteral(bindAddress), "bind address '" + bindAddress
+                    + "' is not a literal IPv4 or IPv6 address (config formats resolve names before this)");
             require(port >= 0 && port <= 65535, "port " + (port < 0 ? "is missing" : port + " is outside 0-65535"));
             require(maxPerMinute >= 0, "max per minute " + maxPerMinute + " is negative");
             require(instances >= 0, "instances " + instances + " is negative");

@@ -36,6 +36,15 @@ public class ServiceDefinitionTest {
     }
 
     @Test
+    public void bindAddressMustBeALiteral() {
+        assertEquals("::1", echo().bindAddress("::1").build().bindAddress());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> echo().bindAddress("localhost").build());
+        assertTrue(e.getMessage(), e.getMessage().contains("localhost"));
+        assertThrows(IllegalArgumentException.class, () -> echo().bindAddress("127.0.0.256").build());
+    }
+
+    @Test
     public void addressLiteralsAreParsedWithoutNameLookups() {
         assertTrue(AddressLiterals.isLiteral("127.0.0.1"));
         assertTrue(AddressLiterals.isLiteral("[::1]"));

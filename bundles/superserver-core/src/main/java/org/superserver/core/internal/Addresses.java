@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import org.superserver.api.AddressFamily;
+import org.superserver.api.AddressLiterals;
 import org.superserver.api.ServiceDefinition;
 
 /** Where a definition's listener binds. Never resolves names: a bind address is a literal. */
@@ -28,7 +29,8 @@ final class Addresses {
         AddressFamily family = definition.protocol().family();
         String literal = definition.bindAddress();
         if (literal != null) {
-            InetAddress address = parseLiteral(literal);
+            InetAddress address = AddressLiterals.parse(literal).orElseThrow(() -> new IllegalArgumentException(
+                    "bind address '" + literal + "' is not a literal IPv4 or IPv6 address (host names are not resolved)"));
             if (family == AddressFamily.INET && !(address instanceof Inet4Address)) {
                 throw new IllegalArgumentException("bind address " + literal + " is not an IPv4 address"
                         + " (protocol " + definition.protocol().configName() + " needs one)");
@@ -55,21 +57,6 @@ final class Addresses {
     /** Whether this JVM may open IPv6 sockets at all. */
     static boolean ipv6Usable() {
         return !NetUtil.isIpV4StackPreferred();
-    }
-
-    private static InetAddress parseLiteral(String literal) {
-        String text = literal.startsWith("[") && literal.endsWith("]")
-                ? literal.substring(1, literal.length() - 1) : literal;
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
-        if (bytes == null) {
-            throw new IllegalArgumentException("bind address '" + literal
-                    + "' is not a literal IPv4 or IPv6 address (host names are not resolved)");
-        }
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("bind address '" + literal + "' is invalid: " + e.getMessage(), e);
-        }
     }
 
     private static InetAddress anyV4() {

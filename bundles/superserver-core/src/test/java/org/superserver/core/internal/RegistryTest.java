@@ -174,15 +174,6 @@ public class RegistryTest extends CoreFixture {
     }
 
     @Test
-    public void bindAddressThatIsNotALiteralFails() throws Exception {
-        registry.addHandler("h", List.of("echo"), 0, echo);
-        registry.addDefinition("d", tcp("echo").bindAddress("localhost").build());
-        ListenerStatus failed = status("echo");
-        assertEquals(ListenerState.FAILED, failed.state());
-        assertTrue(failed.detail(), failed.detail().contains("not a literal"));
-    }
-
-    @Test
     public void execDefinitionOnTheNioTransportFailsWithTheReason() throws Exception {
         Registry nio = new Registry();
         try {
