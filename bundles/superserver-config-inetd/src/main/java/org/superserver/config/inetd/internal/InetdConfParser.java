@@ -79,8 +79,10 @@ import org.superserver.api.SocketType;
  * </ul>
  *
  * <p>Access policies: a line whose server program is {@code tcpd} (any path) gets the policy
- * {@code tcpd}, and with {@code wrapAll} (Debian inetd's {@code -l}) every line does; the line is
- * otherwise kept as written (the tcpd bundle runs the check in-process).
+ * {@code tcpd} and serves the program tcpd would start, directly: argv stays as written, and
+ * argv[0] names the program (relative to /usr/sbin, tcpd's REAL_DAEMON_DIR, when it has no path);
+ * the tcpd bundle makes the check in-process, so no extra program runs per connection. With
+ * {@code wrapAll} (Debian inetd's {@code -l}) every line gets the policy.
  */
 final class InetdConfParser {
 
@@ -88,6 +90,8 @@ final class InetdConfParser {
     static final String ID_PREFIX = "inetd:";
     /** The access policy that tcpd lines and {@code wrapAll} add. */
     static final String TCPD_POLICY = "tcpd";
+    /** Where tcpd looks for a program named without a path (its REAL_DAEMON_DIR, as Debian builds it). */
+    static final String TCPD_DAEMON_DIR = "/usr/sbin";
 
     private static final Set<String> OTHER_SOCKET_TYPES = Set.of("raw", "rdm", "seqpacket");
 
@@ -276,9 +280,18 @@ final class InetdConfParser {
                 throw new Invalid("server program", "'" + server + "' names a directory; expected a program path");
             }
             List<String> argv = args.isEmpty() ? List.of(base) : args;
-            b.server(server).argv(argv);
             if (TCPD_POLICY.equals(base)) {
+                // The check tcpd would make runs in-process; the program tcpd would start is started
+                // directly, with the same argv: argv[0] names it, relative to tcpd's own directory.
+                if (args.isEmpty()) {
+                    throw new Invalid("server arguments", "tcpd is given no program to run; expected the "
+                            + "real server as its first argument, e.g. /usr/sbin/tcpd /usr/sbin/in.fingerd");
+                }
+                String real = args.get(0).startsWith("/") ? args.get(0) : TCPD_DAEMON_DIR + "/" + args.get(0);
+                b.server(real).argv(argv).attribute(TCPD_POLICY, List.of(server));
                 policies.add(TCPD_POLICY);
+            } else {
+                b.server(server).argv(argv);
             }
         }
         if (wrapAll) {

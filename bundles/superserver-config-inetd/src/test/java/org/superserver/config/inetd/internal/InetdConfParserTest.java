@@ -107,20 +107,28 @@ public class InetdConfParserTest {
     }
 
     @Test
-    public void debianFingerThroughTcpdKeepsTheLineAndAsksTheTcpdPolicy() {
+    public void debianFingerThroughTcpdServesTheRealProgramUnderTheTcpdPolicy() {
         ServiceDefinition d = only("finger\tstream\ttcp\tnowait\tnobody\t/usr/sbin/tcpd\t/usr/sbin/in.fingerd");
         assertEquals(79, d.port());
-        assertEquals("/usr/sbin/tcpd", d.server());
+        assertEquals("/usr/sbin/in.fingerd", d.server());
         assertEquals(List.of("/usr/sbin/in.fingerd"), d.argv());
+        assertEquals(List.of("tcpd"), d.policies());
+        assertEquals(List.of("/usr/sbin/tcpd"), d.attribute("tcpd"));
+    }
+
+    @Test
+    public void aTcpdProgramWithoutAPathIsFoundInUsrSbinWithArgvAsWritten() {
+        ServiceDefinition d = only("finger stream tcp nowait nobody tcpd in.fingerd -w");
+        assertEquals("/usr/sbin/in.fingerd", d.server());
+        assertEquals(List.of("in.fingerd", "-w"), d.argv());
         assertEquals(List.of("tcpd"), d.policies());
     }
 
     @Test
-    public void aBareTcpdServerAlsoAsksTheTcpdPolicy() {
-        ServiceDefinition d = only("finger stream tcp nowait nobody tcpd in.fingerd -w");
-        assertEquals("tcpd", d.server());
-        assertEquals(List.of("in.fingerd", "-w"), d.argv());
-        assertEquals(List.of("tcpd"), d.policies());
+    public void tcpdWithNoProgramIsAnErrorNamingTheArguments() {
+        ParseResult result = parse("finger stream tcp nowait nobody /usr/sbin/tcpd\n");
+        assertTrue(result.definitions().isEmpty());
+        assertTrue(result.diagnostics().toString(), result.diagnostics().toString().contains("server arguments"));
     }
 
     @Test
