@@ -12,7 +12,7 @@ import org.superserver.api.SocketType;
 @Component(property = Handler.NAME_PROPERTY + "=daytime")
 public final class DaytimeHandler implements Handler {
 
-    private final DaytimeStreamHandler stream;
+    private final AnswerOnceStreamHandler stream;
     private final DaytimeDatagramHandler datagram;
 
     /** Answers with the system clock in the server's local time zone, as inetd does. */
@@ -22,7 +22,7 @@ public final class DaytimeHandler implements Handler {
 
     DaytimeHandler(Clock clock) {
         DaytimeText text = new DaytimeText(clock);
-        this.stream = new DaytimeStreamHandler(text);
+        this.stream = new AnswerOnceStreamHandler(text::now);
         this.datagram = new DaytimeDatagramHandler(text);
     }
 

@@ -12,7 +12,7 @@ import org.superserver.api.SocketType;
 @Component(property = Handler.NAME_PROPERTY + "=time")
 public final class TimeHandler implements Handler {
 
-    private final TimeStreamHandler stream;
+    private final AnswerOnceStreamHandler stream;
     private final TimeDatagramHandler datagram;
 
     /** Answers with the system clock. */
@@ -22,7 +22,7 @@ public final class TimeHandler implements Handler {
 
     TimeHandler(Clock clock) {
         Rfc868 time = new Rfc868(clock);
-        this.stream = new TimeStreamHandler(time);
+        this.stream = new AnswerOnceStreamHandler(time::now);
         this.datagram = new TimeDatagramHandler(time);
     }
 

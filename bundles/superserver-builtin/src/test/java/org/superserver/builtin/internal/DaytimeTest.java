@@ -63,7 +63,7 @@ public class DaytimeTest {
     @Test
     public void handlerInPlaceBeforeTheConnectionIsActiveAnswersOnce() {
         EmbeddedChannel channel = new EmbeddedChannel(
-                new DaytimeStreamHandler(new DaytimeText(Clock.fixed(NOV_1_2026, ZoneOffset.UTC))));
+                new AnswerOnceStreamHandler(new DaytimeText(Clock.fixed(NOV_1_2026, ZoneOffset.UTC))::now));
         ByteBuf answer = channel.readOutbound();
         assertEquals("Sun Nov  1 03:04:05 2026\r\n", answer.toString(StandardCharsets.US_ASCII));
         answer.release();
