@@ -1,19 +1,12 @@
 package org.superserver.builtin.internal;
 
-import io.netty.channel.Channel;
 import java.time.Clock;
 import org.osgi.service.component.annotations.Component;
-import org.superserver.api.ConnectionInfo;
 import org.superserver.api.Handler;
-import org.superserver.api.ServiceDefinition;
-import org.superserver.api.SocketType;
 
 /** The time service (RFC 868) over TCP and UDP, registered as handler {@code time}. */
-@Component(property = Handler.NAME_PROPERTY + "=time")
-public final class TimeHandler implements Handler {
-
-    private final AnswerOnceStreamHandler stream;
-    private final TimeDatagramHandler datagram;
+@Component(service = Handler.class, property = Handler.NAME_PROPERTY + "=time")
+public final class TimeHandler extends TcpAndUdpHandler {
 
     /** Answers with the system clock. */
     public TimeHandler() {
@@ -21,23 +14,10 @@ public final class TimeHandler implements Handler {
     }
 
     TimeHandler(Clock clock) {
-        Rfc868 time = new Rfc868(clock);
-        this.stream = new AnswerOnceStreamHandler(time::now);
-        this.datagram = new TimeDatagramHandler(time);
+        this(new Rfc868(clock));
     }
 
-    @Override
-    public boolean supports(SocketType socketType) {
-        return socketType == SocketType.STREAM || socketType == SocketType.DGRAM;
-    }
-
-    @Override
-    public void initStream(Channel channel, ConnectionInfo connection, ServiceDefinition definition) {
-        channel.pipeline().addLast(stream);
-    }
-
-    @Override
-    public void initDatagram(Channel channel, ServiceDefinition definition) {
-        channel.pipeline().addLast(datagram);
+    private TimeHandler(Rfc868 time) {
+        super(new AnswerOnceStreamHandler(time::now), shared(new AnswerEachDatagramHandler(time::now)));
     }
 }
