@@ -4,7 +4,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
 
 /**
@@ -34,6 +33,15 @@ final class Libc {
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
     static final int ECHILD = 10;
+    static final int EPOLL_CLOEXEC = 0x80000;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_MOD = 3;
+    static final int EPOLLIN = 0x1;
+    static final int EPOLLONESHOT = 1 << 30;
+    /** {@code struct epoll_event} is packed on x86_64 (12 bytes) and naturally aligned elsewhere (16). */
+    static final int EPOLL_EVENT_SIZE = Platform.isIntel() ? 12 : 16;
+    /** Offset of {@code epoll_event.data}. */
+    static final int EPOLL_DATA_OFFSET = Platform.isIntel() ? 4 : 8;
 
     /** Bytes that hold any glibc {@code posix_spawn_file_actions_t} (80 on x86_64). */
     static final int FILE_ACTIONS_SIZE = 256;
@@ -53,30 +61,28 @@ final class Libc {
     private Libc() {
     }
 
-    static native int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attributes,
-                                  StringArray argv, StringArray envp);
+    /** Every pointer argument is a native address. */
+    static native int posix_spawn(long pid, long path, long fileActions, long attributes, long argv, long envp);
 
-    static native int posix_spawn_file_actions_init(Pointer fileActions);
+    static native int posix_spawn_file_actions_init(long fileActions);
 
-    static native int posix_spawn_file_actions_destroy(Pointer fileActions);
+    static native int posix_spawn_file_actions_destroy(long fileActions);
 
-    static native int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+    static native int posix_spawn_file_actions_adddup2(long fileActions, int fd, int newFd);
 
-    static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+    static native int posix_spawn_file_actions_addclosefrom_np(long fileActions, int from);
 
-    static native int posix_spawnattr_init(Pointer attributes);
+    static native int posix_spawnattr_init(long attributes);
 
-    static native int posix_spawnattr_destroy(Pointer attributes);
+    static native int posix_spawnattr_setflags(long attributes, short flags);
 
-    static native int posix_spawnattr_setflags(Pointer attributes, short flags);
+    static native int posix_spawnattr_setsigmask(long attributes, long sigset);
 
-    static native int posix_spawnattr_setsigmask(Pointer attributes, Pointer sigset);
+    static native int posix_spawnattr_setsigdefault(long attributes, long sigset);
 
-    static native int posix_spawnattr_setsigdefault(Pointer attributes, Pointer sigset);
+    static native int sigemptyset(long sigset);
 
-    static native int sigemptyset(Pointer sigset);
-
-    static native int sigfillset(Pointer sigset);
+    static native int sigfillset(long sigset);
 
     static native int fcntl(int fd, int command, int argument);
 
@@ -92,6 +98,14 @@ final class Libc {
     static native long syscall(long number, int pid, int flags);
 
     static native int eventfd(int initial, int flags);
+
+    static native int epoll_create1(int flags);
+
+    /** {@code event} is the native address of one {@code struct epoll_event}. */
+    static native int epoll_ctl(int epfd, int op, int fd, long event);
+
+    /** {@code events} is the native address of {@code max} {@code struct epoll_event}s. */
+    static native int epoll_wait(int epfd, long events, int max, int timeoutMillis);
 
     static native int waitpid(int pid, IntByReference status, int options);
 

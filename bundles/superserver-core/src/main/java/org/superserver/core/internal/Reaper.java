@@ -1,9 +1,10 @@
 package org.superserver.core.internal;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,12 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reaps the children the core started, and only those. Each child gets a pidfd ({@code
- * pidfd_open(2)}, Linux 5.3); one thread {@code poll(2)}s them all, plus an eventfd that wakes it
- * for a new child or for closing, and calls {@code waitpid(pid, WNOHANG)} for a child whose pidfd
- * became readable. Where a pidfd cannot be had, that child is checked with {@code waitpid(pid,
- * WNOHANG)} every {@value #TICK_MILLIS} ms instead. It never waits for "any child", so processes
- * the JVM starts by itself (ProcessBuilder) keep their statuses. Closing it stops the thread;
- * children still running are left alone, as inetd leaves them.
+ * pidfd_open(2)}, Linux 5.3) registered in one epoll set, so starting a child costs two system
+ * calls and no wake-up; the reaper's thread waits on that set and calls {@code waitpid(pid,
+ * WNOHANG)} for a child whose pidfd became readable. Registrations are one-shot: a pidfd stays
+ * readable after its child is reaped, and a copy of the descriptor table that a concurrent spawn
+ * holds for a moment keeps it alive after it is closed, so a level-triggered registration would
+ * report it again and again. Where a pidfd cannot be had, that child is
+ * checked with {@code waitpid(pid, WNOHANG)} every {@value #TICK_MILLIS} ms instead. It never waits
+ * for "any child", so processes the JVM starts by itself (ProcessBuilder) keep their statuses.
+ * Closing it stops the thread; children still running are left alone, as inetd leaves them.
  */
 final class Reaper implements AutoCloseable {
 
@@ -52,13 +56,31 @@ final class Reaper implements AutoCloseable {
     private record Child(int pid, int pidfd, CompletableFuture<Exit> exit) {
     }
 
-    private final Map<Integer, Child> children = new LinkedHashMap<>();
+    /** The epoll data of the wake-up eventfd; a child's is its pid. */
+    private static final long WAKE = -1;
+    private static final int BATCH = 64;
+
+    private final Map<Integer, Child> children = new HashMap<>();
+    private final int epoll;
     private final int wakeup;
+    private final Memory registration = new Memory(16);
     private final Thread thread;
+    private int polled;
     private boolean closed;
 
     Reaper() {
-        wakeup = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
+        int set = Libc.epoll_create1(Libc.EPOLL_CLOEXEC);
+        int event = set < 0 ? -1 : Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
+        if (set >= 0 && (event < 0 || !register(set, Libc.EPOLL_CTL_ADD, event, WAKE))) {
+            LOG.warn("REAPER cannot wait on pidfds ({}); children are polled every {} ms",
+                    Libc.describe(Libc.errno()), TICK_MILLIS);
+            closeQuietly(event);
+            closeQuietly(set);
+            set = -1;
+            event = -1;
+        }
+        epoll = set;
+        wakeup = event;
         thread = new Thread(this::run, "superserver-reaper");
         thread.setDaemon(true);
         thread.start();
@@ -67,13 +89,21 @@ final class Reaper implements AutoCloseable {
     /** Completes when the child {@code pid} has ended and been reaped (on the reaper's thread). */
     CompletableFuture<Exit> watch(int pid) {
         CompletableFuture<Exit> exit = new CompletableFuture<>();
-        int pidfd = (int) Libc.syscall(Libc.SYS_PIDFD_OPEN, pid, 0);
+        int pidfd = epoll < 0 ? -1 : (int) Libc.syscall(Libc.SYS_PIDFD_OPEN, pid, 0);
         synchronized (children) {
             if (closed) {
                 closeQuietly(pidfd);
                 return exit;
             }
             children.put(pid, new Child(pid, pidfd, exit));
+            if (pidfd >= 0 && register(epoll, Libc.EPOLL_CTL_ADD, pidfd, pid)) {
+                return exit;
+            }
+            if (pidfd >= 0) {
+                closeQuietly(pidfd);
+                children.put(pid, new Child(pid, -1, exit));
+            }
+            polled++;
         }
         wake();
         return exit;
@@ -106,6 +136,19 @@ final class Reaper implements AutoCloseable {
             children.clear();
         }
         closeQuietly(wakeup);
+        closeQuietly(epoll);
+    }
+
+    /**
+     * Adds {@code fd} to the epoll set {@code set} or re-arms it ({@code operation}), for one readable
+     * event reported with {@code data}; the wake-up eventfd ({@link #WAKE}) stays armed.
+     */
+    private boolean register(int set, int operation, int fd, long data) {
+        synchronized (registration) {
+            registration.setInt(0, data == WAKE ? Libc.EPOLLIN : Libc.EPOLLIN | Libc.EPOLLONESHOT);
+            registration.setLong(Libc.EPOLL_DATA_OFFSET, data);
+            return Libc.epoll_ctl(set, operation, fd, Pointer.nativeValue(registration)) == 0;
+        }
     }
 
     private void wake() {
@@ -118,55 +161,46 @@ final class Reaper implements AutoCloseable {
     private void run() {
         IntByReference status = new IntByReference();
         byte[] drain = new byte[8];
-        Memory fds = new Memory(8L * 64);
-        List<Child> watched = new ArrayList<>();
+        Memory events = new Memory((long) Libc.EPOLL_EVENT_SIZE * BATCH);
+        long address = Pointer.nativeValue(events);
+        List<Child> ready = new ArrayList<>();
         while (true) {
-            boolean polled = false;
-            watched.clear();
+            boolean polling;
             synchronized (children) {
                 if (closed) {
                     return;
                 }
-                watched.addAll(children.values());
+                polling = polled > 0;
             }
-            if (fds.size() < 8L * (watched.size() + 1)) {
-                fds = new Memory(8L * (watched.size() + 1) * 2);
-            }
-            int n = 0;
-            fds.setInt(0, wakeup);
-            fds.setShort(4, Libc.POLLIN);
-            fds.setShort(6, (short) 0);
-            n++;
-            for (Child child : watched) {
-                if (child.pidfd() < 0) {
-                    polled = true;
-                    continue;
-                }
-                fds.setInt(8L * n, child.pidfd());
-                fds.setShort(8L * n + 4, Libc.POLLIN);
-                fds.setShort(8L * n + 6, (short) 0);
-                n++;
-            }
-            if (wakeup < 0) {
-                polled = true;
-            }
-            int ready = wakeup < 0 ? 0 : Libc.poll(fds, n, polled ? TICK_MILLIS : -1);
-            if (wakeup < 0) {
+            int count = 0;
+            if (epoll < 0) {
                 sleep();
-            }
-            if (ready > 0 && (fds.getShort(6) & Libc.POLLIN) != 0) {
-                Libc.read(wakeup, drain, 8);
-            }
-            int slot = 1;
-            for (Child child : watched) {
-                boolean check = child.pidfd() < 0 || wakeup < 0;
-                if (!check) {
-                    check = ready > 0 && fds.getShort(8L * slot + 6) != 0;
-                    slot++;
+            } else {
+                count = Libc.epoll_wait(epoll, address, BATCH, polling ? TICK_MILLIS : -1);
+                if (count < 0 && Libc.errno() != Libc.EINTR) {
+                    LOG.warn("REAPER epoll_wait failed: {}", Libc.describe(Libc.errno()));
+                    sleep();
                 }
-                if (check) {
-                    reap(child, status);
+            }
+            ready.clear();
+            synchronized (children) {
+                for (int i = 0; i < count; i++) {
+                    long data = events.getLong((long) i * Libc.EPOLL_EVENT_SIZE + Libc.EPOLL_DATA_OFFSET);
+                    if (data == WAKE) {
+                        Libc.read(wakeup, drain, 8);
+                    } else {
+                        Child child = children.get((int) data);
+                        if (child != null) {
+                            ready.add(child);
+                        }
+                    }
                 }
+                if (polled > 0) {
+                    children.values().stream().filter(c -> c.pidfd() < 0).forEach(ready::add);
+                }
+            }
+            for (Child child : ready) {
+                reap(child, status);
             }
         }
     }
@@ -180,10 +214,22 @@ final class Reaper implements AutoCloseable {
             LOG.warn("REAPER pid={} waitpid failed: {}", child.pid(), Libc.describe(Libc.errno()));
             exit = new Exit(child.pid(), 0xff << 8, System.nanoTime());
         } else {
+            if (child.pidfd() >= 0 && !register(epoll, Libc.EPOLL_CTL_MOD, child.pidfd(), child.pid())) {
+                LOG.warn("REAPER pid={} cannot re-arm its pidfd ({}); polling it", child.pid(),
+                        Libc.describe(Libc.errno()));
+                closeQuietly(child.pidfd());
+                synchronized (children) {
+                    children.put(child.pid(), new Child(child.pid(), -1, child.exit()));
+                    polled++;
+                }
+            }
             return;
         }
         synchronized (children) {
             children.remove(child.pid());
+            if (child.pidfd() < 0) {
+                polled--;
+            }
         }
         closeQuietly(child.pidfd());
         try {

@@ -1,8 +1,8 @@
 package org.superserver.core.internal;
 
 import com.sun.jna.Memory;
-import com.sun.jna.StringArray;
-import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -10,6 +10,11 @@ import java.util.List;
  * actions {@code dup2(fd, 0..2)} and {@code closefrom(3)} (the child inherits no other descriptor
  * of the server), an empty signal mask and every signal at its default disposition. glibc's
  * posix_spawn uses {@code CLONE_VFORK}: no copy of the JVM's page tables.
+ *
+ * <p>Each thread that spawns keeps one {@link Arena} of native memory for the whole call: the pid,
+ * the file actions, the spawn attributes (set up once) and argv/envp with their strings. A spawn
+ * therefore leaves no native-memory objects behind for the garbage collector and JNA's cleaner,
+ * which under a stream of connections would otherwise fill the old generation.
  */
 final class Spawner {
 
@@ -28,8 +33,7 @@ final class Spawner {
         }
     }
 
-    private static final Memory EMPTY_SET = sigset(false);
-    private static final Memory FULL_SET = sigset(true);
+    private static final ThreadLocal<Arena> ARENA = new ThreadLocal<>();
 
     private Spawner() {
     }
@@ -41,35 +45,12 @@ final class Spawner {
      * @return the child's pid
      */
     static int spawn(int fd, String path, List<String> argv, List<String> env) throws SpawnException {
-        Memory actions = new Memory(Libc.FILE_ACTIONS_SIZE);
-        Memory attributes = new Memory(Libc.SPAWNATTR_SIZE);
-        check("posix_spawn_file_actions_init", Libc.posix_spawn_file_actions_init(actions));
-        try {
-            check("posix_spawnattr_init", Libc.posix_spawnattr_init(attributes));
-            try {
-                for (int target = 0; target <= 2; target++) {
-                    check("posix_spawn_file_actions_adddup2",
-                            Libc.posix_spawn_file_actions_adddup2(actions, fd, target));
-                }
-                check("posix_spawn_file_actions_addclosefrom_np",
-                        Libc.posix_spawn_file_actions_addclosefrom_np(actions, 3));
-                check("posix_spawnattr_setflags", Libc.posix_spawnattr_setflags(attributes,
-                        (short) (Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF)));
-                check("posix_spawnattr_setsigmask", Libc.posix_spawnattr_setsigmask(attributes, EMPTY_SET));
-                check("posix_spawnattr_setsigdefault", Libc.posix_spawnattr_setsigdefault(attributes, FULL_SET));
-                IntByReference pid = new IntByReference();
-                int rc = Libc.posix_spawn(pid, path, actions, attributes, new StringArray(argv.toArray(new String[0])),
-                        new StringArray(env.toArray(new String[0])));
-                if (rc != 0) {
-                    throw new SpawnException("cannot start " + path, rc);
-                }
-                return pid.getValue();
-            } finally {
-                Libc.posix_spawnattr_destroy(attributes);
-            }
-        } finally {
-            Libc.posix_spawn_file_actions_destroy(actions);
+        Arena arena = ARENA.get();
+        if (arena == null) {
+            arena = new Arena();
+            ARENA.set(arena);
         }
+        return arena.spawn(fd, path, argv, env);
     }
 
     /** Puts {@code fd} in blocking mode, as a child expects its stdin to be. */
@@ -89,14 +70,109 @@ final class Spawner {
         }
     }
 
-    private static Memory sigset(boolean full) {
-        Memory set = new Memory(Libc.SIGSET_SIZE);
-        set.clear();
-        if (full) {
-            Libc.sigfillset(set);
-        } else {
-            Libc.sigemptyset(set);
+    /**
+     * One thread's native memory for spawning. The fixed part holds the pid, the file actions and
+     * the attributes; the strings part holds argv and envp as NUL-terminated pointer arrays followed
+     * by the strings, and grows when a call needs more.
+     */
+    private static final class Arena {
+        private static final long PID = 0;
+        private static final long ACTIONS = 64;
+        private static final long ATTRIBUTES = ACTIONS + Libc.FILE_ACTIONS_SIZE;
+        private static final long EMPTY_SET = ATTRIBUTES + Libc.SPAWNATTR_SIZE;
+        private static final long FULL_SET = EMPTY_SET + Libc.SIGSET_SIZE;
+        private static final long FIXED_SIZE = FULL_SET + Libc.SIGSET_SIZE;
+
+        private final Memory fixed = new Memory(FIXED_SIZE);
+        private final long base = Pointer.nativeValue(fixed);
+        private Memory strings = new Memory(16 * 1024);
+        private boolean attributesReady;
+
+        int spawn(int fd, String path, List<String> argv, List<String> env) throws SpawnException {
+            if (!attributesReady) {
+                prepareAttributes();
+            }
+            long argvAddress = layOut(path, argv, env);
+            long actions = base + ACTIONS;
+            check("posix_spawn_file_actions_init", Libc.posix_spawn_file_actions_init(actions));
+            try {
+                for (int target = 0; target <= 2; target++) {
+                    check("posix_spawn_file_actions_adddup2",
+                            Libc.posix_spawn_file_actions_adddup2(actions, fd, target));
+                }
+                check("posix_spawn_file_actions_addclosefrom_np",
+                        Libc.posix_spawn_file_actions_addclosefrom_np(actions, 3));
+                long envpAddress = argvAddress + 8L * (argv.size() + 1);
+                long pathAddress = envpAddress + 8L * (env.size() + 1);
+                int rc = Libc.posix_spawn(base + PID, pathAddress, actions, base + ATTRIBUTES, argvAddress,
+                        envpAddress);
+                if (rc != 0) {
+                    throw new SpawnException("cannot start " + path, rc);
+                }
+                return fixed.getInt(PID);
+            } finally {
+                Libc.posix_spawn_file_actions_destroy(actions);
+            }
         }
-        return set;
+
+        private void prepareAttributes() throws SpawnException {
+            fixed.clear();
+            Libc.sigemptyset(base + EMPTY_SET);
+            Libc.sigfillset(base + FULL_SET);
+            long attributes = base + ATTRIBUTES;
+            check("posix_spawnattr_init", Libc.posix_spawnattr_init(attributes));
+            check("posix_spawnattr_setflags", Libc.posix_spawnattr_setflags(attributes,
+                    (short) (Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF)));
+            check("posix_spawnattr_setsigmask", Libc.posix_spawnattr_setsigmask(attributes, base + EMPTY_SET));
+            check("posix_spawnattr_setsigdefault", Libc.posix_spawnattr_setsigdefault(attributes, base + FULL_SET));
+            attributesReady = true;
+        }
+
+        /**
+         * Writes argv's pointers, envp's pointers, then the path and every string.
+         *
+         * @return the address of argv; envp follows it, then the path
+         */
+        private long layOut(String path, List<String> argv, List<String> env) {
+            int count = argv.size() + env.size() + 1;
+            byte[][] encoded = new byte[count][];
+            long pointers = 8L * (argv.size() + 1 + env.size() + 1);
+            long size = pointers;
+            encoded[0] = path.getBytes(StandardCharsets.UTF_8);
+            size += encoded[0].length + 1;
+            for (int i = 0; i < argv.size(); i++) {
+                encoded[1 + i] = argv.get(i).getBytes(StandardCharsets.UTF_8);
+                size += encoded[1 + i].length + 1;
+            }
+            for (int i = 0; i < env.size(); i++) {
+                encoded[1 + argv.size() + i] = env.get(i).getBytes(StandardCharsets.UTF_8);
+                size += encoded[1 + argv.size() + i].length + 1;
+            }
+            if (strings.size() < size) {
+                strings = new Memory(Math.max(size, strings.size() * 2));
+            }
+            long start = Pointer.nativeValue(strings);
+            long text = pointers;
+            // the path first, right after the two pointer arrays
+            text = put(encoded[0], text);
+            for (int i = 0; i < argv.size(); i++) {
+                strings.setLong(8L * i, start + text);
+                text = put(encoded[1 + i], text);
+            }
+            strings.setLong(8L * argv.size(), 0);
+            long envp = 8L * (argv.size() + 1);
+            for (int i = 0; i < env.size(); i++) {
+                strings.setLong(envp + 8L * i, start + text);
+                text = put(encoded[1 + argv.size() + i], text);
+            }
+            strings.setLong(envp + 8L * env.size(), 0);
+            return start;
+        }
+
+        private long put(byte[] bytes, long offset) {
+            strings.write(offset, bytes, 0, bytes.length);
+            strings.setByte(offset + bytes.length, (byte) 0);
+            return offset + bytes.length + 1;
+        }
     }
 }
