@@ -59,7 +59,14 @@ public final class Decision {
         return banner;
     }
 
-    /** A shell command that replaces the server, with the client as its stdio, or {@code null}. */
+    /**
+     * A shell command that replaces the server, with the client as its stdio, or {@code null}. As
+     * with tcpd, a twist is carried out whether the decision allows or denies: the core runs
+     * {@code /bin/sh -c} the command with the connection as its fd 0, 1 and 2 (after this and any
+     * earlier decision's banner), as the service's user or {@link #user()}, with {@link #env()};
+     * no later policy is asked and the server or handler never sees the client. Datagram services
+     * have no connection to hand over: a twist denies the datagram there.
+     */
     public String twist() {
         return twist;
     }

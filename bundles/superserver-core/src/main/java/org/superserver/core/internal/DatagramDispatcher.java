@@ -99,7 +99,11 @@ final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
             if (verdict.allowed() && ctx.channel().isActive() && !ctx.isRemoved()) {
                 ctx.fireChannelRead(held);
             } else {
-                if (!verdict.allowed()) {
+                if (verdict.twist() != null) {
+                    LOG.warn("DENY service={} protocol={} from={} reason={} (twist is carried out for stream"
+                                    + " services only)", definition.name(), definition.protocol().configName(),
+                            Addresses.format(sender), verdict.reason());
+                } else if (!verdict.allowed()) {
                     LOG.debug("DENY service={} protocol={} from={} reason={}", definition.name(),
                             definition.protocol().configName(), Addresses.format(sender), verdict.reason());
                 }

@@ -23,7 +23,8 @@ import org.superserver.api.ServiceDefinition;
  * event loop can see any event of the socket; the channel is then closed, which closes only the
  * server's descriptor (no {@code shutdown(2)}): the child keeps a working connection. With access
  * policies, the descriptor is first duplicated and the channel closed, so Netty can never read
- * from it while the policies decide; the duplicate goes to the child, or gets the denying banner.
+ * from it while the policies decide; the duplicate goes to the child, to a {@link Twist} command,
+ * or gets the denying banner.
  */
 final class ExecDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -72,7 +73,9 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                 local, remote, Instant.now());
         policies.check(connection, definition, ctx.executor()).thenAccept(verdict -> {
             try {
-                if (verdict.allowed()) {
+                if (verdict.twist() != null) {
+                    Twist.run(launcher, binding, definition, verdict, copy, local, remote);
+                } else if (verdict.allowed()) {
                     if (!verdict.banners().isEmpty()) {
                         send(copy, String.join("", verdict.banners()));
                     }

@@ -171,7 +171,7 @@ final class Listeners {
         if (binding.program() != null) {
             channel.pipeline().addLast(new ExecDispatcher(binding, policies, launcher.get()));
         } else {
-            channel.pipeline().addLast(new StreamDispatcher(binding, policies));
+            channel.pipeline().addLast(new StreamDispatcher(binding, policies, launcher));
         }
     }
 

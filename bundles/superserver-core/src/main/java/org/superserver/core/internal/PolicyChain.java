@@ -19,9 +19,13 @@ import org.superserver.api.access.AccessPolicy;
 import org.superserver.api.access.Decision;
 
 /**
- * Asks the access policies a definition names, in order, until one denies. Fails closed: a policy
- * that is not registered, that throws, that completes exceptionally or that does not answer in
- * time denies the client.
+ * Asks the access policies a definition names, in order, until one denies or twists. Fails closed:
+ * a policy that is not registered, that throws, that completes exceptionally or that does not
+ * answer in time denies the client.
+ *
+ * <p>A decision with a {@code twist} command ends the chain whether it allows or denies, as tcpd
+ * replaces itself by the command wherever the option appears: the verdict carries the command, and
+ * the server or handler never sees the client.
  */
 final class PolicyChain {
 
@@ -37,12 +41,20 @@ final class PolicyChain {
      * @param env extra environment for an exec'd server: every allowing decision's, later ones winning
      * @param user the user an allowing decision asks the server to run as (the last one), or {@code null}
      * @param group the group an allowing decision asks for (the last one), or {@code null}
+     * @param twist the command that replaces the server for this client, or {@code null}; with one,
+     *              {@code allowed} is false (the server never sees the client) and banners, env,
+     *              user and group are what the command gets
      */
     record Verdict(boolean allowed, String reason, List<String> banners, Map<String, String> env, String user,
-                   String group) {
+                   String group, String twist) {
 
         Verdict(boolean allowed, String reason, List<String> banners) {
-            this(allowed, reason, banners, Map.of(), null, null);
+            this(allowed, reason, banners, Map.of(), null, null, null);
+        }
+
+        Verdict(boolean allowed, String reason, List<String> banners, Map<String, String> env, String user,
+                String group) {
+            this(allowed, reason, banners, env, user, group, null);
         }
 
         /** Everyone allowed: no policy was asked. */
@@ -140,16 +152,12 @@ final class PolicyChain {
             if (error != null || decision == null) {
                 failed(name, error == null ? new IllegalStateException("completed with no decision") : error,
                         connection, definition, result);
+            } else if (decision.twist() != null) {
+                allowed.add(decision);
+                result.complete(new Verdict(false, name + ": " + decision.reason(), List.copyOf(allowed.banners),
+                        Map.copyOf(allowed.env), allowed.user, allowed.group, decision.twist()));
             } else if (!decision.isAllowed()) {
                 result.complete(new Verdict(false, name + ": " + decision.reason(),
-                        decision.banner() == null ? List.of() : List.of(decision.banner())));
-            } else if (decision.twist() != null) {
-                // Replacing the server by another command is not carried out yet: refusing the
-                // client is the only answer that cannot let it reach the server the rule keeps it from.
-                LOG.error("POLICY service={} from={} origin={} policy={} error=twist is not carried out yet "
-                        + "(rule {}), denied", definition.name(), Addresses.format(connection.remote()),
-                        definition.origin(), name, decision.reason());
-                result.complete(new Verdict(false, name + ": " + decision.reason() + " (twist not carried out)",
                         decision.banner() == null ? List.of() : List.of(decision.banner())));
             } else {
                 allowed.add(decision);

@@ -5,10 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.unix.UnixChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ConnectionInfo;
@@ -18,7 +20,9 @@ import org.superserver.api.ServiceDefinition;
  * The first handler of an accepted connection: asks the definition's access policies (with reads
  * suspended), then hands the connection to the service's handler and steps aside. A denied client
  * gets the denying decision's banner, if any, and is disconnected before the handler sees it. A
- * connection over the service's rate limit is closed at once (and the service paused).
+ * client a policy twists is handed, socket and all, to the twist command ({@link Twist}); the
+ * handler never sees it. A connection over the service's rate limit is closed at once (and the
+ * service paused).
  */
 final class StreamDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -26,10 +30,13 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
 
     private final Binding binding;
     private final PolicyChain policies;
+    private final Supplier<Launcher> launcher;
 
-    StreamDispatcher(Binding binding, PolicyChain policies) {
+    /** @param launcher starts twist commands (asked for only when a policy twists) */
+    StreamDispatcher(Binding binding, PolicyChain policies, Supplier<Launcher> launcher) {
         this.binding = binding;
         this.policies = policies;
+        this.launcher = launcher;
     }
 
     @Override
@@ -60,6 +67,10 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        if (verdict.twist() != null) {
+            twist(ctx, connection, definition, verdict);
+            return;
+        }
         if (!verdict.allowed()) {
             LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
                     definition.protocol().configName(), Addresses.format(connection.remote()), verdict.reason(),
@@ -72,6 +83,36 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         dispatch(ctx, connection, definition, verdict.banners());
+    }
+
+    /**
+     * Hands the connection to the twist command: a duplicate of its descriptor goes to the child and
+     * the channel is closed without a shutdown, so the client keeps talking to the command.
+     */
+    private void twist(ChannelHandlerContext ctx, ConnectionInfo connection, ServiceDefinition definition,
+                       PolicyChain.Verdict verdict) {
+        Channel channel = ctx.channel();
+        if (!(channel instanceof UnixChannel)) {
+            LOG.error("TWIST service={} protocol={} from={} origin={} error=twist needs the native transport"
+                            + " (the connection's descriptor), denied", definition.name(),
+                    definition.protocol().configName(), Addresses.format(connection.remote()), definition.origin());
+            ctx.close();
+            return;
+        }
+        int copy = Libc.fcntl(((UnixChannel) channel).fd().intValue(), Libc.F_DUPFD_CLOEXEC, 3);
+        int errno = Libc.errno();
+        ctx.close();
+        if (copy < 0) {
+            LOG.error("TWIST service={} protocol={} from={} origin={} error=cannot duplicate the connection: {}",
+                    definition.name(), definition.protocol().configName(), Addresses.format(connection.remote()),
+                    definition.origin(), Libc.describe(errno));
+            return;
+        }
+        try {
+            Twist.run(launcher.get(), binding, definition, verdict, copy, connection.local(), connection.remote());
+        } finally {
+            Libc.close(copy);
+        }
     }
 
     private void dispatch(ChannelHandlerContext ctx, ConnectionInfo connection, ServiceDefinition definition,

@@ -109,8 +109,9 @@ final class WaitService implements AutoCloseable {
         if (dgram && remote != null && !definition.policies().isEmpty()) {
             PolicyChain.Verdict verdict = decide(definition, remote);
             if (!verdict.allowed()) {
-                LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
+                LOG.info("DENY service={} protocol={} from={} reason={}{} origin={}", definition.name(),
                         definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
+                        verdict.twist() == null ? "" : " (twist is carried out for stream services only)",
                         definition.origin());
                 drop(true);
                 return;

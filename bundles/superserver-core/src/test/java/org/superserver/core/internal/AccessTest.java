@@ -61,11 +61,43 @@ public class AccessTest extends CoreFixture {
     }
 
     @Test
-    public void anAllowWithATwistCommandIsRefusedUntilTwistIsCarriedOut() throws Exception {
+    public void anAllowWithTwistHandsTheConnectionToTheCommandAndTheHandlerNeverSeesIt() throws Exception {
         registry.addPolicy("p", List.of("twister"), 0, (c, d) -> CompletableFuture.completedFuture(
-                Decision.builder(true).reason("hosts.allow:2").twist("/bin/echo elsewhere").build()));
+                Decision.builder(true).reason("hosts.allow:2").banner("220 hello\r\n").env("RULE", "allow:2")
+                        .twist("read -r line; echo \"got $line from $REMOTE_ADDR by $RULE\"").build()));
         Socket client = connect(serve("twister"));
-        assertEquals("", readToEnd(client));
+        client.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("220 hello\r\ngot ping from 127.0.0.1 by allow:2\n", readToEnd(client));
+        assertEquals(0, echo.streams.get());
+    }
+
+    @Test
+    public void aDenyWithTwistIsTwistedToo() throws Exception {
+        registry.addPolicy("p", List.of("twister"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(false).reason("hosts.deny:1").twist("/bin/echo 421 go away").build()));
+        Socket client = connect(serve("twister"));
+        assertEquals("421 go away\n", readToEnd(client));
+        assertEquals(0, echo.streams.get());
+    }
+
+    @Test
+    public void aTwistEndsTheChainAndAnEarlierAllowsBannerComesFirst() throws Exception {
+        ConcurrentLinkedQueue<String> asked = new ConcurrentLinkedQueue<>();
+        registry.addPolicy("a", List.of("first"), 0, (c, d) -> {
+            asked.add("first");
+            return CompletableFuture.completedFuture(Decision.builder(true).reason("a").banner("one\n").build());
+        });
+        registry.addPolicy("b", List.of("twister"), 0, (c, d) -> {
+            asked.add("twister");
+            return CompletableFuture.completedFuture(Decision.builder(true).reason("b").twist("echo two").build());
+        });
+        registry.addPolicy("c", List.of("last"), 0, (c, d) -> {
+            asked.add("last");
+            return CompletableFuture.completedFuture(Decision.allow("c"));
+        });
+        Socket client = connect(serve("first", "twister", "last"));
+        assertEquals("one\ntwo\n", readToEnd(client));
+        assertEquals(List.of("first", "twister"), List.copyOf(asked));
         assertEquals(0, echo.streams.get());
     }
 

@@ -219,6 +219,24 @@ public class ExecTest extends CoreFixture {
     }
 
     @Test
+    public void aTwistReplacesTheServerAndTheCommandGetsTheClientsBytes() throws Exception {
+        registry.addPolicy("p", List.of("twist"), 0, (c, d) -> java.util.concurrent.CompletableFuture.completedFuture(
+                org.superserver.api.access.Decision.builder(false).reason("hosts.deny:2")
+                        .twist("read -r line; echo \"twisted $line for $TCPREMOTEIP\"; ls /proc/self/fd | tr '\\n' ' '")
+                        .build()));
+        Path marker = dir.resolve("ran");
+        Path script = script("never.sh", "#!/bin/sh\ntouch " + marker + "\necho ran\n");
+        registry.addDefinition("d", stream("twisted", script.toString(), "never.sh").policy("twist").build());
+        Socket client = connect(port("twisted"));
+        client.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("twisted hello for 127.0.0.1", in.readLine());
+        assertEquals("0 1 2 3 ", in.readLine());
+        assertEquals(null, in.readLine());
+        assertFalse(Files.exists(marker));
+    }
+
+    @Test
     public void unknownUserFailsTheServiceAtLoadTime() throws Exception {
         registry.addDefinition("d", stream("ghost", "/bin/cat", "cat").user("no-such-user-here").build());
         ListenerStatus status = status("ghost");
