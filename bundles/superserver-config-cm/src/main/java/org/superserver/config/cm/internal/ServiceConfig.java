@@ -83,6 +83,13 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Simultaneous connections or servers allowed: a number or UNLIMITED. Default: UNLIMITED.")
     String instances() default "UNLIMITED";
 
+    @AttributeDefinition(name = "policies", required = false,
+            description = "The access policies that decide who may use the service, asked in this order, "
+                    + "separated by blanks or given as a list: tcpd (hosts.allow and hosts.deny, from "
+                    + "superserver-access-tcpd) or one a plugin registers. A policy that is not installed "
+                    + "refuses every client. Default: empty (everyone may connect).")
+    String[] policies() default {};
+
     @AttributeDefinition(name = "disable",
             options = {@Option(label = "yes", value = "yes"), @Option(label = "no", value = "no")},
             description = "yes keeps the configuration but offers no service. Default: no.")

@@ -30,7 +30,7 @@ final class ServiceConfigMapper {
 
     /** Properties this mapper interprets; every other property without a dot becomes an attribute. */
     static final Set<String> KNOWN = Set.of("service", "id", "type", "socket_type", "protocol", "port",
-            "bind", "wait", "user", "group", "server", "server_args", "instances", "disable");
+            "bind", "wait", "user", "group", "server", "server_args", "instances", "policies", "disable");
 
     private ServiceConfigMapper() {
     }
@@ -154,6 +154,14 @@ final class ServiceConfigMapper {
                 .user(string(p, "user"))
                 .group(string(p, "group"))
                 .origin(origin);
+
+        for (String policy : words(p, "policies")) {
+            if (!policy.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw new Invalid("policies", "'" + policy + "' is not a policy name; expected names such as tcpd,"
+                        + " separated by blanks");
+            }
+            b.policy(policy);
+        }
 
         String server = string(p, "server");
         List<String> args = words(p, "server_args");

@@ -140,6 +140,26 @@ public class ServiceConfigMapperTest {
     }
 
     @Test
+    public void policiesNameTheAccessPoliciesInOrderAndAreNoAttribute() {
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("policies", "tcpd  extra");
+        ServiceDefinition d = valid(p);
+        assertEquals(List.of("tcpd", "extra"), d.policies());
+        assertEquals(0, d.attributes().size());
+        Map<String, Object> list = echoTcpFromFile();
+        list.put("policies", new String[] {"tcpd"});
+        assertEquals(List.of("tcpd"), valid(list).policies());
+        assertEquals(List.of(), valid(echoTcpFromFile()).policies());
+    }
+
+    @Test
+    public void aPolicyNameWithOddCharactersIsInvalid() {
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("policies", "tcpd,xinetd");
+        invalid(p, "policies", "'tcpd,xinetd' is not a policy name; expected names such as tcpd");
+    }
+
+    @Test
     public void theSamePropertiesGiveAnEqualDefinition() {
         assertEquals(valid(echoTcpFromFile()), valid(echoTcpFromFile()));
     }
