@@ -41,6 +41,24 @@ final class Clients {
         return socket;
     }
 
+    /**
+     * A connected TCP client whose own end is bound to {@code source} (a loopback address such as
+     * 127.0.0.2, so that the server sees another client address), with a read timeout.
+     */
+    static Socket connectFrom(String source, InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress(source, 0));
+            socket.connect(address, READ_TIMEOUT_MILLIS);
+            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            socket.setTcpNoDelay(true);
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     /** Exactly {@code n} bytes, or fails naming how many came. */
     static byte[] readExactly(Socket socket, int n) throws IOException {
         byte[] buffer = new byte[n];

@@ -75,10 +75,13 @@ public abstract class ItestSupport {
     static final String BUILTIN = "superserver-builtin";
     static final String CONFIG_CM = "superserver-config-cm";
     static final String CONFIG_INETD = "superserver-config-inetd";
+    static final String ACCESS_TCPD = "superserver-access-tcpd";
 
     /** Configuration PIDs of the core and of the inetd.conf bundle. */
     static final String CORE_PID = "org.superserver.core";
     static final String INETD_PID = "org.superserver.config.inetd";
+    /** Configuration PID of the tcpd access policy (hosts.allow, hosts.deny). */
+    static final String TCPD_PID = "org.superserver.access.tcpd";
     /** Service property of a ConfigSource naming the files it reads. */
     static final String CONFIG_FILES_PROPERTY = "superserver.config.files";
 
@@ -136,6 +139,7 @@ public abstract class ItestSupport {
             bundleFromTarget(BUILTIN, LEVEL_SUPERSERVER),
             bundleFromTarget(CONFIG_CM, LEVEL_SUPERSERVER),
             bundleFromTarget(CONFIG_INETD, LEVEL_SUPERSERVER),
+            bundleFromTarget(ACCESS_TCPD, LEVEL_SUPERSERVER),
 
             junitBundles(),
             cleanCaches(true),
