@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import org.superserver.api.AddressFamily;
 import org.superserver.api.AddressLiterals;
+import org.superserver.api.Diagnostic;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
@@ -111,6 +112,17 @@ final class InetdConfParser {
         this.servicesName = servicesName;
         this.wrapAll = wrapAll;
         this.resolver = resolver;
+    }
+
+    /**
+     * A diagnostic in this format's words: {@code file:line: field: message}, and for an error on a
+     * line {@code ; line skipped} (the line is not served; the others are). The line is left out
+     * when the problem concerns the whole file.
+     */
+    static String describe(Diagnostic d) {
+        return d.file() + (d.line() > 0 ? ":" + d.line() : "") + ": "
+                + (d.field() == null ? "" : d.field() + ": ") + d.message()
+                + (d.isError() && d.line() > 0 ? "; line skipped" : "");
     }
 
     /** Parses the text of one file. {@code file} names it in ids, origins and diagnostics. */

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ConfigSource;
+import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
 
 /**
@@ -131,9 +132,9 @@ final class InetdSource implements ConfigSource {
         Report report = new Report(changes, all.size(), diagnostics);
         for (Diagnostic d : diagnostics) {
             if (d.isError()) {
-                LOG.error("{}", d);
+                LOG.error("{}", InetdConfParser.describe(d));
             } else {
-                LOG.warn("{}", d);
+                LOG.warn("{}", InetdConfParser.describe(d));
             }
         }
         LOG.info("Read {}: {} services ({}), errors {}, warnings {}", description(), report.services, changes,

@@ -1,6 +1,7 @@
 package org.superserver.config.inetd.internal;
 
 import java.util.List;
+import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
 
 /** What one inetd.conf file parses to: its definitions, in file order, and its diagnostics. */

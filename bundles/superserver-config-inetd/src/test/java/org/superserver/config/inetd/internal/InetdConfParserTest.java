@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.Test;
+import org.superserver.api.Diagnostic;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
@@ -56,7 +57,8 @@ public class InetdConfParserTest {
 
     private static void assertMentions(Diagnostic d, String... parts) {
         for (String part : parts) {
-            assertTrue("'" + part + "' missing from: " + d, d.toString().contains(part));
+            String text = InetdConfParser.describe(d);
+            assertTrue("'" + part + "' missing from: " + text, text.contains(part));
         }
     }
 
@@ -609,10 +611,27 @@ public class InetdConfParserTest {
                 r.definitions().stream().map(ServiceDefinition::name).collect(Collectors.toList()));
         assertEquals(2, r.diagnostics().size());
         assertEquals(2, r.errorCount());
-        assertTrue(r.diagnostics().get(0).toString(),
-                r.diagnostics().get(0).toString().startsWith("/etc/inetd.conf:2: protocol: 'sctp'"));
-        assertTrue(r.diagnostics().get(0).toString().endsWith("; line skipped"));
+        String first = InetdConfParser.describe(r.diagnostics().get(0));
+        assertTrue(first, first.startsWith("/etc/inetd.conf:2: protocol: 'sctp'"));
+        assertTrue(first, first.endsWith("; line skipped"));
         assertEquals(5, r.diagnostics().get(1).line());
+    }
+
+    @Test
+    public void diagnosticsAreWordedAsInetdConfReportsThemWithTheFieldAndLineSkippedForErrors() {
+        ParseResult r = parse("echo stream tcp nowait root internal\n"
+                + "echo stream tcp nowait root internal\n"
+                + "daytime stream udpx nowait root internal\n");
+        assertEquals(2, r.diagnostics().size());
+        String warning = InetdConfParser.describe(r.diagnostics().get(0));
+        assertTrue(warning, warning.startsWith("/etc/inetd.conf:2: service: echo/tcp on "));
+        assertTrue(warning, warning.endsWith(" is defined again; this line replaces /etc/inetd.conf:1"
+                + " (the later line wins, as in inetd)"));
+        assertEquals("/etc/inetd.conf:3: protocol: 'udpx' is not a protocol; expected tcp, tcp4, tcp6, udp, udp4 or udp6;"
+                + " line skipped", InetdConfParser.describe(r.diagnostics().get(1)));
+        assertEquals("/etc/inetd.conf: file: inetd.conf file /etc/inetd.conf does not exist",
+                InetdConfParser.describe(Diagnostic.error("/etc/inetd.conf", 0, "file",
+                        "inetd.conf file /etc/inetd.conf does not exist")));
     }
 
     @Test

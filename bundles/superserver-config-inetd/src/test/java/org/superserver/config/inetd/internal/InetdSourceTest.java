@@ -87,8 +87,8 @@ public class InetdSourceTest {
         InetdSource.Report missing = source.reloadNow();
         assertEquals(1, missing.errors());
         assertEquals("file", missing.diagnostics.get(0).field());
-        assertTrue(missing.diagnostics.get(0).toString(),
-                missing.diagnostics.get(0).toString().contains("inetd.conf file " + conf + " does not exist"));
+        String text = InetdConfParser.describe(missing.diagnostics.get(0));
+        assertTrue(text, text.contains("inetd.conf file " + conf + " does not exist"));
         assertEquals(0, sink.liveCount());
 
         write(conf, "echo stream tcp nowait root internal");
@@ -99,7 +99,7 @@ public class InetdSourceTest {
         Files.delete(conf);
         InetdSource.Report gone = source.reloadNow();
         assertEquals(1, gone.errors());
-        assertTrue(gone.diagnostics.get(0).toString().contains("stay published"));
+        assertTrue(InetdConfParser.describe(gone.diagnostics.get(0)).contains("stay published"));
         assertEquals(List.of(), sink.events);
         assertEquals(1, sink.liveCount());
     }
