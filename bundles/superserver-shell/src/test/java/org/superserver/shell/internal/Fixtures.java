@@ -4,8 +4,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.superserver.api.ConfigSource;
+import org.superserver.api.Diagnostic;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.access.PolicyInspector;
 import org.superserver.api.status.ListenerState;
 import org.superserver.api.status.ListenerStatus;
 import org.superserver.api.status.ServerStatus;
@@ -58,6 +60,46 @@ final class Fixtures {
             if (failure != null) {
                 throw failure;
             }
+        }
+    }
+
+    /** An inspector with canned answers that records what it was asked. */
+    static final class FakeInspector implements PolicyInspector {
+        final List<String> report;
+        final List<Diagnostic> diagnostics;
+        final RuntimeException failure;
+        final List<String> asked = new ArrayList<>();
+
+        FakeInspector(List<String> report) {
+            this(report, List.of(), null);
+        }
+
+        FakeInspector(RuntimeException failure) {
+            this(List.of(), List.of(), failure);
+        }
+
+        FakeInspector(List<String> report, List<Diagnostic> diagnostics, RuntimeException failure) {
+            this.report = report;
+            this.diagnostics = diagnostics;
+            this.failure = failure;
+        }
+
+        static FakeInspector checking(List<Diagnostic> diagnostics) {
+            return new FakeInspector(List.of(), diagnostics, null);
+        }
+
+        @Override
+        public Explanation explain(String daemon, String client) {
+            asked.add(daemon + " " + client);
+            if (failure != null) {
+                throw failure;
+            }
+            return new Explanation(report.get(report.size() - 1).endsWith("granted"), null, report);
+        }
+
+        @Override
+        public List<Diagnostic> check() {
+            return diagnostics;
         }
     }
 

@@ -82,12 +82,39 @@ interface HostPattern {
         if (slash >= 0) {
             return masked(token, token.substring(0, slash), token.substring(slash + 1), warn);
         }
+        check(token, warn);
         StringPattern p = StringPattern.compile(token);
         if (p == StringPattern.ALL) {
             return (r, h, d) -> true;
         }
         boolean notInaddr = !token.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.' || c == '/');
         return (r, h, d) -> p.matches(h.addr) || (notInaddr && p.matches(h.name()));
+    }
+
+    /**
+     * tcpdchk's checks of a name or address pattern: forms that are valid but seldom mean what they
+     * seem to. Each warning says what the pattern does match.
+     */
+    private static void check(String token, Consumer<String> warn) {
+        if (token.equals("FAIL")) {
+            warn.accept("FAIL is no longer recognized and matches only a host named FAIL; expected EXCEPT, or the "
+                    + "deny option");
+            return;
+        }
+        boolean numeric = token.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+        if (!numeric) {
+            if (token.endsWith(".")) {
+                warn.accept("'" + token + "' ends in a dot: it matches host names that begin with '" + token
+                        + "', not the host " + token.substring(0, token.length() - 1) + "; expected the name without"
+                        + " the final dot");
+            }
+        } else if (token.startsWith(".")) {
+            warn.accept("'" + token + "' begins with a dot: it matches addresses that end in '" + token + "'; expected"
+                    + " a network prefix that ends in a dot (10.1.) or a net/mask");
+        } else if (!token.endsWith(".") && token.split("\\.", -1).length != 4) {
+            warn.accept("'" + token + "' is neither an IPv4 address (n.n.n.n) nor a network prefix that ends in a dot"
+                    + " (n.n.n.), so it never matches");
+        }
     }
 
     /** {@code [net]} or {@code [net]/prefixlen}: IPv6 clients whose first prefixlen bits equal net's. */

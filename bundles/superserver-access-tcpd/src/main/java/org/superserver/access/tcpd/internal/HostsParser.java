@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.superserver.api.Diagnostic;
 
 /**
  * hosts_access(5) and hosts_options(5) text to {@link Rule}s: a pure function of the file name and
@@ -21,6 +23,12 @@ import java.util.Set;
  * </ul>
  */
 final class HostsParser {
+
+    /** The field names of a rule, as diagnostics name them. */
+    static final String DAEMON_LIST = "daemon list";
+    static final String CLIENT_LIST = "client list";
+    static final String OPTION = "option";
+    private static final String EXCEPT = "EXCEPT";
 
     private final boolean netgroups;
 
@@ -77,7 +85,7 @@ final class HostsParser {
         }
         int colon = splitAt(text, 0);
         if (colon < 0) {
-            diagnostics.add(Diagnostic.error(file, line, "missing \":\" separator, rule skipped; expected "
+            diagnostics.add(Diagnostic.error(file, line, null, "missing \":\" separator, rule skipped; expected "
                     + "daemon_list : client_list [: option : ...]"));
             return;
         }
@@ -86,25 +94,35 @@ final class HostsParser {
         String clientText = second < 0 ? text.substring(colon + 1) : text.substring(colon + 1, second);
         List<String> daemonTokens = tokens(daemonText);
         List<String> clientTokens = tokens(clientText);
-        if (daemonTokens.isEmpty()) {
-            diagnostics.add(Diagnostic.warning(file, line, "empty daemon list, the rule never matches; expected "
-                    + "daemon names, port numbers or ALL before the first ':'"));
-        }
-        if (clientTokens.isEmpty()) {
-            diagnostics.add(Diagnostic.warning(file, line, "empty client list, the rule never matches; expected "
-                    + "host patterns or ALL after the first ':'"));
-        }
-        java.util.function.Consumer<String> warn = m -> diagnostics.add(Diagnostic.warning(file, line, m));
+        checkList(file, line, DAEMON_LIST, daemonTokens, "daemon names, port numbers or ALL before the first ':'",
+                diagnostics);
+        checkList(file, line, CLIENT_LIST, clientTokens, "host patterns or ALL after the first ':'", diagnostics);
+        Consumer<String> daemonWarning = m -> diagnostics.add(Diagnostic.warning(file, line, DAEMON_LIST, m));
+        Consumer<String> clientWarning = m -> diagnostics.add(Diagnostic.warning(file, line, CLIENT_LIST, m));
         collectFiles(clientTokens, files, false);
         collectFiles(daemonTokens, files, true);
-        PatternList daemons = PatternList.daemons(daemonTokens, netgroups, warn);
-        PatternList clients = PatternList.clients(clientTokens, netgroups, warn);
+        PatternList daemons = PatternList.daemons(daemonTokens, netgroups, daemonWarning);
+        PatternList clients = PatternList.clients(clientTokens, netgroups, clientWarning);
         Option.Parsed options = second < 0 ? new Option.Parsed(List.of(), null) : Option.parse(text.substring(second + 1));
         if (options.error != null) {
-            diagnostics.add(Diagnostic.error(file, line, options.error
+            diagnostics.add(Diagnostic.error(file, line, OPTION, options.error
                     + "; the rule denies when it matches, as tcpd does"));
         }
         rules.add(new Rule(file, line, daemons, clients, options.options, options.error));
+    }
+
+    /** An empty list, or one that begins or ends with EXCEPT: tcpdchk's list checks, with their meaning. */
+    private static void checkList(String file, int line, String field, List<String> tokens, String expected,
+                                  List<Diagnostic> diagnostics) {
+        if (tokens.isEmpty()) {
+            diagnostics.add(Diagnostic.warning(file, line, field, "empty, the rule never matches; expected " + expected));
+        } else if (tokens.get(0).equalsIgnoreCase(EXCEPT)) {
+            diagnostics.add(Diagnostic.warning(file, line, field, "begins with EXCEPT, the rule never matches; "
+                    + "expected patterns before EXCEPT"));
+        } else if (tokens.get(tokens.size() - 1).equalsIgnoreCase(EXCEPT)) {
+            diagnostics.add(Diagnostic.warning(file, line, field, "ends in EXCEPT, which excepts nothing: the list "
+                    + "matches what the patterns before EXCEPT match; expected patterns after EXCEPT"));
+        }
     }
 
     /** tcpd's {@code split_at} with Debian's brackets: the first ':' from {@code from} outside [...]. */

@@ -2,6 +2,7 @@ package org.superserver.access.tcpd.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -86,6 +87,7 @@ final class PatternList {
         int at = token.indexOf('@', 1);
         String name = at < 0 ? token : token.substring(0, at);
         HostPattern host = at < 0 ? null : HostPattern.compile(token.substring(at + 1), netgroups, warn);
+        checkDaemon(name, warn);
         Item daemon;
         if (!name.isEmpty() && name.length() <= 5 && name.chars().allMatch(c -> c >= '0' && c <= '9')) {
             int port = Integer.parseInt(name);
@@ -100,12 +102,47 @@ final class PatternList {
         return r -> daemon.matches(r) && host.matches(r, r.server, 0);
     }
 
+    /**
+     * tcpdchk's checks of a daemon name pattern: forms that are valid but seldom mean what they
+     * seem to. Each warning says what the pattern does match.
+     */
+    private static void checkDaemon(String name, Consumer<String> warn) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        String quoted = "daemon pattern '" + name + "'";
+        if (name.startsWith("@")) {
+            warn.accept(quoted + " begins with '@': it matches only a daemon of that name; expected a daemon name, "
+                    + "a port number or ALL (the servers of a netgroup are written daemon@@netgroup)");
+        } else if (name.startsWith("/")) {
+            warn.accept(quoted + " begins with '/': it matches only a daemon of that name; expected the process name,"
+                    + " e.g. in.fingerd for /usr/sbin/in.fingerd");
+        } else if (name.startsWith(".")) {
+            warn.accept(quoted + " begins with a dot: it matches daemon names that end in '" + name
+                    + "'; expected a daemon name");
+        } else if (name.endsWith(".")) {
+            warn.accept(quoted + " ends in a dot: it matches daemon names that begin with '" + name
+                    + "'; expected a daemon name");
+        } else if (name.equals("FAIL")) {
+            warn.accept("FAIL is no longer recognized and matches only a daemon named FAIL; expected EXCEPT, or the "
+                    + "deny option");
+        } else if (upper.equals("KNOWN")) {
+            warn.accept(quoted + " is a host keyword: in a daemon list it matches every daemon; expected ALL or a "
+                    + "daemon name");
+        } else if (upper.equals("LOCAL") || upper.equals("PARANOID") || name.equals("UNKNOWN")) {
+            warn.accept(quoted + " is a host keyword: in a daemon list it matches only a daemon of that name; "
+                    + "expected a daemon name");
+        }
+    }
+
     /** tcpd's {@code client_match}. */
     private static Item client(String token, boolean netgroups, Consumer<String> warn) {
         int at = token.indexOf('@', 1);
         if (at < 0) {
             HostPattern host = HostPattern.compile(token, netgroups, warn);
             return r -> host.matches(r, r.client, 0);
+        }
+        if (token.startsWith("@")) {
+            warn.accept("user pattern '" + token.substring(0, at) + "' begins with '@': it matches only a user of "
+                    + "that name; expected a user name, KNOWN, UNKNOWN or ALL before the '@'");
         }
         StringPattern user = StringPattern.compile(token.substring(0, at));
         HostPattern host = HostPattern.compile(token.substring(at + 1), netgroups, warn);

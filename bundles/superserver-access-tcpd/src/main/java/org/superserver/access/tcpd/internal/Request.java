@@ -71,9 +71,18 @@ final class Request {
         final Map<String, Boolean> fileMatches = new java.util.HashMap<>();
         private String name;
 
+        /** @param endpoint the endpoint; an unresolved one (no address) stands for an unknown address */
         Host(InetSocketAddress endpoint) {
             this.endpoint = endpoint;
-            this.addr = format(endpoint.getAddress());
+            this.addr = endpoint.getAddress() == null ? UNKNOWN : format(endpoint.getAddress());
+        }
+
+        /**
+         * Takes {@code name} as this host's name without a lookup, as tcpdmatch does for what it was
+         * told: {@code unknown} for an address given alone, the verified name for a host name.
+         */
+        void assumeName(String name) {
+            this.name = name;
         }
 
         /** tcpd's {@code eval_hostname}: the name, {@code unknown} or {@code paranoid}; looks it up. */
@@ -143,6 +152,11 @@ final class Request {
                     : UNKNOWN;
         }
         return user;
+    }
+
+    /** Takes {@code user} as the client's user without an ident query, as tcpdmatch does for {@code user@host}. */
+    void assumeUser(String user) {
+        this.user = user;
     }
 
     /** The user if something already looked it up, else {@code null} (for {@code %c}). */

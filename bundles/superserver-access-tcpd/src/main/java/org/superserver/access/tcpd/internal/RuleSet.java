@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.superserver.api.Diagnostic;
 
 /**
  * One consistent read of hosts.allow, hosts.deny and every {@code /file} of patterns they name: an
@@ -106,11 +107,11 @@ final class RuleSet {
             try {
                 text = read(path, seen);
             } catch (NoSuchFileException e) {
-                diagnostics.add(Diagnostic.warning(token, 0, "pattern file does not exist; its patterns match "
+                diagnostics.add(Diagnostic.warning(token, 0, null, "pattern file does not exist; its patterns match "
                         + "nothing (as in tcpd) until it is created"));
                 continue;
             } catch (IOException e) {
-                diagnostics.add(Diagnostic.warning(token, 0, "pattern file cannot be read (" + e
+                diagnostics.add(Diagnostic.warning(token, 0, null, "pattern file cannot be read (" + e
                         + "); its patterns match nothing"));
                 continue;
             }
@@ -119,7 +120,7 @@ final class RuleSet {
             words.remove("");
             for (String word : words) {
                 patterns.add(HostPattern.compile(word, netgroups,
-                        m -> diagnostics.add(Diagnostic.warning(token, 0, m))));
+                        m -> diagnostics.add(Diagnostic.warning(token, 0, null, m))));
                 if (word.startsWith("/")) {
                     nested.add(word);
                     queue.add(word);
@@ -142,7 +143,7 @@ final class RuleSet {
             return new Table(path, Status.MISSING, null, List.of());
         } catch (IOException | RuntimeException e) {
             String problem = name + " cannot be read (" + e + ")";
-            diagnostics.add(Diagnostic.error(name, 0, "cannot be read (" + e + "); every client that it could "
+            diagnostics.add(Diagnostic.error(name, 0, null, "cannot be read (" + e + "); every client that it could "
                     + "decide about is denied until it can be read (fail closed); expected a readable hosts_access(5) file"));
             return new Table(path, Status.UNREADABLE, problem, List.of());
         }
@@ -218,7 +219,7 @@ final class RuleSet {
                 if (reported.add(start)) {
                     List<String> chain = new ArrayList<>(path);
                     chain.add(start);
-                    diagnostics.add(Diagnostic.warning(start, 0, "pattern file includes itself ("
+                    diagnostics.add(Diagnostic.warning(start, 0, null, "pattern file includes itself ("
                             + String.join(" -> ", chain) + "); the inner reference matches nothing"));
                 }
             } else if (visited.add(next)) {

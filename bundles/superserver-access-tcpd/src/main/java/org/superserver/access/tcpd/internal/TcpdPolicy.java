@@ -20,6 +20,7 @@ import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ConnectionInfo;
+import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.access.AccessPolicy;
 import org.superserver.api.access.Decision;

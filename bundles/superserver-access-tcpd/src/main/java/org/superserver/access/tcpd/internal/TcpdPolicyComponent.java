@@ -1,6 +1,7 @@
 package org.superserver.access.tcpd.internal;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,25 +22,29 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ConnectionInfo;
+import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.access.AccessPolicy;
 import org.superserver.api.access.Decision;
+import org.superserver.api.access.PolicyInspector;
 
 /**
  * The {@code tcpd} access policy service: hosts.allow and hosts.deny from configuration
  * {@code org.superserver.access.tcpd} or the framework properties {@code superserver.hosts.allow} /
  * {@code superserver.hosts.deny} (default /etc/hosts.allow, /etc/hosts.deny), polled for changes on
  * one small thread. Lookups run on at most four threads and decisions that wait for them on at most
- * two, so the event loops never wait.
+ * two, so the event loops never wait. Registered also as the policy's {@link PolicyInspector}, with
+ * the same {@code superserver.policy=tcpd}: tcpdmatch and tcpdchk for the shell, over the same files,
+ * names and netgroups.
  */
 @Component(name = TcpdPolicyComponent.PID,
         configurationPid = TcpdPolicyComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true,
-        service = AccessPolicy.class,
+        service = {AccessPolicy.class, PolicyInspector.class},
         property = AccessPolicy.NAME_PROPERTY + "=" + TcpdPolicyComponent.POLICY_NAME)
 @Designate(ocd = TcpdConfig.class)
-public final class TcpdPolicyComponent implements AccessPolicy {
+public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector {
 
     static final String PID = "org.superserver.access.tcpd";
     static final String POLICY_NAME = "tcpd";
@@ -84,6 +89,7 @@ public final class TcpdPolicyComponent implements AccessPolicy {
     private final ThreadPoolExecutor evaluator;
     private final ScheduledExecutorService poller;
     private volatile TcpdPolicy policy;
+    private volatile TcpdInspector inspector;
     private ScheduledFuture<?> poll;
 
     @Activate
@@ -132,12 +138,25 @@ public final class TcpdPolicyComponent implements AccessPolicy {
         return policy.check(connection, definition);
     }
 
+    /** tcpdmatch: what the rules in effect decide for a daemon and a client; runs nothing, logs nothing. */
+    @Override
+    public Explanation explain(String daemon, String client) {
+        return inspector.explain(daemon, client);
+    }
+
+    /** tcpdchk: the problems of hosts.allow, hosts.deny and their pattern files as they are on disk now. */
+    @Override
+    public List<Diagnostic> check() {
+        return inspector.check();
+    }
+
     private synchronized void apply(Settings s) {
         NameCache names = new NameCache(resolver, lookups, s.cacheMillis, MAX_CACHED_NAMES, System::nanoTime);
         TcpdPolicy next = new TcpdPolicy(s.allow, s.deny, s.lookupTimeoutMillis, s.ident, names, evaluator,
                 netgroups, Ident.RFC1413, TcpdPolicy.SH);
         next.reload();
         policy = next;
+        inspector = new TcpdInspector(next, names, resolver, netgroups, s.lookupTimeoutMillis);
         if (poll != null) {
             poll.cancel(false);
             poll = null;

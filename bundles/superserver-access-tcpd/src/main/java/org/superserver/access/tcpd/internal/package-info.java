@@ -4,7 +4,8 @@
  * the matcher that applies hosts_access(5) and hosts_options(5) to one connection ({@link
  * org.superserver.access.tcpd.internal.Matcher}), name lookups off the event loop ({@link
  * org.superserver.access.tcpd.internal.NameCache}), and the component registered as access policy
- * {@code tcpd}, configured by PID {@code org.superserver.access.tcpd} or the framework properties
+ * {@code tcpd} and as its inspector ({@link org.superserver.access.tcpd.internal.TcpdInspector}: tcpdmatch
+ * and tcpdchk), configured by PID {@code org.superserver.access.tcpd} or the framework properties
  * {@code superserver.hosts.allow} and {@code superserver.hosts.deny}. Nothing here is exported.
  */
 package org.superserver.access.tcpd.internal;

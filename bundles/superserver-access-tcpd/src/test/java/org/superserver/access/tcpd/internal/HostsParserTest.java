@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.superserver.api.Diagnostic;
 
 /** The grammar of hosts_access(5) files, as Debian's tcpd reads it; "tcpdmatch:" notes the reference's answer. */
 public class HostsParserTest {
@@ -75,6 +76,46 @@ public class HostsParserTest {
         Hosts hosts = new Hosts(tmp.getRoot().toPath());
         hosts.files("", "ALL:\n: ALL\n");
         assertEquals("allow no rule matched", hosts.verdict("d", "127.0.0.2"));
+    }
+
+    @Test
+    public void patternsThatSeldomMeanWhatTheySeemWarnAsInTcpdchk() {
+        // tcpdchk -d: "daemon name begins with "@"", "... begins with "/"", "... begins with dot", "... ends in
+        // dot", "FAIL is no longer recognized", "daemon name may be reserved word", "domain or host name ends in
+        // dot", "network number begins with dot", "user name begins with "@"", "list is empty or ends in EXCEPT"
+        HostsParser.Result r = parser.parse("f", "@ng /x .x x. FAIL KNOWN LOCAL unknown 79: 10.0.0.1\n"
+                + "ALL: FAIL example.com. .1.2 0.0.0.0 10.0.0. 10.0.0 @x@y joe@ALL KNOWN@10.\n"
+                + "ALL EXCEPT: ALL\n");
+        assertEquals(List.of(
+                "f:1: warning: daemon list: daemon pattern '@ng' begins with '@': it matches only a daemon of that "
+                        + "name; expected a daemon name, a port number or ALL (the servers of a netgroup are written "
+                        + "daemon@@netgroup)",
+                "f:1: warning: daemon list: daemon pattern '/x' begins with '/': it matches only a daemon of that name; "
+                        + "expected the process name, e.g. in.fingerd for /usr/sbin/in.fingerd",
+                "f:1: warning: daemon list: daemon pattern '.x' begins with a dot: it matches daemon names that end in "
+                        + "'.x'; expected a daemon name",
+                "f:1: warning: daemon list: daemon pattern 'x.' ends in a dot: it matches daemon names that begin with "
+                        + "'x.'; expected a daemon name",
+                "f:1: warning: daemon list: FAIL is no longer recognized and matches only a daemon named FAIL; "
+                        + "expected EXCEPT, or the deny option",
+                "f:1: warning: daemon list: daemon pattern 'KNOWN' is a host keyword: in a daemon list it matches every"
+                        + " daemon; expected ALL or a daemon name",
+                "f:1: warning: daemon list: daemon pattern 'LOCAL' is a host keyword: in a daemon list it matches only "
+                        + "a daemon of that name; expected a daemon name",
+                "f:2: warning: client list: FAIL is no longer recognized and matches only a host named FAIL; expected "
+                        + "EXCEPT, or the deny option",
+                "f:2: warning: client list: 'example.com.' ends in a dot: it matches host names that begin with "
+                        + "'example.com.', not the host example.com; expected the name without the final dot",
+                "f:2: warning: client list: '.1.2' begins with a dot: it matches addresses that end in '.1.2'; expected"
+                        + " a network prefix that ends in a dot (10.1.) or a net/mask",
+                "f:2: warning: client list: '10.0.0' is neither an IPv4 address (n.n.n.n) nor a network prefix that "
+                        + "ends in a dot (n.n.n.), so it never matches",
+                "f:2: warning: client list: user pattern '@x' begins with '@': it matches only a user of that name; "
+                        + "expected a user name, KNOWN, UNKNOWN or ALL before the '@'",
+                "f:3: warning: daemon list: ends in EXCEPT, which excepts nothing: the list matches what the patterns "
+                        + "before EXCEPT match; expected patterns after EXCEPT"),
+                r.diagnostics.stream().map(Diagnostic::toString).collect(Collectors.toList()));
+        assertEquals("every rule still applies", 3, r.rules.size());
     }
 
     @Test

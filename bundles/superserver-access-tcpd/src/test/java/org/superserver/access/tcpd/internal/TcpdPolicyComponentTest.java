@@ -18,6 +18,7 @@ import org.superserver.api.ConnectionInfo;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
+import org.superserver.api.access.PolicyInspector;
 
 /** Where the component takes its files from, and that it answers as the {@code tcpd} policy. */
 public class TcpdPolicyComponentTest {
@@ -85,6 +86,27 @@ public class TcpdPolicyComponentTest {
             hosts.files("", "");
             c.modified(config(Map.of("poll_interval_ms", 0L)));
             assertTrue(c.check(info("127.0.0.2"), echo).toCompletableFuture().get(5, TimeUnit.SECONDS).isAllowed());
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    @Test
+    public void theComponentIsAlsoTheInspectorOfItsFiles() throws Exception {
+        Hosts hosts = new Hosts(tmp.getRoot().toPath());
+        hosts.files("echo: 127.0.0.3\n", "echo: ALL\nbad line\n");
+        frameworkProperties.put("superserver.hosts.allow", hosts.allow.toString());
+        frameworkProperties.put("superserver.hosts.deny", hosts.deny.toString());
+        TcpdPolicyComponent c = new TcpdPolicyComponent(context, config(Map.of("poll_interval_ms", 0L)));
+        try {
+            PolicyInspector inspector = c;
+            PolicyInspector.Explanation e = inspector.explain("echo", "127.0.0.2");
+            assertFalse(e.allowed());
+            assertEquals(hosts.deny + ":1", e.rule());
+            assertEquals("access:   denied", e.report().get(e.report().size() - 1));
+            assertTrue(inspector.explain("echo", "127.0.0.3").allowed());
+            assertEquals(1, inspector.check().size());
+            assertEquals(2, inspector.check().get(0).line());
         } finally {
             c.deactivate();
         }

@@ -1,0 +1,57 @@
+package org.superserver.shell.internal;
+
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.superserver.api.access.PolicyInspector;
+
+/**
+ * {@code inetd:tcpdmatch} and {@code inetd:tcpdchk}: tcpdmatch(8) and tcpdchk(8) over the tcpd
+ * policy the server runs, through its {@link PolicyInspector} (the one registered with
+ * {@code superserver.policy=tcpd}). Every inspector is a dynamic reference, so the commands work as
+ * soon as the tcpd bundle starts, and say so while it is absent.
+ */
+@Component(service = TcpdCommands.class, property = {
+        "osgi.command.scope=inetd",
+        "osgi.command.function=tcpdmatch",
+        "osgi.command.function=tcpdchk"})
+public final class TcpdCommands {
+
+    static final String POLICY = "tcpd";
+    static final String NOT_ACTIVE = "the tcpd access policy is not active (no "
+            + "org.superserver.api.access.PolicyInspector service with superserver.policy=tcpd); install and start "
+            + "bundle superserver-access-tcpd";
+    static final String FILES = "the tcpd rule files";
+
+    /** Every inspector with its service properties; the one for tcpd is chosen per call. */
+    @Reference(service = PolicyInspector.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<Map.Entry<Map<String, Object>, PolicyInspector>> inspectors = List.of();
+
+    /**
+     * {@code inetd:tcpdmatch DAEMON CLIENT}: what the tcpd rules in effect decide for CLIENT
+     * ({@code [user@]host}: a host name, an address, {@code unknown} or {@code paranoid}) connecting
+     * to DAEMON ({@code daemon[@server]}), in tcpdmatch's words. Runs no command, sends no banner.
+     */
+    public String tcpdmatch(String daemon, String client) {
+        PolicyInspector tcpd = Inspectors.named(POLICY, inspectors);
+        if (tcpd == null) {
+            return NOT_ACTIVE;
+        }
+        try {
+            return InspectorFormat.explanation(tcpd.explain(daemon, client));
+        } catch (IllegalArgumentException e) {
+            return "tcpdmatch: " + e.getMessage();
+        }
+    }
+
+    /** {@code inetd:tcpdchk}: every problem of hosts.allow, hosts.deny and their pattern files as they are on disk now. */
+    public String tcpdchk() {
+        PolicyInspector tcpd = Inspectors.named(POLICY, inspectors);
+        return tcpd == null ? NOT_ACTIVE : InspectorFormat.diagnostics(tcpd.check(), FILES);
+    }
+}
