@@ -52,7 +52,7 @@ public class StartScriptIT {
         assertTrue(help.waitFor(30, TimeUnit.SECONDS));
         assertEquals(text, 0, help.exitValue());
         for (String option : new String[] {"--inetd", "--xinetd", "--hosts-allow", "--hosts-deny", "--services",
-                "--pid-file", "--data", "--debug"}) {
+                "--pid-file", "--data", "--debug", "--wrap-all"}) {
             assertTrue("--help names " + option, text.contains(option));
         }
     }
@@ -87,6 +87,34 @@ public class StartScriptIT {
         } catch (IOException expected) {
             // connection refused: nothing listens any more
         }
+    }
+
+    @Test
+    public void wrapAllChecksInternalLinesAgainstTheHostsFilesItIsGiven() throws Exception {
+        int port = freePort();
+        Path conf = folder.newFile("inetd.conf").toPath();
+        Files.writeString(conf, "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
+        Path allow = folder.newFile("hosts.allow").toPath();
+        Path deny = folder.newFile("hosts.deny").toPath();
+        // The line names its service by port, so that is its daemon name; a port also matches as the local port.
+        Files.writeString(deny, port + ": 127.0.0.2\n");
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        server = new ProcessBuilder(home.resolve("bin/superserver").toString(), "--inetd", conf.toString(),
+                "--wrap-all", "--hosts-allow", allow.toString(), "--hosts-deny", deny.toString(),
+                "--data", folder.newFolder("data").toPath().toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+
+        assertTrue(awaitDaytime(port, log).endsWith("\r\n"));
+        try (Socket denied = new Socket()) {
+            denied.bind(new InetSocketAddress("127.0.0.2", 0));
+            denied.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            denied.setSoTimeout(5_000);
+            assertEquals("a denied client gets nothing", 0, denied.getInputStream().readAllBytes().length);
+        }
+        String text = Files.readString(log);
+        assertTrue(text, text.contains("TCPD service=" + port + " daemon=" + port + " from=127.0.0.2 rule=" + deny
+                + ":1 deny"));
     }
 
     private String awaitDaytime(int port, Path log) throws Exception {

@@ -30,7 +30,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "wrap_all", required = false,
             description = "true: every service is checked by the tcpd access policy (hosts.allow, hosts.deny), "
-                    + "as Debian inetd -l does; false: only lines whose server program is tcpd. Default: false.")
+                    + "as Debian inetd -l does; false: only lines whose server program is tcpd, unless the framework "
+                    + "property superserver.inetd.wrap_all (--wrap-all) is true. Default: false.")
     boolean wrap__all() default false;
 
     @AttributeDefinition(name = "poll_interval_ms", required = false, type = AttributeType.LONG, min = "0",

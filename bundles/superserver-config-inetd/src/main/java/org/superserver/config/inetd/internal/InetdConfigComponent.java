@@ -49,6 +49,8 @@ public final class InetdConfigComponent {
     static final String INETD_PROPERTY = "superserver.inetd";
     /** Framework property with the services table's path: {@code bin/superserver --services FILE}. */
     static final String SERVICES_PROPERTY = "superserver.services";
+    /** Framework property ({@code --wrap-all}): {@code true} wraps every line, as {@code wrap_all} does. */
+    static final String WRAP_ALL_PROPERTY = "superserver.inetd.wrap_all";
     static final String DEFAULT_SERVICES = "/etc/services";
     static final long MIN_POLL_MS = 100;
 
@@ -92,7 +94,9 @@ public final class InetdConfigComponent {
                 services = property == null || property.isBlank() ? DEFAULT_SERVICES : property.trim();
             }
             long poll = config.poll__interval__ms() <= 0 ? 0 : Math.max(MIN_POLL_MS, config.poll__interval__ms());
-            return new Settings(files, Path.of(services).toAbsolutePath().normalize(), config.wrap__all(), poll);
+            boolean wrapAll = config.wrap__all()
+                    || Boolean.parseBoolean(String.valueOf(frameworkProperty.apply(WRAP_ALL_PROPERTY)).trim());
+            return new Settings(files, Path.of(services).toAbsolutePath().normalize(), wrapAll, poll);
         }
 
         /** Paths from values that may each hold several, separated by commas or the path separator. */

@@ -1,6 +1,7 @@
 package org.superserver.config.inetd.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -146,6 +147,15 @@ public class InetdConfigComponentTest {
         assertEquals(Path.of("/srv/services"), s.services);
         assertTrue(s.wrapAll);
         assertEquals(InetdConfigComponent.MIN_POLL_MS, s.pollMillis);
+    }
+
+    @Test
+    public void theWrapAllFrameworkPropertyWrapsEveryLineAsWrapAllDoes() {
+        assertFalse(InetdConfigComponent.Settings.of(config(Map.of()), name -> null).wrapAll);
+        frameworkProperties.put("superserver.inetd.wrap_all", "true");
+        assertTrue(InetdConfigComponent.Settings.of(config(Map.of()), frameworkProperties::get).wrapAll);
+        frameworkProperties.put("superserver.inetd.wrap_all", "false");
+        assertFalse(InetdConfigComponent.Settings.of(config(Map.of()), frameworkProperties::get).wrapAll);
     }
 
     @Test
