@@ -165,6 +165,22 @@ public class AccessTest extends CoreFixture {
     }
 
     @Test
+    public void aTwistDropsADatagramSinceThereIsNoConnectionToHandOver() throws Exception {
+        registry.addPolicy("p", List.of("twister"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(true).reason("hosts.allow:1").twist("/bin/echo twisted").build()));
+        registry.addDefinition("u", udp("udp-twisted").policy("twister").build());
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", port("udp-twisted"));
+        DatagramSocket client = datagramSocket();
+        send(client, server, "one");
+        try {
+            fail("a twisted datagram got a reply: " + receive(client));
+        } catch (SocketTimeoutException expected) {
+            // dropped
+        }
+        assertTrue("the datagram reached the service", status("udp-twisted").accepted() >= 1);
+    }
+
+    @Test
     public void datagramsFromADeniedSenderNeverReachTheHandler() throws Exception {
         AccessPolicy onlyFirst = new AccessPolicy() {
             private volatile int allowedPort = -1;
