@@ -26,13 +26,13 @@ import org.superserver.api.AddressLiterals;
  *  9-10 sshd, vsftpd: 100.a.b.0/255.255.255.0      net/mask
  *  11   22: a.b.0.0/16                             port number, CIDR
  *  12   ALL: 100.a.b.0/24                          CIDR
- *  13   sshd: [2001:db8:x::]/64                    IPv6 network            (not indexed)
+ *  13   sshd: [2001:db8:x::]/64                    IPv6 network            (*)
  *  14   in.telnetd, in.rlogind: .deptN.example.edu domain, other daemons (names: for sshd)
- *  15   ALL EXCEPT in.fingerd: 10.a. EXCEPT 10.a.b. client EXCEPT           (not indexed)
- *  16   sshd: admin@10.a.b.                        user@host, ident off    (not indexed)
+ *  15   ALL EXCEPT in.fingerd: 10.a. EXCEPT 10.a.b. client EXCEPT           (*)
+ *  16   sshd: admin@10.a.b.                        user@host, ident off    (*)
  *  17   sshd: 172.a.b.c : severity auth.notice : allow   options
  *  18   vsftpd: 10.a.b.                            other daemon
- *  19   sshd: [2001:db8:x::y]                      IPv6 address            (not indexed)
+ *  19   sshd: [2001:db8:x::y]                      IPv6 address            (*)
  * </pre>
  * and of a generated hosts.deny rule:
  * <pre>
@@ -40,12 +40,14 @@ import org.superserver.api.AddressLiterals;
  *  12-13 ALL: a.b.c.                               address prefix
  *  14   ALL: a.b.0.0/255.255.0.0                   net/mask
  *  15   sshd: a.b.c.0/24                           CIDR
- *  16   sshd: [2a01:4f8:x::y]                      IPv6 address            (not indexed)
- *  17   ALL: [2a01:4f8:x::]/64                     IPv6 network            (not indexed)
+ *  16   sshd: [2a01:4f8:x::y]                      IPv6 address            (*)
+ *  17   ALL: [2a01:4f8:x::]/64                     IPv6 network            (*)
  *  18   in.telnetd, vsftpd: .spamN.example.net     domain, other daemons (names: for sshd)
  *  19   ALL EXCEPT sshd in.fingerd: a.b.c.         daemon EXCEPT (does not apply to sshd)
  * </pre>
- * {@link Mix#IPV4} writes an IPv4 address or prefix instead of every "not indexed" pattern;
+ * (*) patterns beyond plain IPv4 ones: IPv6, address-headed EXCEPT lists and user@host, which the
+ * index also hashes (as candidates confirmed rule by rule where EXCEPT or a user is involved).
+ * {@link Mix#IPV4} writes an IPv4 address or prefix instead of every (*) pattern;
  * {@link Mix#NAMES} writes the domain rules for sshd from hosts.allow rule {@value #NAMES_FROM} on (the
  * first is rule 1,015) and in all of hosts.deny, and {@code sshd: 192.0.2.0/25} as hosts.allow rule 1,000.
  */
@@ -61,7 +63,7 @@ final class RuleFiles {
 
     /** Which variant of the files. */
     enum Mix {
-        /** The mix above: 20 % of hosts.allow and 10 % of hosts.deny apply to sshd but are not indexed. */
+        /** The mix above: 20 % of hosts.allow and 10 % of hosts.deny apply to sshd with (*) patterns. */
         MIXED,
         /** Every pattern that applies to sshd is an IPv4 address, prefix or network. */
         IPV4,

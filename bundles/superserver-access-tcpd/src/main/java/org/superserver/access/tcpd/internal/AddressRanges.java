@@ -1,40 +1,80 @@
 package org.superserver.access.tcpd.internal;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.superserver.api.AddressLiterals;
 
 /**
- * What a client list matches when it is made only of patterns that look at the IPv4 address: ALL,
- * an address ({@code 10.0.0.1}), a prefix ({@code 10.0.}), {@code n.n.n.n/m.m.m.m} or
- * {@code n.n.n.n/len}, without EXCEPT. Such lists need no lookup and can be indexed, so that a file
- * of thousands of address rules costs a few hash look-ups per connection instead of a scan.
+ * The addresses a client list can match, when the patterns before its first EXCEPT look only at the
+ * client's address: ALL, an IPv4 address ({@code 10.0.0.1}), a prefix ({@code 10.0.}),
+ * {@code n.n.n.n/m.m.m.m}, {@code n.n.n.n/len}, {@code [v6]}, {@code [v6]/len}, or {@code user@} one
+ * of those. Such a list matches only clients in these ranges, and makes no lookup for any other
+ * client (tcpd tries the host part of {@code user@host} before the user, and the part after EXCEPT
+ * only when a pattern before it matched). When the list has neither EXCEPT nor {@code user@}, it
+ * matches exactly these ranges ({@link #exact}). So a file of thousands of address rules costs a few
+ * hash look-ups per connection instead of a scan.
  */
 final class AddressRanges {
 
-    /** Whether the list holds ALL (matches every client, IPv6 too). */
+    /** Whether the list holds ALL: it matches every client, IPv6 too (only in an exact list). */
     final boolean all;
-    /** (mask, net) pairs: an IPv4 address a matches when (a &amp; mask) == net. */
+    /** Whether the list matches exactly the clients in these ranges: no EXCEPT, no {@code user@}. */
+    final boolean exact;
+    /** IPv4 (mask, net) pairs: an IPv4 address a is in the range when (a &amp; mask) == net. */
     final List<long[]> ranges;
+    /**
+     * IPv6 (prefix length, high 64 bits, low 64 bits) of the network, bits after the prefix cleared:
+     * an IPv6 address is in the range when its first prefix-length bits equal the network's.
+     */
+    final List<long[]> ranges6;
 
-    private AddressRanges(boolean all, List<long[]> ranges) {
+    private AddressRanges(boolean all, boolean exact, List<long[]> ranges, List<long[]> ranges6) {
         this.all = all;
+        this.exact = exact;
         this.ranges = List.copyOf(ranges);
+        this.ranges6 = List.copyOf(ranges6);
     }
 
-    /** The ranges of a client list's tokens, or {@code null} when a token looks at more than the address. */
+    /**
+     * The ranges of a client list's tokens, or {@code null} when a token before the first EXCEPT looks
+     * at more than the address, or when the list may match any client without being exact (ALL
+     * followed by EXCEPT, {@code user@ALL}).
+     */
     static AddressRanges of(List<String> tokens) {
+        if (tokens.isEmpty()) {
+            return null;
+        }
         boolean all = false;
+        boolean exact = true;
         List<long[]> ranges = new ArrayList<>();
+        List<long[]> ranges6 = new ArrayList<>();
         for (String t : tokens) {
             if (t.equalsIgnoreCase("EXCEPT")) {
-                return null;
+                exact = false;
+                break;
             }
-            if (t.toUpperCase(Locale.ROOT).equals("ALL")) {
+            // As PatternList reads a client pattern: user@host when '@' follows the first character.
+            int at = t.indexOf('@', 1);
+            String host = t;
+            if (at >= 0) {
+                exact = false;
+                host = t.substring(at + 1);
+            }
+            if (host.toUpperCase(Locale.ROOT).equals("ALL")) {
                 all = true;
                 continue;
             }
-            long[] range = range(t);
+            if (host.startsWith("[")) {
+                long[] net = v6(host);
+                if (net != null) {
+                    ranges6.add(net);
+                }
+                continue;
+            }
+            long[] range = range(host);
             if (range == null) {
                 return null;
             }
@@ -42,13 +82,54 @@ final class AddressRanges {
                 ranges.add(range);
             }
         }
-        return tokens.isEmpty() ? null : new AddressRanges(all, ranges);
+        if (all && !exact) {
+            return null;
+        }
+        return new AddressRanges(all, exact, ranges, ranges6);
+    }
+
+    /**
+     * {@code [net]} or {@code [net]/prefixlen} as (prefix length, high 64 bits, low 64 bits) with the
+     * bits after the prefix cleared; {@code null} when the token is not a valid IPv6 pattern (it
+     * never matches). The one reading of such a pattern, for {@link HostPattern} and the index.
+     */
+    static long[] v6(String token) {
+        int close = token.indexOf(']');
+        String rest = close < 0 ? "" : token.substring(close + 1);
+        String literal = close < 0 ? "" : token.substring(1, close);
+        InetAddress net = AddressLiterals.parse(literal).orElse(null);
+        int len = 128;
+        if (!rest.isEmpty()) {
+            len = rest.startsWith("/") && rest.length() > 1 && rest.substring(1).chars().allMatch(Character::isDigit)
+                    && rest.length() < 6 ? Integer.parseInt(rest.substring(1)) : -1;
+        }
+        if (!(net instanceof Inet6Address) || len < 0 || len > 128) {
+            return null;
+        }
+        byte[] b = net.getAddress();
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 8; i++) {
+            high = (high << 8) | (b[i] & 0xffL);
+            low = (low << 8) | (b[i + 8] & 0xffL);
+        }
+        return new long[] {len, high & highMask(len), low & lowMask(len)};
+    }
+
+    /** The mask of the first 64 bits of an IPv6 address for a prefix of {@code len} bits. */
+    static long highMask(int len) {
+        return len >= 64 ? -1L : len == 0 ? 0 : -1L << (64 - len);
+    }
+
+    /** The mask of the last 64 bits of an IPv6 address for a prefix of {@code len} bits. */
+    static long lowMask(int len) {
+        return len <= 64 ? 0 : len == 128 ? -1L : -1L << (128 - len);
     }
 
     /**
      * One token's (mask, net), an empty array for a valid pattern that matches nothing, or
-     * {@code null} when the token is not an address pattern this class understands. Octets must be
-     * written canonically (tcpd compares such patterns as text: {@code 010.} never matches).
+     * {@code null} when the token is not an IPv4 address pattern this class understands. Octets must
+     * be written canonically (tcpd compares such patterns as text: {@code 010.} never matches).
      */
     private static long[] range(String t) {
         int slash = t.indexOf('/');

@@ -1,7 +1,6 @@
 package org.superserver.access.tcpd.internal;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
@@ -119,26 +118,18 @@ interface HostPattern {
 
     /** {@code [net]} or {@code [net]/prefixlen}: IPv6 clients whose first prefixlen bits equal net's. */
     private static HostPattern v6(String token, Consumer<String> warn) {
-        int close = token.indexOf(']');
-        String rest = close < 0 ? "" : token.substring(close + 1);
-        String literal = close < 0 ? "" : token.substring(1, close);
-        InetAddress net = AddressLiterals.parse(literal).orElse(null);
-        int len = 128;
-        if (!rest.isEmpty()) {
-            len = rest.startsWith("/") && rest.length() > 1 && rest.substring(1).chars().allMatch(Character::isDigit)
-                    && rest.length() < 6 ? Integer.parseInt(rest.substring(1)) : -1;
-        }
-        if (!(net instanceof Inet6Address) || len < 0 || len > 128) {
+        long[] net = AddressRanges.v6(token);
+        if (net == null) {
             warn.accept("bad IPv6 pattern '" + token + "', never matches; expected [address] or [address]/prefixlen"
                     + " with prefixlen 0-128, e.g. [3ffe:505:2:1::]/64");
             return NEVER;
         }
-        byte[] n = net.getAddress();
-        int bits = len;
-        return (r, h, d) -> {
-            InetAddress a = h.endpoint.getAddress();
-            return a instanceof Inet6Address && prefixEquals(n, a.getAddress(), bits);
-        };
+        int len = (int) net[0];
+        long highMask = AddressRanges.highMask(len);
+        long lowMask = AddressRanges.lowMask(len);
+        long high = net[1];
+        long low = net[2];
+        return (r, h, d) -> h.family() == 6 && (h.high() & highMask) == high && (h.low() & lowMask) == low;
     }
 
     /** {@code n.n.n.n/m.m.m.m} or {@code n.n.n.n/len}: IPv4 clients with (address AND mask) == net. */
@@ -165,10 +156,7 @@ interface HostPattern {
             warn.accept("net/mask pattern '" + token + "' has bits outside its mask and never matches (as in tcpd); "
                     + "expected the network address, e.g. " + Request.format(toAddress(n & m)) + maskSuffix(maskText));
         }
-        return (r, h, d) -> {
-            InetAddress a = h.endpoint.getAddress();
-            return a instanceof Inet4Address && (toInt(a.getAddress()) & m) == n;
-        };
+        return (r, h, d) -> h.family() == 4 && (h.low() & m) == n;
     }
 
     private static String maskSuffix(String maskText) {
@@ -185,20 +173,5 @@ interface HostPattern {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean prefixEquals(byte[] a, byte[] b, int bits) {
-        int full = bits / 8;
-        for (int i = 0; i < full; i++) {
-            if (a[i] != b[i]) {
-                return false;
-            }
-        }
-        int rest = bits % 8;
-        if (rest == 0) {
-            return true;
-        }
-        int m = (0xff << (8 - rest)) & 0xff;
-        return (a[full] & m) == (b[full] & m);
     }
 }

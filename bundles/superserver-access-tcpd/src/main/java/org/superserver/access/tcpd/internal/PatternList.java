@@ -22,10 +22,11 @@ final class PatternList {
     private final PatternList except;
     /**
      * For a daemon list: whether it depends on the daemon name and the local port only (no
-     * {@code daemon@host}). For a client list: the IPv4 ranges it matches when it is made only of
-     * ALL, addresses, {@code n.n.n.} prefixes and net/mask patterns without EXCEPT, else {@code null}.
+     * {@code daemon@host}), and its tokens as written (equal texts match the same daemons). For a
+     * client list: the address ranges it can match (see {@link AddressRanges#of}), or {@code null}.
      */
     private boolean staticDaemons;
+    private String text;
     private AddressRanges ranges;
 
     private PatternList(List<Item> head, PatternList except) {
@@ -38,7 +39,15 @@ final class PatternList {
         return staticDaemons;
     }
 
-    /** The addresses this client list matches, when it looks at nothing else; else {@code null}. */
+    /** A daemon list's tokens as written, one NUL between two. */
+    String text() {
+        return text;
+    }
+
+    /**
+     * The addresses outside which this client list neither matches nor makes a lookup, when the
+     * patterns before its EXCEPT are address patterns; else {@code null}.
+     */
     AddressRanges ranges() {
         return ranges;
     }
@@ -56,6 +65,7 @@ final class PatternList {
     static PatternList daemons(List<String> tokens, boolean netgroups, Consumer<String> warn) {
         PatternList list = build(tokens, 0, t -> daemon(t, netgroups, warn));
         list.staticDaemons = tokens.stream().allMatch(t -> t.indexOf('@', 1) < 0);
+        list.text = String.join("\0", tokens);
         return list;
     }
 

@@ -70,11 +70,48 @@ final class Request {
         /** Which {@code /file} patterns were tried on this host, and their result. */
         final Map<String, Boolean> fileMatches = new java.util.HashMap<>();
         private String name;
+        /** 4 or 6 once the address's bits are known, 0 for no address, -1 before they are needed. */
+        private int family = -1;
+        private long high;
+        private long low;
 
         /** @param endpoint the endpoint; an unresolved one (no address) stands for an unknown address */
         Host(InetSocketAddress endpoint) {
             this.endpoint = endpoint;
             this.addr = endpoint.getAddress() == null ? UNKNOWN : format(endpoint.getAddress());
+        }
+
+        /**
+         * 4 for an {@link Inet4Address}, 6 for an {@link Inet6Address} (an IPv4-mapped one too: IPv4
+         * net/mask patterns and the index see it as IPv6), 0 when the address is unknown. Reads the
+         * address's bits once, for {@link #high()} and {@link #low()}.
+         */
+        int family() {
+            if (family < 0) {
+                InetAddress a = endpoint.getAddress();
+                byte[] b = a == null ? null : a.getAddress();
+                if (a instanceof Inet4Address) {
+                    low = bits(b, 0, 4);
+                    family = 4;
+                } else if (a instanceof Inet6Address) {
+                    high = bits(b, 0, 8);
+                    low = bits(b, 8, 16);
+                    family = 6;
+                } else {
+                    family = 0;
+                }
+            }
+            return family;
+        }
+
+        /** The first 64 bits of an IPv6 address; 0 for IPv4. Only after {@link #family()}. */
+        long high() {
+            return high;
+        }
+
+        /** The last 64 bits of an IPv6 address, or the 32 bits of an IPv4 one. Only after {@link #family()}. */
+        long low() {
+            return low;
         }
 
         /**
@@ -162,6 +199,14 @@ final class Request {
     /** The user if something already looked it up, else {@code null} (for {@code %c}). */
     String userIfKnown() {
         return user;
+    }
+
+    private static long bits(byte[] b, int from, int to) {
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            v = (v << 8) | (b[i] & 0xffL);
+        }
+        return v;
     }
 
     /** tcpd's {@code HOSTNAME_KNOWN}. */

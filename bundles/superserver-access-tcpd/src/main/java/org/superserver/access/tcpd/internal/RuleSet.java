@@ -229,6 +229,16 @@ final class RuleSet {
         path.removeLast();
     }
 
+    /**
+     * Makes, for both tables, the index views for the daemon names and ports that {@code previous}
+     * (the rules this snapshot replaces) has decided about, so that the first connection after a
+     * reload does not make them on its thread.
+     */
+    void prepareLike(RuleSet previous) {
+        allow.index.prepareLike(previous.allow.index);
+        deny.index.prepareLike(previous.deny.index);
+    }
+
     /** The number of rules read, for the log line. */
     int size() {
         return allow.rules.size() + deny.rules.size();

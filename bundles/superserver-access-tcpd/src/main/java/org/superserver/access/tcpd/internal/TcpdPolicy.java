@@ -84,6 +84,10 @@ final class TcpdPolicy implements AccessPolicy {
     /** Reads the files again; logs every problem and one summary line. */
     synchronized RuleSet reload() {
         RuleSet next = RuleSet.load(allowFile, denyFile, netgroups != null);
+        RuleSet previous = rules;
+        if (previous != null) {
+            next.prepareLike(previous);
+        }
         for (Diagnostic d : next.diagnostics) {
             if (d.isError()) {
                 LOG.error("{}", d);
