@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -95,12 +96,18 @@ final class PolicyChain {
     }
 
     /**
-     * Runs the chain; every policy is called on {@code executor} (the connection's event loop) and
-     * the returned stage completes there too, never exceptionally.
+     * Runs the chain; every policy is called on {@code executor} (the connection's event loop), and
+     * this must be called there too. A chain whose policies all answer at once (a completed stage,
+     * as the tcpd policy gives when no lookup is needed) is decided right here: the returned stage
+     * is already complete, with no timer and no hand-over between tasks. Otherwise the returned
+     * stage completes on {@code executor}. It never completes exceptionally.
      */
     CompletionStage<Verdict> check(ConnectionInfo connection, ServiceDefinition definition, Executor executor) {
         CompletableFuture<Verdict> result = new CompletableFuture<>();
         step(0, new Allowed(), "", connection, definition, executor, result);
+        if (result.isDone()) {
+            return result;
+        }
         return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .exceptionally(e -> timedOut(e, connection, definition))
                 .thenApplyAsync(v -> v, executor);
@@ -148,22 +155,39 @@ final class PolicyChain {
             failed(name, e, connection, definition, result);
             return;
         }
-        stage.whenCompleteAsync((decision, error) -> {
-            if (error != null || decision == null) {
-                failed(name, error == null ? new IllegalStateException("completed with no decision") : error,
-                        connection, definition, result);
-            } else if (decision.twist() != null) {
-                allowed.add(decision);
-                result.complete(new Verdict(false, name + ": " + decision.reason(), List.copyOf(allowed.banners),
-                        Map.copyOf(allowed.env), allowed.user, allowed.group, decision.twist()));
-            } else if (!decision.isAllowed()) {
-                result.complete(new Verdict(false, name + ": " + decision.reason(),
-                        decision.banner() == null ? List.of() : List.of(decision.banner())));
-            } else {
-                allowed.add(decision);
-                step(index + 1, allowed, name + ": " + decision.reason(), connection, definition, executor, result);
+        if (stage instanceof CompletableFuture<Decision> done && done.isDone()) {
+            Decision decision = null;
+            Throwable error = null;
+            try {
+                decision = done.join();
+            } catch (CompletionException | CancellationException e) {
+                error = e.getCause() == null ? e : e.getCause();
             }
-        }, executor);
+            decided(index, name, decision, error, allowed, connection, definition, executor, result);
+            return;
+        }
+        stage.whenCompleteAsync((decision, error) -> decided(index, name, decision, error, allowed, connection,
+                definition, executor, result), executor);
+    }
+
+    /** Goes on with the chain after policy {@code index} ({@code name}) answered. */
+    private void decided(int index, String name, Decision decision, Throwable error, Allowed allowed,
+                         ConnectionInfo connection, ServiceDefinition definition, Executor executor,
+                         CompletableFuture<Verdict> result) {
+        if (error != null || decision == null) {
+            failed(name, error == null ? new IllegalStateException("completed with no decision") : error,
+                    connection, definition, result);
+        } else if (decision.twist() != null) {
+            allowed.add(decision);
+            result.complete(new Verdict(false, name + ": " + decision.reason(), List.copyOf(allowed.banners),
+                    Map.copyOf(allowed.env), allowed.user, allowed.group, decision.twist()));
+        } else if (!decision.isAllowed()) {
+            result.complete(new Verdict(false, name + ": " + decision.reason(),
+                    decision.banner() == null ? List.of() : List.of(decision.banner())));
+        } else {
+            allowed.add(decision);
+            step(index + 1, allowed, name + ": " + decision.reason(), connection, definition, executor, result);
+        }
     }
 
     private static void failed(String name, Throwable error, ConnectionInfo connection, ServiceDefinition definition,
