@@ -26,7 +26,7 @@ public interface PolicyInspector {
      */
     Explanation explain(String daemon, String client);
 
-    /** Every problem in the policy's files as they are on disk now, in file and line order. */
+    /** Every problem in the policy's files as they are on disk now, in the order found. */
     List<Diagnostic> check();
 
     /**
