@@ -1,19 +1,18 @@
 package org.superserver.shell.internal;
 
-import java.util.List;
-import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.superserver.api.access.AccessPolicy;
 import org.superserver.api.access.PolicyInspector;
 
 /**
  * {@code inetd:tcpdmatch} and {@code inetd:tcpdchk}: tcpdmatch(8) and tcpdchk(8) over the tcpd
  * policy the server runs, through its {@link PolicyInspector} (the one registered with
- * {@code superserver.policy=tcpd}). Every inspector is a dynamic reference, so the commands work as
- * soon as the tcpd bundle starts, and say so while it is absent.
+ * {@code superserver.policy=tcpd}; of several, the highest ranked). The reference is optional and
+ * dynamic, so the commands work as soon as the tcpd bundle starts, and say so while it is absent.
  */
 @Component(service = TcpdCommands.class, property = {
         "osgi.command.scope=inetd",
@@ -27,10 +26,11 @@ public final class TcpdCommands {
             + "bundle superserver-access-tcpd";
     static final String FILES = "the tcpd rule files";
 
-    /** Every inspector with its service properties; the one for tcpd is chosen per call. */
-    @Reference(service = PolicyInspector.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    volatile List<Map.Entry<Map<String, Object>, PolicyInspector>> inspectors = List.of();
+    /** The tcpd policy's inspector, or {@code null}; the framework binds the highest ranked. */
+    @Reference(service = PolicyInspector.class, target = "(" + AccessPolicy.NAME_PROPERTY + "=" + POLICY + ")",
+            cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile PolicyInspector inspector;
 
     /**
      * {@code inetd:tcpdmatch DAEMON CLIENT}: what the tcpd rules in effect decide for CLIENT
@@ -38,7 +38,7 @@ public final class TcpdCommands {
      * to DAEMON ({@code daemon[@server]}), in tcpdmatch's words. Runs no command, sends no banner.
      */
     public String tcpdmatch(String daemon, String client) {
-        PolicyInspector tcpd = Inspectors.named(POLICY, inspectors);
+        PolicyInspector tcpd = inspector;
         if (tcpd == null) {
             return NOT_ACTIVE;
         }
@@ -51,7 +51,7 @@ public final class TcpdCommands {
 
     /** {@code inetd:tcpdchk}: every problem of hosts.allow, hosts.deny and their pattern files as they are on disk now. */
     public String tcpdchk() {
-        PolicyInspector tcpd = Inspectors.named(POLICY, inspectors);
+        PolicyInspector tcpd = inspector;
         return tcpd == null ? NOT_ACTIVE : InspectorFormat.diagnostics(tcpd.check(), FILES);
     }
 }

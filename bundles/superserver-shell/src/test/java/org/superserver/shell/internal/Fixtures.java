@@ -94,7 +94,8 @@ final class Fixtures {
             if (failure != null) {
                 throw failure;
             }
-            return new Explanation(report.get(report.size() - 1).endsWith("granted"), null, report);
+            return new Explanation(!report.isEmpty() && report.get(report.size() - 1).endsWith("granted"), null,
+                    report);
         }
 
         @Override

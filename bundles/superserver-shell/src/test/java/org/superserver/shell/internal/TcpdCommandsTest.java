@@ -1,9 +1,9 @@
 package org.superserver.shell.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.Test;
 import org.superserver.api.Diagnostic;
 import org.superserver.shell.internal.Fixtures.FakeInspector;
@@ -20,11 +20,7 @@ public class TcpdCommandsTest {
     private final TcpdCommands commands = new TcpdCommands();
 
     @Test
-    public void bothCommandsSayThatTheTcpdPolicyIsNotActiveWhenNoInspectorNamesIt() {
-        assertEquals(TcpdCommands.NOT_ACTIVE, commands.tcpdmatch("in.fingerd", "127.0.0.1"));
-        assertEquals(TcpdCommands.NOT_ACTIVE, commands.tcpdchk());
-
-        commands.inspectors = List.of(Map.entry(Map.of("superserver.policy", "xinetd"), new FakeInspector(REPORT)));
+    public void bothCommandsSayThatTheTcpdPolicyIsNotActiveWithoutItsInspector() {
         assertEquals(TcpdCommands.NOT_ACTIVE, commands.tcpdchk());
         assertEquals("the tcpd access policy is not active (no org.superserver.api.access.PolicyInspector service with "
                 + "superserver.policy=tcpd); install and start bundle superserver-access-tcpd",
@@ -34,7 +30,7 @@ public class TcpdCommandsTest {
     @Test
     public void tcpdmatchPrintsThePolicysReportOfAnInspectorThatArrivesLater() {
         FakeInspector tcpd = new FakeInspector(REPORT);
-        commands.inspectors = List.of(Map.entry(Map.of("superserver.policy", "tcpd"), tcpd));
+        commands.inspector = tcpd;
 
         assertEquals(String.join("\n",
                 "client:   address  127.0.0.1",
@@ -47,19 +43,18 @@ public class TcpdCommandsTest {
 
     @Test
     public void tcpdmatchSaysWhatIsWrongWithItsArguments() {
-        commands.inspectors = List.of(Map.entry(Map.of("superserver.policy", "tcpd"),
-                new FakeInspector(new IllegalArgumentException("nosuch.example: host not found"))));
+        commands.inspector = new FakeInspector(new IllegalArgumentException("nosuch.example: host not found"));
 
         assertEquals("tcpdmatch: nosuch.example: host not found", commands.tcpdmatch("in.fingerd", "nosuch.example"));
     }
 
     @Test
     public void tcpdchkPrintsEachDiagnosticThenASummary() {
-        commands.inspectors = List.of(Map.entry(Map.of("superserver.policy", "tcpd"), FakeInspector.checking(List.of(
+        commands.inspector = FakeInspector.checking(List.of(
                 Diagnostic.error("/etc/hosts.allow", 4, null, "missing \":\" separator, rule skipped"),
                 Diagnostic.warning("/etc/hosts.deny", 2, "client list", "'10.0.0' never matches"),
                 Diagnostic.warning("/etc/hosts.deny", 7, "daemon list", "begins with EXCEPT"),
-                Diagnostic.warning("/etc/trusted", 0, null, "pattern file does not exist")))));
+                Diagnostic.warning("/etc/trusted", 0, null, "pattern file does not exist")));
 
         assertEquals(String.join("\n",
                 "/etc/hosts.allow:4: error: missing \":\" separator, rule skipped",
@@ -71,24 +66,17 @@ public class TcpdCommandsTest {
 
     @Test
     public void tcpdchkSaysSoWhenNothingIsWrong() {
-        commands.inspectors = List.of(Map.entry(Map.of("superserver.policy", "tcpd"), FakeInspector.checking(List.of())));
+        commands.inspector = FakeInspector.checking(List.of());
 
         assertEquals("no problems found in the tcpd rule files", commands.tcpdchk());
     }
 
     @Test
-    public void ofSeveralTcpdInspectorsTheHighestRankedAnswers() {
-        FakeInspector low = new FakeInspector(List.of("low"));
-        FakeInspector high = new FakeInspector(List.of("high"));
-        FakeInspector older = new FakeInspector(List.of("older"));
-        commands.inspectors = List.of(
-                Map.entry(Map.of("superserver.policy", "tcpd", "service.id", 5L), low),
-                Map.entry(Map.of("superserver.policy", new String[] {"tcpd"}, "service.ranking", 10,
-                        "service.id", 9L), high),
-                Map.entry(Map.of("superserver.policy", "tcpd", "service.ranking", 10, "service.id", 7L), older));
+    public void tcpdmatchPrintsAnEmptyReport() {
+        FakeInspector empty = new FakeInspector(List.of());
+        commands.inspector = empty;
 
-        assertEquals("older", commands.tcpdmatch("d", "c"));
-        commands.inspectors = commands.inspectors.subList(0, 2);
-        assertEquals("high", commands.tcpdmatch("d", "c"));
+        assertEquals("", commands.tcpdmatch("in.fingerd", "127.0.0.1"));
+        assertFalse(empty.explain("in.fingerd", "127.0.0.1").allowed());
     }
 }

@@ -119,6 +119,11 @@ interface HostPattern {
     /** {@code [net]} or {@code [net]/prefixlen}: IPv6 clients whose first prefixlen bits equal net's. */
     private static HostPattern v6(String token, Consumer<String> warn) {
         long[] net = AddressRanges.v6(token);
+        if (net == null && mapped(token)) {
+            warn.accept("IPv4-mapped pattern '" + token + "' never matches: Java hands a client at ::ffff:a.b.c.d"
+                    + " over as the IPv4 address a.b.c.d; expected the IPv4 form, e.g. 192.0.2.1 or 192.0.2.0/24");
+            return NEVER;
+        }
         if (net == null) {
             warn.accept("bad IPv6 pattern '" + token + "', never matches; expected [address] or [address]/prefixlen"
                     + " with prefixlen 0-128, e.g. [3ffe:505:2:1::]/64");
@@ -130,6 +135,21 @@ interface HostPattern {
         long high = net[1];
         long low = net[2];
         return (r, h, d) -> h.family() == 6 && (h.high() & highMask) == high && (h.low() & lowMask) == low;
+    }
+
+    /** Whether the address inside the brackets is IPv4-mapped ({@code ::ffff:a.b.c.d}), which Java reads as IPv4. */
+    private static boolean mapped(String token) {
+        int close = token.indexOf(']');
+        String literal = close > 1 ? token.substring(1, close) : "";
+        if (literal.indexOf(':') < 0 || !literal.matches("[0-9A-Fa-f:.]+")) {
+            return false;
+        }
+        try {
+            // With a ':' this is read as an IPv6 literal, never looked up.
+            return InetAddress.getByName(literal) instanceof Inet4Address;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** {@code n.n.n.n/m.m.m.m} or {@code n.n.n.n/len}: IPv4 clients with (address AND mask) == net. */

@@ -14,6 +14,14 @@ final class Matcher {
     }
 
     static Outcome decide(RuleSet rules, Request request) {
+        return decide(rules, request, true);
+    }
+
+    /**
+     * @param keepViews whether index views made for this request are kept for the next ones (true for
+     *                  connections; false for a request typed in a shell, see {@link TableIndex#firstMatch(Request, boolean)})
+     */
+    static Outcome decide(RuleSet rules, Request request, boolean keepViews) {
         request.patternFiles = rules.patternFiles;
         Outcome o = new Outcome();
         if (rules.allow.status == RuleSet.Status.UNREADABLE) {
@@ -21,7 +29,7 @@ final class Matcher {
             o.reason = rules.allow.problem + ", denied (fail closed)";
             return o;
         }
-        Rule allow = rules.allow.index.firstMatch(request);
+        Rule allow = rules.allow.index.firstMatch(request, keepViews);
         if (allow != null) {
             return apply(allow, true, "allow", request, o);
         }
@@ -30,7 +38,7 @@ final class Matcher {
             o.reason = rules.deny.problem + ", denied (fail closed)";
             return o;
         }
-        Rule deny = rules.deny.index.firstMatch(request);
+        Rule deny = rules.deny.index.firstMatch(request, keepViews);
         if (deny != null) {
             return apply(deny, false, "deny", request, o);
         }

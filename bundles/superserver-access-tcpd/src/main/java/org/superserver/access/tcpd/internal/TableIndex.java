@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code daemon@host} depends only on the daemon name and the local port; a client list whose
  * patterns before EXCEPT are address patterns ({@link AddressRanges}) can match, or make a lookup,
  * only for a client in those ranges. Such rules are filed by network in one hash table per IPv4 mask
- * and per IPv6 prefix length; the rules whose client list is ALL (without EXCEPT) are kept apart; every
+ * and per IPv6 prefix length; the rules whose client list holds ALL and is otherwise such a list,
+ * without EXCEPT or {@code user@} (so it matches every client), are kept apart; every
  * other rule (a name, {@code KNOWN}, a netgroup, a {@code /file}, {@code ALL EXCEPT ...},
  * {@code daemon@host}) is to be tried in order.
  *
@@ -104,12 +105,24 @@ final class TableIndex {
         tables6 = byPrefix.values().stream().map(AddressTable.Builder::build).toArray(AddressTable[]::new);
     }
 
-    /** The first rule that matches, or {@code null}. */
+    /** The first rule that matches, or {@code null}; a view made for it is kept. */
     Rule firstMatch(Request request) {
+        return firstMatch(request, true);
+    }
+
+    /**
+     * The first rule that matches, or {@code null}. With {@code keep} false a view not made yet is made
+     * for this decision only and not kept (nor made again when the files are read): for requests that
+     * are not connections, such as the shell's, whose daemon names must not crowd out the views in use.
+     */
+    Rule firstMatch(Request request, boolean keep) {
         if (rules.length == 0) {
             return null;
         }
-        return view(request.daemon, request.server.port()).firstMatch(request);
+        String daemon = request.daemon;
+        int port = request.server.port();
+        View v = keep ? view(daemon, port) : known(daemon, port);
+        return (v != null ? v : new View(daemon, port)).firstMatch(request);
     }
 
     /**
@@ -129,8 +142,7 @@ final class TableIndex {
 
     /** Whether the view for a daemon name and local port is made. */
     boolean hasView(String daemon, int port) {
-        View[] known = views.get(daemon);
-        return known != null && Arrays.stream(known).anyMatch(v -> v.port == port);
+        return known(daemon, port) != null;
     }
 
     /** The rules that a decision for a daemon name and local port tries one by one, in order. */
@@ -145,7 +157,8 @@ final class TableIndex {
         return out;
     }
 
-    private View view(String daemon, int port) {
+    /** The view made for a daemon name and local port, or {@code null}. */
+    private View known(String daemon, int port) {
         View[] known = views.get(daemon);
         if (known != null) {
             for (View v : known) {
@@ -153,6 +166,14 @@ final class TableIndex {
                     return v;
                 }
             }
+        }
+        return null;
+    }
+
+    private View view(String daemon, int port) {
+        View found = known(daemon, port);
+        if (found != null) {
+            return found;
         }
         View made = new View(daemon, port);
         if (viewCount.incrementAndGet() > MAX_VIEWS) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import org.superserver.api.AddressLiterals;
@@ -29,7 +30,9 @@ import org.superserver.api.access.PolicyInspector;
  * Ports are unknown (0), so a port-number daemon pattern matches nothing, as in tcpdmatch. Options
  * are shown with their %-expansions and not carried out: no command runs ({@code spawn},
  * {@code twist}, {@code aclexec}, which counts as exiting 0), no banner is sent, nothing is logged.
- * Lookups wait here, each bounded by the lookup timeout: this runs on a shell's thread.
+ * Lookups wait here, each bounded by the lookup timeout: this runs on a shell's thread. They run on
+ * the inspector's own executor, apart from the connections' lookups, and their answers are kept for
+ * one explanation only (not in the connections' name cache).
  *
  * <p>{@link #check} reads the files again as they are on disk now and returns their diagnostics, in
  * the order found (hosts.allow, hosts.deny, then the pattern files); the rules in effect stay.
@@ -40,22 +43,25 @@ final class TcpdInspector implements PolicyInspector {
     private static final String PARANOID = Request.PARANOID;
 
     private final TcpdPolicy policy;
-    private final NameCache names;
+    private final Executor executor;
     private final Resolver resolver;
     private final BiPredicate<String, String> netgroups;
     private final long lookupTimeoutMillis;
     private final long pid = ProcessHandle.current().pid();
+    /** How long, at most, one explanation's verified names are kept: it is dropped after it. */
+    private static final long EXPLANATION_NAMES_MILLIS = 60_000;
+    private static final int MAX_EXPLANATION_NAMES = 256;
 
     /**
      * @param policy    the policy whose rules in effect and files are shown
-     * @param names     verified names of addresses (reverse, then forward lookup)
-     * @param resolver  the addresses of a host name given as client or server
+     * @param executor  where this inspector's lookups run (not the connections' lookup executor)
+     * @param resolver  names of addresses and addresses of names
      * @param netgroups netgroup membership (group, host), or {@code null} where the system has none
      */
-    TcpdInspector(TcpdPolicy policy, NameCache names, Resolver resolver, BiPredicate<String, String> netgroups,
+    TcpdInspector(TcpdPolicy policy, Executor executor, Resolver resolver, BiPredicate<String, String> netgroups,
                   long lookupTimeoutMillis) {
         this.policy = policy;
-        this.names = names;
+        this.executor = executor;
         this.resolver = resolver;
         this.netgroups = netgroups;
         this.lookupTimeoutMillis = lookupTimeoutMillis;
@@ -109,6 +115,9 @@ final class TcpdInspector implements PolicyInspector {
         if (user != null && user.isEmpty()) {
             throw new IllegalArgumentException("no user before the '@' in '" + c + "'; expected user@host or host");
         }
+        // Verified names for this explanation only.
+        NameCache names = new NameCache(resolver, executor, EXPLANATION_NAMES_MILLIS, MAX_EXPLANATION_NAMES,
+                System::nanoTime);
         Peer server = Peer.UNKNOWN_HOST;
         int serverAt = d.indexOf('@');
         if (serverAt >= 0) {
@@ -117,14 +126,14 @@ final class TcpdInspector implements PolicyInspector {
                 throw new IllegalArgumentException("no server after the '@' in '" + d + "'; expected daemon@server, "
                         + "where server is a host name, an address, unknown or paranoid");
             }
-            List<Peer> servers = peers(serverHost, "server", true);
+            List<Peer> servers = peers(names, serverHost, "server", true);
             if (servers.size() > 1) {
                 throw new IllegalArgumentException(serverHost + " has more than one address (" + addresses(servers)
                         + "); expected a server address or a name with one address");
             }
             server = servers.get(0);
         }
-        List<Peer> clients = peers(host, "client", false);
+        List<Peer> clients = peers(names, host, "client", false);
 
         RuleSet rules = policy.rules();
         if (rules == null) {
@@ -144,7 +153,7 @@ final class TcpdInspector implements PolicyInspector {
             if (i > 0) {
                 report.add("");
             }
-            Outcome o = explainOne(rules, process, server, clients.get(i), user, report);
+            Outcome o = explainOne(names, rules, process, server, clients.get(i), user, report);
             boolean letIn = o.allowed && o.twist == null;
             // The first address not let in decides the verdict; if every one is, the first does.
             if (allowed == null || (allowed && !letIn)) {
@@ -156,9 +165,10 @@ final class TcpdInspector implements PolicyInspector {
     }
 
     /** tcpdmatch's report for one client address: what is known, what the rules say, the verdict. */
-    private Outcome explainOne(RuleSet rules, String process, Peer server, Peer client, String user, List<String> out) {
+    private Outcome explainOne(NameCache names, RuleSet rules, String process, Peer server, Peer client, String user,
+                               List<String> out) {
         Request r = new Request(process, server.endpoint(), client.endpoint(), true, false, lookupTimeoutMillis,
-                lookups, pid);
+                lookups(names), pid);
         r.server.assumeName(server.name);
         r.client.assumeName(client.name);
         if (user != null) {
@@ -184,7 +194,8 @@ final class TcpdInspector implements PolicyInspector {
             out.add("server:   address  " + r.server.addr);
         }
         out.add("server:   process  " + process);
-        Outcome o = Matcher.decide(rules, r);
+        // Not a connection: the views kept for connections stay as they are.
+        Outcome o = Matcher.decide(rules, r, false);
         scanned(rules, o, out);
         if (o.rule != null) {
             Rule rule = o.rule;
@@ -240,14 +251,14 @@ final class TcpdInspector implements PolicyInspector {
      * an address (a server's name is looked up, a client's is taken as unknown, as tcpdmatch does); or
      * a host name, one peer per address, each with its verified name.
      */
-    private List<Peer> peers(String text, String role, boolean nameOfAddress) {
+    private List<Peer> peers(NameCache names, String text, String role, boolean nameOfAddress) {
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.equals(UNKNOWN) || lower.equals(PARANOID)) {
             return List.of(new Peer(null, lower, null));
         }
         Optional<InetAddress> literal = AddressLiterals.parse(text);
         if (literal.isPresent()) {
-            return List.of(nameOfAddress ? named(literal.get()) : new Peer(literal.get(), UNKNOWN, null));
+            return List.of(nameOfAddress ? named(names, literal.get()) : new Peer(literal.get(), UNKNOWN, null));
         }
         if (text.chars().allMatch(ch -> (ch >= '0' && ch <= '9') || ch == '.')) {
             throw new IllegalArgumentException(role + " '" + text + "' is not an address; expected n.n.n.n, an IPv6 "
@@ -269,13 +280,13 @@ final class TcpdInspector implements PolicyInspector {
         }
         List<Peer> out = new ArrayList<>();
         for (InetAddress a : new LinkedHashSet<>(found)) {
-            out.add(named(a));
+            out.add(named(names, a));
         }
         return out;
     }
 
     /** An address with its verified name, and tcpdmatch's warning when there is none. */
-    private Peer named(InetAddress address) {
+    private Peer named(NameCache names, InetAddress address) {
         String name;
         try {
             name = names.lookup(address).get(lookupTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -301,26 +312,28 @@ final class TcpdInspector implements PolicyInspector {
     }
 
     /** Names are assumed before matching; netgroups are asked; nothing is run. */
-    private final Request.Lookups lookups = new Request.Lookups() {
-        @Override
-        public String hostName(InetAddress address) {
-            return address == null ? UNKNOWN : named(address).name;
-        }
+    private Request.Lookups lookups(NameCache names) {
+        return new Request.Lookups() {
+            @Override
+            public String hostName(InetAddress address) {
+                return address == null ? UNKNOWN : named(names, address).name;
+            }
 
-        @Override
-        public String user(InetSocketAddress local, InetSocketAddress remote, long timeoutMillis) {
-            return UNKNOWN;
-        }
+            @Override
+            public String user(InetSocketAddress local, InetSocketAddress remote, long timeoutMillis) {
+                return UNKNOWN;
+            }
 
-        @Override
-        public boolean inNetgroup(String netgroup, String host) {
-            return netgroups != null
-                    && names.bounded(() -> netgroups.test(netgroup, host), lookupTimeoutMillis, Boolean.FALSE);
-        }
+            @Override
+            public boolean inNetgroup(String netgroup, String host) {
+                return netgroups != null
+                        && names.bounded(() -> netgroups.test(netgroup, host), lookupTimeoutMillis, Boolean.FALSE);
+            }
 
-        @Override
-        public boolean aclexec(String command, Map<String, String> env) {
-            return true;
-        }
-    };
+            @Override
+            public boolean aclexec(String command, Map<String, String> env) {
+                return true;
+            }
+        };
+    }
 }

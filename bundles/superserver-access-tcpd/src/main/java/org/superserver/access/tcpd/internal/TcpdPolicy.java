@@ -83,10 +83,18 @@ final class TcpdPolicy implements AccessPolicy {
 
     /** Reads the files again; logs every problem and one summary line. */
     synchronized RuleSet reload() {
+        return reload(rules);
+    }
+
+    /**
+     * Reads the files again, with the index views made that {@code like} had made (the rules of the
+     * policy this one replaces, or {@code null}), so that the connections after the change do not
+     * make them; logs every problem and one summary line.
+     */
+    synchronized RuleSet reload(RuleSet like) {
         RuleSet next = RuleSet.load(allowFile, denyFile, netgroups != null);
-        RuleSet previous = rules;
-        if (previous != null) {
-            next.prepareLike(previous);
+        if (like != null) {
+            next.prepareLike(like);
         }
         for (Diagnostic d : next.diagnostics) {
             if (d.isError()) {
@@ -117,35 +125,46 @@ final class TcpdPolicy implements AccessPolicy {
         return rules;
     }
 
+    /** The rules, read now if no one has read them yet. */
+    private synchronized RuleSet loaded() {
+        RuleSet current = rules;
+        return current != null ? current : reload();
+    }
+
     private static String describe(RuleSet.Table t) {
         return t.status == RuleSet.Status.READ ? t.rules.size() + " rules"
                 : t.status == RuleSet.Status.MISSING ? "absent, counts as empty" : "cannot be read, denies";
     }
 
+    /**
+     * Decides on the caller's thread when the rules are read and nothing needs waiting; otherwise on
+     * the evaluator, which also reads the files first if they have not been read yet (never the
+     * caller's thread: it is an event loop).
+     */
     @Override
     public CompletionStage<Decision> check(ConnectionInfo connection, ServiceDefinition definition) {
         RuleSet current = rules;
-        if (current == null) {
-            current = reload();
-        }
         String daemon = daemonName(definition);
         boolean tcp = connection.protocol().isTcp();
-        try {
-            Request fast = request(daemon, connection, tcp, false);
-            Outcome o = Matcher.decide(current, fast);
-            if (!o.needsIo()) {
-                return CompletableFuture.completedFuture(finish(o, fast, connection));
+        if (current != null) {
+            try {
+                Request fast = request(daemon, connection, tcp, false);
+                Outcome o = Matcher.decide(current, fast);
+                if (!o.needsIo()) {
+                    return CompletableFuture.completedFuture(finish(o, fast, connection));
+                }
+            } catch (Request.WouldBlock e) {
+                // a name, a user or a command is needed: decide again where waiting is allowed
             }
-        } catch (Request.WouldBlock e) {
-            // a name, a user or a command is needed: decide again where waiting is allowed
         }
         RuleSet snapshot = current;
         CompletableFuture<Decision> result = new CompletableFuture<>();
         try {
             evaluator.execute(() -> {
                 try {
+                    RuleSet read = snapshot != null ? snapshot : loaded();
                     Request slow = request(daemon, connection, tcp, true);
-                    result.complete(finish(Matcher.decide(snapshot, slow), slow, connection));
+                    result.complete(finish(Matcher.decide(read, slow), slow, connection));
                 } catch (RuntimeException | Error e) {
                     result.completeExceptionally(e);
                 }

@@ -34,8 +34,9 @@ import org.superserver.api.access.PolicyInspector;
  * {@code superserver.hosts.deny} (default /etc/hosts.allow, /etc/hosts.deny), polled for changes on
  * one small thread. Lookups run on at most four threads and decisions that wait for them on at most
  * two, so the event loops never wait. Registered also as the policy's {@link PolicyInspector}, with
- * the same {@code superserver.policy=tcpd}: tcpdmatch and tcpdchk for the shell, over the same files,
- * names and netgroups.
+ * the same {@code superserver.policy=tcpd}: tcpdmatch and tcpdchk for the shell, over the same files
+ * and netgroups; its lookups run on two threads of their own and are not cached for connections, so
+ * a slow lookup typed in the shell cannot hold up a connection's.
  */
 @Component(name = TcpdPolicyComponent.PID,
         configurationPid = TcpdPolicyComponent.PID,
@@ -54,6 +55,9 @@ public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector 
     static final String DEFAULT_DENY = "/etc/hosts.deny";
     static final long MIN_POLL_MS = 100;
     static final int MAX_CACHED_NAMES = 10_000;
+    /** Threads and waiting room for the shell's lookups (tcpdmatch); a lookup refused times out as unknown. */
+    static final int INSPECTION_THREADS = 2;
+    static final int INSPECTION_QUEUE = 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpdPolicyComponent.class);
 
@@ -87,6 +91,7 @@ public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector 
     private final BiPredicate<String, String> netgroups;
     private final ThreadPoolExecutor lookups;
     private final ThreadPoolExecutor evaluator;
+    private final ThreadPoolExecutor inspection;
     private final ScheduledExecutorService poller;
     private volatile TcpdPolicy policy;
     private volatile TcpdInspector inspector;
@@ -112,6 +117,7 @@ public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector 
         this.netgroups = n;
         this.lookups = pool("tcpd-lookup", 4, 1024);
         this.evaluator = pool("tcpd-check", 2, 4096);
+        this.inspection = pool("tcpd-inspect", INSPECTION_THREADS, INSPECTION_QUEUE);
         ScheduledThreadPoolExecutor p = new ScheduledThreadPoolExecutor(1, threads("tcpd-poll"));
         p.setRemoveOnCancelPolicy(true);
         this.poller = p;
@@ -131,6 +137,7 @@ public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector 
         poller.shutdownNow();
         evaluator.shutdownNow();
         lookups.shutdownNow();
+        inspection.shutdownNow();
     }
 
     @Override
@@ -150,13 +157,20 @@ public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector 
         return inspector.check();
     }
 
+    /** The policy in effect. */
+    TcpdPolicy policy() {
+        return policy;
+    }
+
     private synchronized void apply(Settings s) {
         NameCache names = new NameCache(resolver, lookups, s.cacheMillis, MAX_CACHED_NAMES, System::nanoTime);
         TcpdPolicy next = new TcpdPolicy(s.allow, s.deny, s.lookupTimeoutMillis, s.ident, names, evaluator,
                 netgroups, Ident.RFC1413, TcpdPolicy.SH);
-        next.reload();
+        TcpdPolicy previous = policy;
+        // The views the connections use now are made before the new policy takes them.
+        next.reload(previous == null ? null : previous.rules());
         policy = next;
-        inspector = new TcpdInspector(next, names, resolver, netgroups, s.lookupTimeoutMillis);
+        inspector = new TcpdInspector(next, inspection, resolver, netgroups, s.lookupTimeoutMillis);
         if (poll != null) {
             poll.cancel(false);
             poll = null;

@@ -174,4 +174,16 @@ public class HostsParserTest {
         hosts.files("", text.toString());
         assertEquals("deny hosts.deny:100001", hosts.verdict("in.d1", "127.0.0.2"));
     }
+
+    @Test
+    public void anIpv4MappedPatternIsReportedAsNeverMatchingForThatReason() {
+        HostsParser.Result r = parser.parse("hosts.deny", "ALL: [::ffff:10.0.0.1] [::ffff:0:0]/96 [zz::1]\n");
+        List<String> warnings = r.diagnostics.stream().map(Diagnostic::message).collect(Collectors.toList());
+        assertEquals(warnings.toString(), 3, warnings.size());
+        assertTrue(warnings.get(0), warnings.get(0).startsWith("IPv4-mapped pattern '[::ffff:10.0.0.1]' never matches: "
+                + "Java hands a client at ::ffff:a.b.c.d over as the IPv4 address a.b.c.d"));
+        assertTrue(warnings.get(1), warnings.get(1).startsWith("IPv4-mapped pattern '[::ffff:0:0]/96' never matches"));
+        assertTrue(warnings.get(2), warnings.get(2).startsWith("bad IPv6 pattern '[zz::1]'"));
+        assertFalse(r.diagnostics.get(0).isError());
+    }
 }

@@ -15,12 +15,19 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import java.time.Instant;
+import org.superserver.api.ConnectionInfo;
 import org.superserver.api.Diagnostic;
+import org.superserver.api.Protocol;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
 import org.superserver.api.access.PolicyInspector.Explanation;
 
 /**
@@ -60,7 +67,7 @@ public class TcpdInspectorTest {
                     return TcpdPolicy.SH.start(command, env);
                 });
         policy.reload();
-        inspector = new TcpdInspector(policy, names, hosts, null, 1000);
+        inspector = new TcpdInspector(policy, executor, hosts, null, 1000);
     }
 
     private String allow(int line) {
@@ -327,5 +334,52 @@ public class TcpdInspectorTest {
         assertEquals(allow(1), e.report().get(3));
         hosts.files("", "");
         assertEquals(List.of(), inspector.check());
+    }
+
+    @Test
+    public void explainingKeepsNoIndexViewsForTheDaemonNamesTyped() throws IOException {
+        hosts.files("", "sshd: 10.0.0.1\n");
+        load();
+        RuleSet rules = policy.rules();
+        Matcher.decide(rules, hosts.request("sshd", "10.0.0.1", "127.0.0.1", 22));
+        assertTrue(rules.deny.index.hasView("sshd", 22));
+        // More names than the index keeps views for: none of them may push the connections' view out.
+        for (int i = 0; i < 2000; i++) {
+            assertTrue(inspector.explain("daemon" + i, "10.0.0.1").allowed());
+        }
+        assertFalse(inspector.explain("sshd", "10.0.0.1").allowed());
+        assertFalse(rules.deny.index.hasView("daemon0", 0));
+        assertFalse(rules.deny.index.hasView("daemon1999", 0));
+        assertFalse(rules.deny.index.hasView("sshd", 0));
+        assertTrue(rules.deny.index.hasView("sshd", 22));
+        hosts.files("", "sshd: 10.0.0.2\n");
+        RuleSet next = policy.reload();
+        assertTrue(next.deny.index.hasView("sshd", 22));
+        assertFalse(next.deny.index.hasView("daemon0", 0));
+    }
+
+    @Test
+    public void theShellsLookupsRunOnTheirOwnExecutorAndAreNotKeptForConnections() throws Exception {
+        hosts.files("", "in.fingerd: localhost\n");
+        load();
+        AtomicInteger ran = new AtomicInteger();
+        ExecutorService own = Executors.newSingleThreadExecutor();
+        try {
+            TcpdInspector apart = new TcpdInspector(policy, task -> {
+                ran.incrementAndGet();
+                own.execute(task);
+            }, hosts, null, 1000);
+            assertFalse(apart.explain("in.fingerd", "localhost").allowed());
+            assertTrue("the inspector's lookups ran on its executor", ran.get() > 0);
+            int lookups = hosts.lookups.get();
+            ConnectionInfo c = new ConnectionInfo("id", "finger", Protocol.TCP, Hosts.endpoint("127.0.0.1", 79),
+                    Hosts.endpoint("127.0.0.1", 40001), Instant.now());
+            ServiceDefinition finger = ServiceDefinition.builder().name("finger").socketType(SocketType.STREAM)
+                    .protocol(Protocol.TCP).port(79).server("/usr/sbin/tcpd").argv(List.of("in.fingerd")).build();
+            assertFalse(policy.check(c, finger).toCompletableFuture().get(10, TimeUnit.SECONDS).isAllowed());
+            assertTrue("the connection looked the name up itself", hosts.lookups.get() > lookups);
+        } finally {
+            own.shutdownNow();
+        }
     }
 }

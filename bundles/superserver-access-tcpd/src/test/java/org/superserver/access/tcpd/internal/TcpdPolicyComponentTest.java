@@ -92,6 +92,27 @@ public class TcpdPolicyComponentTest {
     }
 
     @Test
+    public void aConfigurationChangeMakesTheViewsInUseBeforeTheNewPolicyTakesOver() throws Exception {
+        Hosts hosts = new Hosts(tmp.getRoot().toPath());
+        hosts.files("", "echo: 127.0.0.2\n");
+        frameworkProperties.put("superserver.hosts.allow", hosts.allow.toString());
+        frameworkProperties.put("superserver.hosts.deny", hosts.deny.toString());
+        TcpdPolicyComponent c = new TcpdPolicyComponent(context, config(Map.of("poll_interval_ms", 0L)));
+        try {
+            ServiceDefinition echo = ServiceDefinition.builder().name("echo").socketType(SocketType.STREAM)
+                    .protocol(Protocol.TCP).port(7).handler("echo").policies(List.of("tcpd")).build();
+            assertFalse(c.check(info("127.0.0.2"), echo).toCompletableFuture().get(5, TimeUnit.SECONDS).isAllowed());
+            TcpdPolicy before = c.policy();
+            assertTrue(before.rules().deny.index.hasView("echo", 7));
+            c.modified(config(Map.of("poll_interval_ms", 0L, "lookup_timeout_ms", 1000L)));
+            assertTrue(c.policy() != before);
+            assertTrue(c.policy().rules().deny.index.hasView("echo", 7));
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    @Test
     public void theComponentIsAlsoTheInspectorOfItsFiles() throws Exception {
         Hosts hosts = new Hosts(tmp.getRoot().toPath());
         hosts.files("echo: 127.0.0.3\n", "echo: ALL\nbad line\n");

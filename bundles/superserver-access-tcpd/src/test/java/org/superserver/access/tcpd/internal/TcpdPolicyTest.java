@@ -2,6 +2,7 @@ package org.superserver.access.tcpd.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
@@ -223,5 +224,22 @@ public class TcpdPolicyTest {
         Hosts.write(list, "127.0.0.2 10.0.0.1\n");
         assertTrue(policy.reloadIfChanged());
         assertFalse(get(policy.check(from("127.0.0.2"), internal("echo"))).isAllowed());
+    }
+
+    @Test
+    public void rulesNotReadYetAreReadOnTheEvaluatorNotTheCallersThread() throws Exception {
+        hosts.files("", "echo: 127.0.0.2\n");
+        List<Runnable> queued = new ArrayList<>();
+        TcpdPolicy p = new TcpdPolicy(hosts.allow, hosts.deny, 1000, false,
+                new NameCache(hosts, executor, 30_000, 100, System::nanoTime), queued::add, null,
+                (l, r, t) -> Request.UNKNOWN, TcpdPolicy.SH);
+        CompletableFuture<Decision> d = p.check(from("127.0.0.2"), internal("echo")).toCompletableFuture();
+        assertFalse("no decision without the rules", d.isDone());
+        assertNull("the files were not read on the caller's thread", p.rules());
+        assertEquals(1, queued.size());
+        queued.get(0).run();
+        assertFalse(get(d).isAllowed());
+        assertEquals(hosts.deny + ":1", get(d).reason());
+        assertNotNull(p.rules());
     }
 }
