@@ -60,13 +60,8 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        int copy = Libc.fcntl(fd, Libc.F_DUPFD_CLOEXEC, 3);
-        int errno = Libc.errno();
-        ctx.close();
+        int copy = Handover.take(ctx, definition, remote, "EXEC");
         if (copy < 0) {
-            LOG.error("EXEC service={} protocol={} from={} origin={} error=cannot duplicate the connection: {}",
-                    definition.name(), definition.protocol().configName(), Addresses.format(remote),
-                    definition.origin(), Libc.describe(errno));
             return;
         }
         ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
@@ -133,7 +128,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     /** Writes a short banner to a blocking or non-blocking socket; what does not fit at once is dropped. */
-    private static void send(int fd, String text) {
+    static void send(int fd, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         Libc.write(fd, bytes, bytes.length);
     }

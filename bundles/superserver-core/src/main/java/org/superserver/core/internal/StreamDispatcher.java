@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.unix.UnixChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -85,27 +84,11 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
         dispatch(ctx, connection, definition, verdict.banners());
     }
 
-    /**
-     * Hands the connection to the twist command: a duplicate of its descriptor goes to the child and
-     * the channel is closed without a shutdown, so the client keeps talking to the command.
-     */
+    /** Hands the connection ({@link Handover}) to the twist command. */
     private void twist(ChannelHandlerContext ctx, ConnectionInfo connection, ServiceDefinition definition,
                        PolicyChain.Verdict verdict) {
-        Channel channel = ctx.channel();
-        if (!(channel instanceof UnixChannel)) {
-            LOG.error("TWIST service={} protocol={} from={} origin={} error=twist needs the native transport"
-                            + " (the connection's descriptor), denied", definition.name(),
-                    definition.protocol().configName(), Addresses.format(connection.remote()), definition.origin());
-            ctx.close();
-            return;
-        }
-        int copy = Libc.fcntl(((UnixChannel) channel).fd().intValue(), Libc.F_DUPFD_CLOEXEC, 3);
-        int errno = Libc.errno();
-        ctx.close();
+        int copy = Handover.take(ctx, definition, connection.remote(), "TWIST");
         if (copy < 0) {
-            LOG.error("TWIST service={} protocol={} from={} origin={} error=cannot duplicate the connection: {}",
-                    definition.name(), definition.protocol().configName(), Addresses.format(connection.remote()),
-                    definition.origin(), Libc.describe(errno));
             return;
         }
         try {

@@ -1,7 +1,6 @@
 package org.superserver.core.internal;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +48,7 @@ final class Twist {
             return;
         }
         if (!verdict.banners().isEmpty()) {
-            byte[] bytes = String.join("", verdict.banners()).getBytes(StandardCharsets.UTF_8);
-            Libc.write(fd, bytes, bytes.length);
+            ExecDispatcher.send(fd, String.join("", verdict.banners()));
         }
         ExecDispatcher.launch(launcher, binding, program, fd, local, remote, verdict.env());
     }
