@@ -99,8 +99,17 @@ public final class Launcher {
         config.put("felix.log.logger", new LineLogger());
 
         Framework framework = new FrameworkFactory().newFramework(config);
+        // On SIGTERM the JVM halts as soon as this hook returns, possibly before the main thread
+        // wakes from waitForStop, so whichever of the two sees the stop first reports it.
+        AtomicBoolean stopReported = new AtomicBoolean();
+        Runnable reportStopped = () -> {
+            if (stopReported.compareAndSet(false, true)) {
+                log("INFO", "Superserver stopped", null);
+            }
+        };
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop(framework);
+            reportStopped.run();
             removePidFile.run();
         }, "superserver-shutdown"));
         try {
@@ -117,7 +126,7 @@ public final class Launcher {
         log("INFO", "Superserver started (pid " + ProcessHandle.current().pid() + ", home " + home
                 + ", data " + data + ")", null);
         FrameworkEvent event = framework.waitForStop(0);
-        log("INFO", "Superserver stopped", null);
+        reportStopped.run();
         return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
     }
 
@@ -155,12 +164,14 @@ public final class Launcher {
     }
 
     private static void stop(Framework framework) {
-        if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
+        if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) == 0) {
             return;
         }
         try {
-            log("INFO", "Superserver stopping", null);
-            framework.stop();
+            if ((framework.getState() & Bundle.STOPPING) == 0) {
+                log("INFO", "Superserver stopping", null);
+                framework.stop();
+            }
             FrameworkEvent event = framework.waitForStop(STOP_TIMEOUT_MILLIS);
             if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
                 log("WARN", "The framework did not stop within " + STOP_TIMEOUT_MILLIS + " ms", null);
