@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -69,5 +70,13 @@ public class DaytimeTest {
         answer.release();
         assertNull(channel.readOutbound());
         assertFalse(channel.isOpen());
+    }
+
+    @Test
+    public void immediateAnswerIsTheLineThePipelineSends() {
+        ByteBuf answer = new DaytimeHandler(Clock.fixed(NOV_1_2026, ZoneOffset.UTC))
+                .answer(UnpooledByteBufAllocator.DEFAULT, null);
+        assertEquals("Sun Nov  1 03:04:05 2026\r\n", answer.toString(StandardCharsets.US_ASCII));
+        answer.release();
     }
 }

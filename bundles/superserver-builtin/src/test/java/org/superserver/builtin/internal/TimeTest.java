@@ -3,6 +3,8 @@ package org.superserver.builtin.internal;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -45,5 +47,14 @@ public class TimeTest {
                         client.getInputStream().readAllBytes());
             }
         }
+    }
+
+    @Test
+    public void immediateAnswerIsTheFourBytesThePipelineSends() {
+        ByteBuf answer = new TimeHandler(Clock.fixed(Instant.ofEpochSecond(1_795_980_342L), ZoneOffset.UTC))
+                .answer(UnpooledByteBufAllocator.DEFAULT, null);
+        assertEquals(4, answer.readableBytes());
+        assertEquals(0xEEB6FAB6L, answer.readUnsignedInt());
+        answer.release();
     }
 }

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.Handler;
+import org.superserver.api.ImmediateAnswer;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
 
@@ -157,6 +158,9 @@ final class Listeners {
                         accepted(binding, channel);
                     }
                 });
+        if (binding.handler() instanceof ImmediateAnswer) {
+            bootstrap.handler(new AnswerOnAccept(binding, (ImmediateAnswer) binding.handler()));
+        }
         return await(bootstrap.bind(address));
     }
 
@@ -165,7 +169,7 @@ final class Listeners {
         binding.connections().add(channel);
         channel.attr(HANDLER).set(binding.handler());
         everyConnection.add(channel);
-        if (LOG.isDebugEnabled()) {
+        if (logsConnections()) {
             logConnection(binding, channel);
         }
         if (binding.program() != null) {
@@ -173,6 +177,11 @@ final class Listeners {
         } else {
             channel.pipeline().addLast(new StreamDispatcher(binding, policies, launcher));
         }
+    }
+
+    /** Whether each connection's start and end are logged (at debug level). */
+    static boolean logsConnections() {
+        return LOG.isDebugEnabled();
     }
 
     private static void logConnection(Binding binding, Channel channel) {

@@ -1,0 +1,104 @@
+package org.superserver.core.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.UnixChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.superserver.api.ConnectionInfo;
+import org.superserver.api.ImmediateAnswer;
+import org.superserver.api.ServiceDefinition;
+
+/**
+ * Serves a service whose handler is an {@link ImmediateAnswer} (daytime, time) on the accepting
+ * thread: writes the answer to the accepted socket and closes it, before the connection is
+ * registered with a worker. That is accept, write and close, where a pipeline costs an epoll
+ * registration and removal, a wake-up of the worker and socket options it never needs.
+ *
+ * <p>Sits in the listening channel's pipeline in front of the acceptor, and passes a connection on
+ * to the ordinary path whenever something must happen before the answer: an access policy applies
+ * (it may wait for a name lookup, and may send a banner), or connections are logged one by one.
+ */
+@Sharable
+final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AnswerOnAccept.class);
+
+    private final Binding binding;
+    private final ImmediateAnswer answers;
+
+    AnswerOnAccept(Binding binding, ImmediateAnswer answers) {
+        this.binding = binding;
+        this.answers = answers;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ServiceDefinition definition = binding.definition();
+        if (!(msg instanceof UnixChannel) || !definition.policies().isEmpty() || Listeners.logsConnections()) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        Channel connection = (Channel) msg;
+        binding.countAccepted();
+        try {
+            if (!binding.isHandlerGone() && binding.admit()) {
+                answer(ctx, connection, definition);
+            }
+        } finally {
+            connection.unsafe().closeForcibly();
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, Channel connection, ServiceDefinition definition) {
+        InetSocketAddress remote = (InetSocketAddress) connection.remoteAddress();
+        ByteBuf answer;
+        try {
+            answer = answers.answer(ctx.alloc(), new ConnectionInfo(definition.id(), definition.name(),
+                    definition.protocol(), (InetSocketAddress) connection.localAddress(), remote, Instant.now()));
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("HANDLER service={} protocol={} from={} handler={} origin={} error={}", definition.name(),
+                    definition.protocol().configName(), Addresses.format(remote), definition.handler(),
+                    definition.origin(), e.toString());
+            return;
+        }
+        try {
+            int length = answer.readableBytes();
+            int written = write(((UnixChannel) connection).fd(), answer);
+            if (written < length) {
+                // A fresh socket's send buffer takes a few hundred bytes whole; this is not expected.
+                LOG.warn("SHORT service={} protocol={} from={} sent={} of={}", definition.name(),
+                        definition.protocol().configName(), Addresses.format(remote), written, length);
+            }
+        } catch (IOException e) {
+            LOG.debug("WRITE service={} protocol={} from={} error={}", definition.name(),
+                    definition.protocol().configName(), Addresses.format(remote), e.toString());
+        } finally {
+            answer.release();
+        }
+    }
+
+    /** One write(2) of the whole answer, from native memory. */
+    private static int write(FileDescriptor fd, ByteBuf answer) throws IOException {
+        if (answer.hasMemoryAddress()) {
+            return fd.writeAddress(answer.memoryAddress(), answer.readerIndex(), answer.writerIndex());
+        }
+        ByteBuf direct = answer.isDirect() ? answer.retain()
+                : answer.alloc().directBuffer(answer.readableBytes()).writeBytes(answer, answer.readerIndex(),
+                        answer.readableBytes());
+        try {
+            ByteBuffer bytes = direct.nioBuffer(direct.readerIndex(), direct.readableBytes());
+            return fd.write(bytes, bytes.position(), bytes.limit());
+        } finally {
+            direct.release();
+        }
+    }
+}

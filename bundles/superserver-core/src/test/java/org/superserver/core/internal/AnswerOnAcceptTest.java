@@ -1,0 +1,151 @@
+package org.superserver.core.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.Before;
+import org.junit.Test;
+import org.superserver.api.ConnectionInfo;
+import org.superserver.api.Handler;
+import org.superserver.api.ImmediateAnswer;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
+import org.superserver.api.access.Decision;
+import org.superserver.api.status.ListenerState;
+
+/**
+ * Handlers that are {@link ImmediateAnswer}s are answered on the accepting thread, unless an access
+ * policy applies; limits, counters and failures behave as on the ordinary path.
+ */
+public class AnswerOnAcceptTest extends CoreFixture {
+
+    /** Answers "immediate ..." from the accepting thread and "pipeline" through its pipeline. */
+    static final class Answering implements Handler, ImmediateAnswer {
+
+        final AtomicInteger pipelines = new AtomicInteger();
+        final Queue<ConnectionInfo> answered = new ConcurrentLinkedQueue<>();
+        final AtomicInteger failuresLeft = new AtomicInteger();
+
+        @Override
+        public boolean supports(SocketType socketType) {
+            return socketType == SocketType.STREAM;
+        }
+
+        @Override
+        public void initStream(Channel channel, ConnectionInfo connection, ServiceDefinition definition) {
+            pipelines.incrementAndGet();
+            channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelActive(ChannelHandlerContext ctx) {
+                    ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("pipeline\r\n".getBytes(StandardCharsets.US_ASCII)))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
+            });
+        }
+
+        @Override
+        public ByteBuf answer(ByteBufAllocator alloc, ConnectionInfo connection) {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("broken on purpose");
+            }
+            answered.add(connection);
+            byte[] text = ("immediate " + Thread.currentThread().getName() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            // Both kinds of buffer a handler may return: heap and direct, in turn.
+            return (answered.size() % 2 == 0 ? alloc.heapBuffer() : alloc.directBuffer()).writeBytes(text);
+        }
+    }
+
+    private final Answering handler = new Answering();
+
+    @Before
+    public void startCore() throws Exception {
+        start(SETTINGS.withRatePauseSeconds(2));
+        registry.addHandler("h", List.of("answer"), 0, handler);
+    }
+
+    private static String readToEnd(Socket socket) throws IOException {
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    public void theAcceptingThreadAnswersAndClosesWithoutAPipeline() throws Exception {
+        registry.addDefinition("d", tcp("fast").handler("answer").build());
+        int port = port("fast");
+        for (int i = 0; i < 3; i++) {
+            String answer = readToEnd(connect(port));
+            assertTrue(answer, answer.matches("immediate superserver-accept-\\d+-1\r\n"));
+        }
+        assertEquals(0, handler.pipelines.get());
+        assertEquals(3, status("fast").accepted());
+        ConnectionInfo first = handler.answered.peek();
+        assertEquals("fast", first.serviceName());
+        assertEquals(port, first.local().getPort());
+        assertEquals("127.0.0.1", first.remote().getAddress().getHostAddress());
+    }
+
+    @Test
+    public void aServiceUnderAnAccessPolicyIsAnsweredThroughItsPipeline() throws Exception {
+        registry.addPolicy("p", List.of("allow"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(true).reason("hosts.allow:1").build()));
+        registry.addDefinition("d", tcp("guarded").handler("answer").policies(List.of("allow")).build());
+        assertEquals("pipeline\r\n", readToEnd(connect(port("guarded"))));
+        assertEquals(1, handler.pipelines.get());
+        assertTrue(handler.answered.isEmpty());
+    }
+
+    @Test
+    public void aDeniedClientOfAWrappedServiceGetsNothing() throws Exception {
+        registry.addPolicy("p", List.of("deny"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(false).reason("hosts.deny:1").build()));
+        registry.addDefinition("d", tcp("guarded").handler("answer").policies(List.of("deny")).build());
+        assertEquals("", readToEnd(connect(port("guarded"))));
+        assertEquals(0, handler.pipelines.get());
+        assertTrue(handler.answered.isEmpty());
+    }
+
+    @Test
+    public void theRateLimitStillPausesTheService() throws Exception {
+        int fixed = freePort();
+        registry.addDefinition("d", tcp("limited").handler("answer").port(fixed).maxPerMinute(2).build());
+        assertEquals(fixed, port("limited"));
+        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
+        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
+        assertEquals("one too many gets nothing", "", readToEnd(connect(fixed)));
+        waitForState("limited", ListenerState.PAUSED);
+        waitForState("limited", ListenerState.LISTENING);
+        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
+        assertEquals(0, handler.pipelines.get());
+    }
+
+    @Test
+    public void anAnswerThatFailsLosesOnlyThatConnection() throws Exception {
+        handler.failuresLeft.set(1);
+        registry.addDefinition("d", tcp("flaky").handler("answer").build());
+        int port = port("flaky");
+        assertEquals("", readToEnd(connect(port)));
+        assertTrue(readToEnd(connect(port)).startsWith("immediate"));
+        assertEquals(ListenerState.LISTENING, status("flaky").state());
+    }
+
+    private void waitForState(String id, ListenerState wanted) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (status(id).state() != wanted && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(wanted, status(id).state());
+    }
+}
