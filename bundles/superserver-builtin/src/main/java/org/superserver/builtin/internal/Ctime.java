@@ -1,7 +1,6 @@
 package org.superserver.builtin.internal;
 
 import java.time.ZonedDateTime;
-import java.util.Locale;
 
 /**
  * The date as ctime(3) writes it, without its newline: {@code "Sun Nov  1 03:04:05 2026"}. English
@@ -18,8 +17,18 @@ final class Ctime {
     }
 
     static String format(ZonedDateTime time) {
-        return String.format(Locale.ROOT, "%s %s %2d %02d:%02d:%02d %d",
-                DAYS[time.getDayOfWeek().getValue() - 1], MONTHS[time.getMonthValue() - 1],
-                time.getDayOfMonth(), time.getHour(), time.getMinute(), time.getSecond(), time.getYear());
+        StringBuilder line = new StringBuilder(24)
+                .append(DAYS[time.getDayOfWeek().getValue() - 1]).append(' ')
+                .append(MONTHS[time.getMonthValue() - 1]).append(' ');
+        int day = time.getDayOfMonth();
+        line.append(day < 10 ? ' ' : (char) ('0' + day / 10)).append((char) ('0' + day % 10)).append(' ');
+        twoDigits(line, time.getHour()).append(':');
+        twoDigits(line, time.getMinute()).append(':');
+        twoDigits(line, time.getSecond()).append(' ');
+        return line.append(time.getYear()).toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder line, int value) {
+        return line.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 }

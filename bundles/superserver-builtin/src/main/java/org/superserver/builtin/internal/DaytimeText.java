@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 
 /**
@@ -13,6 +14,18 @@ import java.time.ZonedDateTime;
 final class DaytimeText {
 
     private final Clock clock;
+    /** The answer for the second it was made in: every answer within that second is the same. */
+    private volatile Answer last = new Answer(Long.MIN_VALUE, new byte[0]);
+
+    private static final class Answer {
+        final long second;
+        final byte[] line;
+
+        Answer(long second, byte[] line) {
+            this.second = second;
+            this.line = line;
+        }
+    }
 
     DaytimeText(Clock clock) {
         this.clock = clock;
@@ -20,13 +33,24 @@ final class DaytimeText {
 
     /** The answer for this moment. */
     String now() {
-        String ctime = Ctime.format(ZonedDateTime.now(clock));
-        return (ctime.length() > 24 ? ctime.substring(0, 24) : ctime) + "\r\n";
+        return new String(bytesNow(), StandardCharsets.US_ASCII);
     }
 
     /** The answer for this moment, in a new buffer from {@code alloc}. */
     ByteBuf now(ByteBufAllocator alloc) {
-        byte[] bytes = now().getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = bytesNow();
         return alloc.buffer(bytes.length).writeBytes(bytes);
+    }
+
+    private byte[] bytesNow() {
+        Instant now = clock.instant();
+        Answer answer = last;
+        if (answer.second != now.getEpochSecond()) {
+            String ctime = Ctime.format(ZonedDateTime.ofInstant(now, clock.getZone()));
+            answer = new Answer(now.getEpochSecond(),
+                    ((ctime.length() > 24 ? ctime.substring(0, 24) : ctime) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            last = answer;
+        }
+        return answer.line;
     }
 }

@@ -79,4 +79,51 @@ public class DaytimeTest {
         assertEquals("Sun Nov  1 03:04:05 2026\r\n", answer.toString(StandardCharsets.US_ASCII));
         answer.release();
     }
+
+    @Test
+    public void eachAnswerIsForItsOwnSecond() {
+        Instant[] now = {NOV_1_2026.plusMillis(100)};
+        Clock ticking = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        DaytimeText text = new DaytimeText(ticking);
+        assertEquals("Sun Nov  1 03:04:05 2026\r\n", text.now());
+        now[0] = NOV_1_2026.plusMillis(999);
+        assertEquals("Sun Nov  1 03:04:05 2026\r\n", text.now());
+        now[0] = NOV_1_2026.plusSeconds(1);
+        assertEquals("Sun Nov  1 03:04:06 2026\r\n", text.now());
+        now[0] = NOV_1_2026.plusSeconds(86_400 * 30);
+        assertEquals("Tue Dec  1 03:04:05 2026\r\n", text.now());
+        now[0] = NOV_1_2026.minusSeconds(86_400 * 365);
+        assertEquals("Sat Nov  1 03:04:05 2025\r\n", text.now());
+    }
+
+    @Test
+    public void formatAgreesWithAPrintfOfTheSameFieldsOverManyInstants() {
+        java.util.Random random = new java.util.Random(867);
+        ZoneId[] zones = {ZoneOffset.UTC, ZoneId.of("America/New_York"), ZoneId.of("Asia/Kolkata"),
+            ZoneId.of("Australia/Lord_Howe")};
+        for (int i = 0; i < 20_000; i++) {
+            ZonedDateTime time = Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE) * 2L)
+                    .atZone(zones[i % zones.length]);
+            String printf = String.format(Locale.ROOT, "%s %s %2d %02d:%02d:%02d %d",
+                    time.getDayOfWeek().getDisplayName(java.time.format.TextStyle.SHORT, Locale.ROOT),
+                    time.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, Locale.ROOT),
+                    time.getDayOfMonth(), time.getHour(), time.getMinute(), time.getSecond(), time.getYear());
+            assertEquals(printf, Ctime.format(time));
+        }
+    }
 }
