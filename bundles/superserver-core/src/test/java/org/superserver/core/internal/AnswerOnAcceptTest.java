@@ -140,12 +140,4 @@ public class AnswerOnAcceptTest extends CoreFixture {
         assertTrue(readToEnd(connect(port)).startsWith("immediate"));
         assertEquals(ListenerState.LISTENING, status("flaky").state());
     }
-
-    private void waitForState(String id, ListenerState wanted) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (status(id).state() != wanted && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(wanted, status(id).state());
-    }
 }

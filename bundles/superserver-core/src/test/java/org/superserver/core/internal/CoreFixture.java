@@ -19,6 +19,7 @@ import org.junit.After;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
+import org.superserver.api.status.ListenerState;
 import org.superserver.api.status.ListenerStatus;
 
 /** A started registry on 127.0.0.1 and plain-socket clients, all closed after each test. */
@@ -68,6 +69,18 @@ abstract class CoreFixture {
         InetSocketAddress bound = status(id).boundAddress();
         assertTrue("listener " + id + " is not bound", bound != null && bound.getPort() > 0);
         return bound.getPort();
+    }
+
+    /** Waits up to 10 s for the listener to reach {@code wanted}, and fails if it does not. */
+    ListenerStatus waitForState(String id, ListenerState wanted) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        ListenerStatus now = status(id);
+        while (now.state() != wanted && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            now = status(id);
+        }
+        assertEquals(now.toString(), wanted, now.state());
+        return now;
     }
 
     Socket connect(int port) throws IOException {

@@ -377,17 +377,6 @@ public class ExecTest extends CoreFixture {
         assertEquals(0, status(id).activeConnections());
     }
 
-    private ListenerStatus waitForState(String id, ListenerState wanted) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        ListenerStatus now = status(id);
-        while (now.state() != wanted && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-            now = status(id);
-        }
-        assertEquals(now.toString(), wanted, now.state());
-        return now;
-    }
-
     /** The process is gone (reaped): no /proc entry, or at least not a zombie. */
     static void assertReaped(int pid) throws Exception {
         Path status = Path.of("/proc/" + pid + "/status");
