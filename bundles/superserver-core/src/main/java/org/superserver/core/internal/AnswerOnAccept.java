@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ConnectionInfo;
@@ -62,8 +63,9 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         InetSocketAddress remote = (InetSocketAddress) connection.remoteAddress();
         ByteBuf answer;
         try {
-            answer = answers.answer(ctx.alloc(), new ConnectionInfo(definition.id(), definition.name(),
-                    definition.protocol(), (InetSocketAddress) connection.localAddress(), remote, Instant.now()));
+            answer = Objects.requireNonNull(answers.answer(ctx.alloc(), new ConnectionInfo(definition.id(),
+                    definition.name(), definition.protocol(), (InetSocketAddress) connection.localAddress(), remote,
+                    Instant.now())), "the handler gave no answer");
         } catch (RuntimeException | LinkageError e) {
             LOG.error("HANDLER service={} protocol={} from={} handler={} origin={} error={}", definition.name(),
                     definition.protocol().configName(), Addresses.format(remote), definition.handler(),
