@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * An access policy's answer: allow or deny, why, and what to do with it. Beyond the verdict a
  * decision may carry a banner to send first, a command that replaces the server ({@code twist}),
- * a command to run beside it ({@code spawn}), extra environment, and a user to run as.
+ * a command to run beside it ({@code spawn}), extra environment, a user to run as, socket options
+ * for the client's connection ({@code keepalive}, {@code linger}) and the umask and niceness of a
+ * started server.
  */
 public final class Decision {
 
@@ -19,6 +21,10 @@ public final class Decision {
     private final Map<String, String> env;
     private final String user;
     private final String group;
+    private final boolean keepAlive;
+    private final int lingerSeconds;
+    private final int umask;
+    private final int nice;
 
     private Decision(Builder b) {
         this.allowed = b.allowed;
@@ -29,6 +35,10 @@ public final class Decision {
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
         this.user = b.user;
         this.group = b.group;
+        this.keepAlive = b.keepAlive;
+        this.lingerSeconds = b.lingerSeconds;
+        this.umask = b.umask;
+        this.nice = b.nice;
     }
 
     /** A plain allow, with the rule or reason that decided it. */
@@ -91,6 +101,29 @@ public final class Decision {
         return group;
     }
 
+    /** Whether to turn on TCP keepalives ({@code SO_KEEPALIVE}) on the client's connection. */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /**
+     * How long closing the client's connection may wait for unsent data ({@code SO_LINGER}), in
+     * seconds, or -1 to leave the socket's default.
+     */
+    public int lingerSeconds() {
+        return lingerSeconds;
+    }
+
+    /** The file mode creation mask of a started server (0 to 0777), or -1 to keep the server's own. */
+    public int umask() {
+        return umask;
+    }
+
+    /** How much to add to a started server's nice value, as nice(2) does; 0 leaves it. */
+    public int nice() {
+        return nice;
+    }
+
     @Override
     public String toString() {
         return (allowed ? "allow" : "deny") + " (" + reason + ")";
@@ -106,6 +139,10 @@ public final class Decision {
         private final Map<String, String> env = new LinkedHashMap<>();
         private String user;
         private String group;
+        private boolean keepAlive;
+        private int lingerSeconds = -1;
+        private int umask = -1;
+        private int nice;
 
         private Builder(boolean allowed) {
             this.allowed = allowed;
@@ -143,6 +180,35 @@ public final class Decision {
 
         public Builder group(String group) {
             this.group = group;
+            return this;
+        }
+
+        public Builder keepAlive(boolean keepAlive) {
+            this.keepAlive = keepAlive;
+            return this;
+        }
+
+        /** @param seconds 0 or more; -1 leaves the socket's default */
+        public Builder linger(int seconds) {
+            if (seconds < -1) {
+                throw new IllegalArgumentException("linger must be 0 or more seconds (or -1 for the default): " + seconds);
+            }
+            this.lingerSeconds = seconds;
+            return this;
+        }
+
+        /** @param mask 0 to 0777; -1 keeps the server's own */
+        public Builder umask(int mask) {
+            if (mask < -1 || mask > 0777) {
+                throw new IllegalArgumentException("umask must be 0 to 0777: " + Integer.toOctalString(mask));
+            }
+            this.umask = mask;
+            return this;
+        }
+
+        /** @param increment added to the started server's nice value (the kernel keeps it within -20..19) */
+        public Builder nice(int increment) {
+            this.nice = increment;
             return this;
         }
 

@@ -4,7 +4,7 @@
  * inspectors that explain a policy's decisions and check its files for administrators.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.superserver.api.access;
 
 import org.osgi.annotation.bundle.Export;
