@@ -68,6 +68,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                 local, remote, Instant.now());
         policies.check(connection, definition, ctx.executor()).thenAccept(verdict -> {
             try {
+                SocketOptions.apply(copy, verdict.tuning(), definition, remote);
                 if (verdict.twist() != null) {
                     Twist.run(launcher, binding, definition, verdict, copy, local, remote);
                 } else if (verdict.allowed()) {
@@ -105,7 +106,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        launch(launcher, binding, run, fd, local, remote, verdict.env());
+        launch(launcher, binding, run.tuned(verdict.tuning()), fd, local, remote, verdict.env());
     }
 
     /**

@@ -27,6 +27,9 @@ final class Libc {
     static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     static final short POLLIN = 0x1;
     static final int MSG_PEEK = 0x2;
+    static final int SOL_SOCKET = 1;
+    static final int SO_KEEPALIVE = 9;
+    static final int SO_LINGER = 13;
     static final int MSG_DONTWAIT = 0x40;
     static final int EINTR = 4;
     static final long SYS_PIDFD_OPEN = 434;
@@ -87,6 +90,9 @@ final class Libc {
     static native int fcntl(int fd, int command, int argument);
 
     static native int close(int fd);
+
+    /** {@code value} holds the option's ints: one for a flag, two for {@code struct linger}. */
+    static native int setsockopt(int fd, int level, int name, int[] value, int length);
 
     static native long write(int fd, byte[] buffer, long length);
 

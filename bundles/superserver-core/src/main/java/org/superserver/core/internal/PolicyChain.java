@@ -44,22 +44,48 @@ final class PolicyChain {
      * @param group the group an allowing decision asks for (the last one), or {@code null}
      * @param twist the command that replaces the server for this client, or {@code null}; with one,
      *              {@code allowed} is false (the server never sees the client) and banners, env,
-     *              user and group are what the command gets
+     *              user, group and tuning are what the command gets
+     * @param tuning what the allowing decisions ask of the client's socket and of a started server
      */
     record Verdict(boolean allowed, String reason, List<String> banners, Map<String, String> env, String user,
-                   String group, String twist) {
+                   String group, String twist, Tuning tuning) {
 
         Verdict(boolean allowed, String reason, List<String> banners) {
-            this(allowed, reason, banners, Map.of(), null, null, null);
-        }
-
-        Verdict(boolean allowed, String reason, List<String> banners, Map<String, String> env, String user,
-                String group) {
-            this(allowed, reason, banners, env, user, group, null);
+            this(allowed, reason, banners, Map.of(), null, null, null, Tuning.NONE);
         }
 
         /** Everyone allowed: no policy was asked. */
         static final Verdict OPEN = new Verdict(true, "", List.of());
+    }
+
+    /**
+     * Socket options for the client's connection and the umask and niceness of a started server,
+     * gathered from the allowing decisions: keepalive if any asks, the last linger and umask given,
+     * the nice increments added up (as tcpd applies each {@code nice} option in turn).
+     *
+     * @param lingerSeconds {@code SO_LINGER} seconds, or -1 for the socket's default
+     * @param umask the server's umask, or -1 for the superserver's own
+     * @param nice added to the server's nice value
+     */
+    record Tuning(boolean keepAlive, int lingerSeconds, int umask, int nice) {
+
+        static final Tuning NONE = new Tuning(false, -1, -1, 0);
+
+        Tuning and(Decision decision) {
+            return new Tuning(keepAlive || decision.keepAlive(),
+                    decision.lingerSeconds() >= 0 ? decision.lingerSeconds() : lingerSeconds,
+                    decision.umask() >= 0 ? decision.umask() : umask, nice + decision.nice());
+        }
+
+        /** Whether the client's socket gets an option set. */
+        boolean setsSocketOptions() {
+            return keepAlive || lingerSeconds >= 0;
+        }
+
+        /** Whether a started server needs its umask or nice value changed. */
+        boolean changesProcess() {
+            return umask >= 0 || nice != 0;
+        }
     }
 
     /** What the allowing decisions so far have added. */
@@ -68,8 +94,10 @@ final class PolicyChain {
         final Map<String, String> env = new LinkedHashMap<>();
         String user;
         String group;
+        Tuning tuning = Tuning.NONE;
 
         void add(Decision decision) {
+            tuning = tuning.and(decision);
             if (decision.banner() != null) {
                 banners.add(decision.banner());
             }
@@ -133,7 +161,7 @@ final class PolicyChain {
         List<String> names = definition.policies();
         if (index == names.size()) {
             result.complete(new Verdict(true, lastReason, List.copyOf(allowed.banners), Map.copyOf(allowed.env),
-                    allowed.user, allowed.group));
+                    allowed.user, allowed.group, null, allowed.tuning));
             return;
         }
         String name = names.get(index);
@@ -180,7 +208,7 @@ final class PolicyChain {
         } else if (decision.twist() != null) {
             allowed.add(decision);
             result.complete(new Verdict(false, name + ": " + decision.reason(), List.copyOf(allowed.banners),
-                    Map.copyOf(allowed.env), allowed.user, allowed.group, decision.twist()));
+                    Map.copyOf(allowed.env), allowed.user, allowed.group, decision.twist(), allowed.tuning));
         } else if (!decision.isAllowed()) {
             result.complete(new Verdict(false, name + ": " + decision.reason(),
                     decision.banner() == null ? List.of() : List.of(decision.banner())));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
 import org.superserver.core.internal.Accounts.Account;
 
 /**
@@ -25,6 +26,9 @@ final class Program {
     static final String SETPRIV = "/usr/bin/setpriv";
     static final String PERL = "/usr/bin/perl";
     static final String ARGV0_SCRIPT = "my $p = shift; exec {$p} @ARGV or die \"$p: $!\\n\"";
+    /** Sets the umask (unless "-") and adds to the nice value, then execs the program with its argv. */
+    static final String TUNING_SCRIPT = "my ($m, $n, $p) = splice(@ARGV, 0, 3); umask(oct $m) if $m ne \"-\";"
+            + " setpriority(0, 0, getpriority(0, 0) + $n) if $n; exec {$p} @ARGV or die \"$p: $!\\n\"";
 
     /** A program path and its argument vector, argv[0] first. */
     record Command(String path, List<String> argv) {
@@ -42,6 +46,13 @@ final class Program {
         this.baseEnv = ChildEnvironment.base(serverEnv, identity.account(), Map.of());
     }
 
+    private Program(Program program, Command command) {
+        this.definition = program.definition;
+        this.identity = program.identity;
+        this.command = command;
+        this.baseEnv = program.baseEnv;
+    }
+
     /**
      * Prepares {@code definition}'s program for the server running as {@code server}.
      *
@@ -53,11 +64,41 @@ final class Program {
         if (identity.isRefused()) {
             throw new IllegalArgumentException(identity.refusal());
         }
+        if (definition.socketType() == SocketType.STREAM && definition.isWait() && !definition.policies().isEmpty()) {
+            throw new IllegalArgumentException("a 'stream wait' server accepts its own connections, so the access"
+                    + " policies (" + String.join(", ", definition.policies()) + ") could not check its clients;"
+                    + " not served");
+        }
         if (identity.switched() && !new File(SETPRIV).canExecute()) {
             throw new IllegalArgumentException("running a server as user " + identity.account().name()
                     + " needs " + SETPRIV + " (util-linux), which is missing");
         }
         return new Program(definition, identity, serverEnv);
+    }
+
+    /**
+     * This program with the umask and nice value an access decision asked for: perl sets them and
+     * execs the command (before setpriv, so that a root server may also lower the nice value).
+     * A nice value the server's privileges do not allow is left as it is.
+     */
+    Program tuned(PolicyChain.Tuning tuning) {
+        if (!tuning.changesProcess()) {
+            return this;
+        }
+        return new Program(this, tuned(command, tuning.umask(), tuning.nice()));
+    }
+
+    /** {@code command} started through perl with {@code umask} (or -1) and the {@code nice} increment (pure). */
+    static Command tuned(Command command, int umask, int nice) {
+        List<String> line = new ArrayList<>();
+        line.add("perl");
+        line.add("-e");
+        line.add(TUNING_SCRIPT);
+        line.add(umask < 0 ? "-" : Integer.toOctalString(umask));
+        line.add(Integer.toString(nice));
+        line.add(command.path());
+        line.addAll(command.argv());
+        return new Command(PERL, List.copyOf(line));
     }
 
     /** The command line for {@code server} with {@code argv} run as {@code identity} (pure). */
@@ -119,8 +160,11 @@ final class Program {
         return baseEnv;
     }
 
-    /** Whether a child needs the wrapper ({@code setpriv}), so that a missing server is only seen by it. */
+    /**
+     * Whether a child is started through a wrapper ({@code setpriv}, perl), so that a missing server
+     * would only be seen by it.
+     */
     boolean wrapped() {
-        return identity.switched();
+        return !command.path().equals(definition.server());
     }
 }

@@ -66,6 +66,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        SocketOptions.apply(ctx.channel(), verdict.tuning(), definition, connection.remote());
         if (verdict.twist() != null) {
             twist(ctx, connection, definition, verdict);
             return;

@@ -10,8 +10,8 @@ import org.superserver.api.ServiceDefinition;
  * Carries out an access policy's {@code twist}: the client's connection goes to {@code /bin/sh -c
  * command} as its fd 0, 1 and 2 instead of to the service's server or handler, as tcpd replaces
  * itself by the command. The command runs as the service's user (or the user and group the
- * deciding rules asked for), with the environment an exec'd server of the service would get, and
- * is reaped and logged like one. Banners the decisions carried are written to the client first.
+ * deciding rules asked for), with the environment an exec'd server of the service would get and
+ * the umask and nice value the decisions asked for, and is reaped and logged like one. Banners the decisions carried are written to the client first.
  * Logs {@code TWIST service=… from=… reason=… command=…} at INFO.
  */
 final class Twist {
@@ -50,6 +50,6 @@ final class Twist {
         if (!verdict.banners().isEmpty()) {
             ExecDispatcher.send(fd, String.join("", verdict.banners()));
         }
-        ExecDispatcher.launch(launcher, binding, program, fd, local, remote, verdict.env());
+        ExecDispatcher.launch(launcher, binding, program.tuned(verdict.tuning()), fd, local, remote, verdict.env());
     }
 }

@@ -106,7 +106,15 @@ final class WaitService implements AutoCloseable {
         binding.countAccepted();
         InetSocketAddress remote = dgram ? peekSender() : null;
         Map<String, String> env = Map.of();
-        if (dgram && remote != null && !definition.policies().isEmpty()) {
+        if (!definition.policies().isEmpty()) {
+            if (remote == null) {
+                // Program.prepare refuses stream wait services with policies; this is a datagram
+                // whose sender cannot be read, so no policy can judge it.
+                LOG.info("DENY service={} protocol={} from=- reason=the sender of the datagram cannot be read"
+                        + " origin={}", definition.name(), definition.protocol().configName(), definition.origin());
+                drop(dgram);
+                return;
+            }
             PolicyChain.Verdict verdict = decide(definition, remote);
             if (!verdict.allowed()) {
                 LOG.info("DENY service={} protocol={} from={} reason={}{} origin={}", definition.name(),
@@ -117,6 +125,7 @@ final class WaitService implements AutoCloseable {
                 return;
             }
             env = verdict.env();
+            program = program.tuned(verdict.tuning());
         }
         CompletableFuture<Reaper.Exit> exit = ExecDispatcher.launch(launcher, binding, program, fd, local, remote, env);
         if (exit == null) {

@@ -102,6 +102,48 @@ public class AccessTest extends CoreFixture {
     }
 
     @Test
+    public void anAllowingDecisionsKeepaliveAndLingerAreSetOnTheConnectionAHandlerServes() throws Exception {
+        registry.addHandler("o", List.of("options"), 0, new org.superserver.api.Handler() {
+            @Override
+            public boolean supports(org.superserver.api.SocketType socketType) {
+                return true;
+            }
+
+            @Override
+            public void initStream(io.netty.channel.Channel channel, org.superserver.api.ConnectionInfo connection,
+                                   org.superserver.api.ServiceDefinition definition) {
+                String seen = "keepalive=" + channel.config().getOption(io.netty.channel.ChannelOption.SO_KEEPALIVE)
+                        + " linger=" + channel.config().getOption(io.netty.channel.ChannelOption.SO_LINGER) + "\n";
+                channel.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(seen, StandardCharsets.US_ASCII))
+                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            }
+        });
+        registry.addPolicy("p", List.of("tune"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(true).reason("hosts.allow:4").keepAlive(true).linger(3).build()));
+        registry.addPolicy("q", List.of("plain"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.allow("hosts.allow:5")));
+        registry.addDefinition("d", tcp("tuned").handler("options").policies(List.of("tune")).build());
+        registry.addDefinition("e", tcp("plain").handler("options").policies(List.of("plain")).build());
+        assertEquals("keepalive=true linger=3\n", readToEnd(connect(port("tuned"))));
+        assertEquals("keepalive=false linger=-1\n", readToEnd(connect(port("plain"))));
+    }
+
+    @Test
+    public void aTwistCommandGetsTheUmaskAndNiceValueTheDecisionsAskedFor() throws Exception {
+        registry.addPolicy("p", List.of("plain"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(true).reason("hosts.allow:1").twist("umask; nice").build()));
+        registry.addPolicy("q", List.of("tune"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(true).reason("hosts.allow:2").umask(0027).nice(3).twist("umask; nice").build()));
+        registry.addDefinition("d", tcp("plain").policies(List.of("plain")).build());
+        registry.addDefinition("e", tcp("tuned").policies(List.of("tune")).build());
+        String[] plain = readToEnd(connect(port("plain"))).split("\n");
+        String[] tuned = readToEnd(connect(port("tuned"))).split("\n");
+        assertEquals("0027", tuned[0]);
+        assertEquals(Math.min(19, Integer.parseInt(plain[1]) + 3), Integer.parseInt(tuned[1]));
+        assertEquals(0, echo.streams.get());
+    }
+
+    @Test
     public void missingPolicyDenies() throws Exception {
         Socket client = connect(serve("nobody-registered-this"));
         assertEquals("", readToEnd(client));

@@ -142,4 +142,15 @@ public class ExecPlanningTest {
         assertEquals("exit 3", new Reaper.Exit(1, 3 << 8, 0).describe());
         assertEquals("signal 9", new Reaper.Exit(1, 9, 0).describe());
     }
+
+    @Test
+    public void aTunedCommandRunsPerlFirstSoThatASwitchedServerGetsTheUmaskAndNiceValueToo() {
+        Program.Command switched = Program.command("/usr/sbin/in.fingerd", List.of("in.fingerd", "-w"),
+                decide(ROOT, "nobody", null));
+        Program.Command tuned = Program.tuned(switched, 027, 10);
+        assertEquals(Program.PERL, tuned.path());
+        assertEquals(List.of("perl", "-e", Program.TUNING_SCRIPT, "27", "10", Program.SETPRIV), tuned.argv().subList(0, 6));
+        assertEquals(switched.argv(), tuned.argv().subList(6, tuned.argv().size()));
+        assertEquals("-", Program.tuned(switched, -1, 5).argv().get(3));
+    }
 }

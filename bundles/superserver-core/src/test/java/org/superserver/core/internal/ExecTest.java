@@ -271,6 +271,50 @@ public class ExecTest extends CoreFixture {
     }
 
     @Test
+    public void decisionsSetTheClientsSocketOptionsAndTheServersUmaskAndNiceValue() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")));
+        Path tuned = script("tuned.py", "#!/usr/bin/python3\n"
+                + "import os, socket, struct, sys\n"
+                + "s = socket.socket(fileno=0)\n"
+                + "print('keepalive=%d' % s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE))\n"
+                + "print('linger=%d/%d' % struct.unpack('ii', s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8)))\n"
+                + "s.detach()\n"
+                + "print('umask=%03o' % os.umask(0))\n"
+                + "print('nice=%d' % os.nice(0))\n"
+                + "print('args=%s' % '|'.join(sys.argv[1:]))\n"
+                + "print('pid=%d' % os.getpid())\n"
+                + "print('end')\n");
+        registry.addPolicy("p", List.of("plain"), 0, (c, d) -> java.util.concurrent.CompletableFuture.completedFuture(
+                org.superserver.api.access.Decision.allow("allow:1")));
+        registry.addPolicy("q", List.of("tune"), 0, (c, d) -> java.util.concurrent.CompletableFuture.completedFuture(
+                org.superserver.api.access.Decision.builder(true).reason("allow:2").keepAlive(true).linger(7)
+                        .umask(027).nice(5).build()));
+        registry.addDefinition("d", stream("plain", tuned.toString(), "tuned.py", "one", "two words").policy("plain")
+                .build());
+        registry.addDefinition("e", stream("tuned", tuned.toString(), "tuned.py", "one", "two words").policy("tune")
+                .build());
+        Map<String, String> plain = report(connect(port("plain")));
+        Map<String, String> seen = report(connect(port("tuned")));
+        assertEquals("0", plain.get("keepalive"));
+        assertEquals("0/0", plain.get("linger"));
+        assertEquals("1", seen.get("keepalive"));
+        assertEquals("1/7", seen.get("linger"));
+        assertEquals("027", seen.get("umask"));
+        assertEquals(Math.min(19, Integer.parseInt(plain.get("nice")) + 5), Integer.parseInt(seen.get("nice")));
+        assertEquals("one|two words", seen.get("args"));
+    }
+
+    @Test
+    public void aStreamWaitServiceUnderAnAccessPolicyIsRefusedSinceNoPolicyCouldSeeItsClients() throws Exception {
+        registry.addDefinition("d", stream("waiter", "/bin/cat", "cat").wait(true).policy("tcpd").build());
+        ListenerStatus failed = status("waiter");
+        assertEquals(ListenerState.FAILED, failed.state());
+        assertTrue(failed.detail(), failed.detail().contains("'stream wait' server accepts its own connections"));
+        registry.addDefinition("e", stream("open-waiter", "/bin/cat", "cat").wait(true).build());
+        assertEquals(ListenerState.LISTENING, status("open-waiter").state());
+    }
+
+    @Test
     public void rateLimitPausesTheServiceAndResumesItAfterThePause() throws Exception {
         int fixed = freePort();
         registry.addDefinition("d", stream("limited", "/bin/cat", "cat").port(fixed).maxPerMinute(3).build());
