@@ -91,7 +91,8 @@ final class AddressRanges {
     /**
      * {@code [net]} or {@code [net]/prefixlen} as (prefix length, high 64 bits, low 64 bits) with the
      * bits after the prefix cleared; {@code null} when the token is not a valid IPv6 pattern (it
-     * never matches). The one reading of such a pattern, for {@link HostPattern} and the index.
+     * never matches). The length is read as tcpd reads it ({@link AddressText#atoi}) and must be 0
+     * to 128. The one reading of such a pattern, for {@link HostPattern} and the index.
      */
     static long[] v6(String token) {
         int close = token.indexOf(']');
@@ -100,8 +101,8 @@ final class AddressRanges {
         InetAddress net = AddressLiterals.parse(literal).orElse(null);
         int len = 128;
         if (!rest.isEmpty()) {
-            len = rest.startsWith("/") && rest.length() > 1 && rest.substring(1).chars().allMatch(Character::isDigit)
-                    && rest.length() < 6 ? Integer.parseInt(rest.substring(1)) : -1;
+            // tcpd reads the length with atoi: "/abc" and "/" are 0, "/64x" is 64
+            len = rest.startsWith("/") ? AddressText.atoi(rest.substring(1)) : -1;
         }
         if (!(net instanceof Inet6Address) || len < 0 || len > 128) {
             return null;
@@ -116,6 +117,23 @@ final class AddressRanges {
         return new long[] {len, high & highMask(len), low & lowMask(len)};
     }
 
+    /**
+     * {@code net/mask} as tcpd's {@code masked_match} reads it: net a dotted quad, mask a dotted quad
+     * or else a prefix length of 1 to 32 (both read by {@link AddressText}, so {@code 255.255.255.255}
+     * is read as neither, and {@code /0} is no length). Returns (mask, net), the net as written (it
+     * may have bits outside the mask, and then matches nothing), or {@code null} when tcpd never
+     * matches the pattern. The one reading of such a pattern, for {@link HostPattern} and the index.
+     */
+    static long[] v4(String netText, String maskText) {
+        long net = AddressText.dotQuad(netText);
+        long mask = AddressText.dotQuad(maskText);
+        if (mask == AddressText.NONE) {
+            int len = AddressText.atoi(maskText);
+            mask = len < 1 || len > 32 ? AddressText.NONE : (0xffffffffL << (32 - len)) & 0xffffffffL;
+        }
+        return net == AddressText.NONE || mask == AddressText.NONE ? null : new long[] {mask, net};
+    }
+
     /** The mask of the first 64 bits of an IPv6 address for a prefix of {@code len} bits. */
     static long highMask(int len) {
         return len >= 64 ? -1L : len == 0 ? 0 : -1L << (64 - len);
@@ -127,26 +145,19 @@ final class AddressRanges {
     }
 
     /**
-     * One token's (mask, net), an empty array for a valid pattern that matches nothing, or
-     * {@code null} when the token is not an IPv4 address pattern this class understands. Octets must
-     * be written canonically (tcpd compares such patterns as text: {@code 010.} never matches).
+     * One token's (mask, net), an empty array for a pattern that matches nothing (a net/mask tcpd
+     * rejects, or one with bits outside its mask), or {@code null} when the token is not an IPv4
+     * address pattern this class understands. Addresses and prefixes must be written canonically
+     * (tcpd compares them as text: {@code 010.} never matches); net/mask is read as tcpd reads it.
      */
     private static long[] range(String t) {
+        if (t.startsWith("/") || t.startsWith("@")) {
+            return null;
+        }
         int slash = t.indexOf('/');
         if (slash >= 0) {
-            long net = quad(t.substring(0, slash), 4);
-            String maskText = t.substring(slash + 1);
-            long mask;
-            if (maskText.matches("[0-9]{1,2}")) {
-                int len = Integer.parseInt(maskText);
-                mask = len > 32 ? -1 : len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
-            } else {
-                mask = quad(maskText, 4);
-            }
-            if (net < 0 || mask < 0) {
-                return null;
-            }
-            return (net & mask) == net ? new long[] {mask, net} : new long[0];
+            long[] range = v4(t.substring(0, slash), t.substring(slash + 1));
+            return range != null && (range[1] & range[0]) == range[1] ? range : new long[0];
         }
         if (t.endsWith(".")) {
             String body = t.substring(0, t.length() - 1);

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.superserver.api.AddressLiterals;
 
 /**
  * tcpd's {@code host_match}: one host pattern matched against an endpoint (the client, or the
@@ -129,6 +128,13 @@ interface HostPattern {
                     + " with prefixlen 0-128, e.g. [3ffe:505:2:1::]/64");
             return NEVER;
         }
+        int slash = token.indexOf("]/");
+        String lenText = slash < 0 ? null : token.substring(slash + 2);
+        if (lenText != null && !lenText.matches("[0-9]+")) {
+            warn.accept("IPv6 pattern '" + token + "': tcpd reads the prefix length '" + lenText + "' as " + net[0]
+                    + (net[0] == 0 ? ", so it matches every IPv6 client" : "") + "; expected a decimal prefix length"
+                    + " 0-128, e.g. [3ffe:505:2:1::]/64");
+        }
         int len = (int) net[0];
         long highMask = AddressRanges.highMask(len);
         long lowMask = AddressRanges.lowMask(len);
@@ -152,26 +158,22 @@ interface HostPattern {
         }
     }
 
-    /** {@code n.n.n.n/m.m.m.m} or {@code n.n.n.n/len}: IPv4 clients with (address AND mask) == net. */
+    /**
+     * {@code n.n.n.n/m.m.m.m} or {@code n.n.n.n/len}: IPv4 clients with (address AND mask) == net,
+     * read as tcpd reads them ({@link AddressRanges#v4}).
+     */
     private static HostPattern masked(String token, String netText, String maskText, Consumer<String> warn) {
-        InetAddress net = AddressLiterals.parse(netText).orElse(null);
-        long mask = -1;
-        if (maskText.matches("[0-9]{1,2}")) {
-            int len = Integer.parseInt(maskText);
-            mask = len > 32 ? -1 : len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
-        } else {
-            InetAddress m = AddressLiterals.parse(maskText).orElse(null);
-            if (m instanceof Inet4Address) {
-                mask = toInt(m.getAddress());
-            }
-        }
-        if (!(net instanceof Inet4Address) || mask < 0) {
-            warn.accept("bad net/mask pattern '" + token + "', never matches; expected n.n.n.n/m.m.m.m or n.n.n.n/len"
-                    + " with len 0-32, e.g. 131.155.72.0/255.255.254.0 or 131.155.72.0/23");
+        long[] range = AddressRanges.v4(netText, maskText);
+        if (range == null) {
+            warn.accept(whyBad(token, netText, maskText));
             return NEVER;
         }
-        long n = toInt(net.getAddress());
-        long m = mask;
+        long m = range[0];
+        long n = range[1];
+        if (AddressText.dotQuad(maskText) == AddressText.NONE && !maskText.matches("[0-9]+")) {
+            warn.accept("net/mask pattern '" + token + "': tcpd reads the prefix length '" + maskText + "' as "
+                    + Long.bitCount(m) + "; expected a decimal prefix length, e.g. " + netText + "/" + Long.bitCount(m));
+        }
         if ((n & m) != n) {
             warn.accept("net/mask pattern '" + token + "' has bits outside its mask and never matches (as in tcpd); "
                     + "expected the network address, e.g. " + Request.format(toAddress(n & m)) + maskSuffix(maskText));
@@ -179,12 +181,31 @@ interface HostPattern {
         return (r, h, d) -> h.family() == 4 && (h.low() & m) == n;
     }
 
-    private static String maskSuffix(String maskText) {
-        return "/" + maskText;
+    /** tcpdchk's "bad net/mask pattern", with what tcpd makes of it and what was likely meant. */
+    private static String whyBad(String token, String netText, String maskText) {
+        String bad = "bad net/mask pattern '" + token + "', never matches (as in tcpd): ";
+        if (AddressText.inetAton(netText) == 0xffffffffL) {
+            return bad + "tcpd reads the net 255.255.255.255 with inet_addr(), which gives its error value for it;"
+                    + " expected a network address, e.g. 255.255.255.0/255.255.255.0";
+        }
+        if (AddressText.dotQuad(netText) == AddressText.NONE) {
+            return bad + "'" + netText + "' is not an IPv4 address; expected n.n.n.n/m.m.m.m or n.n.n.n/len,"
+                    + " e.g. 131.155.72.0/255.255.254.0 or 131.155.72.0/23";
+        }
+        if (AddressText.inetAton(maskText) == 0xffffffffL) {
+            return bad + "tcpd reads the mask 255.255.255.255 with inet_addr(), which gives its error value for it;"
+                    + " expected the address alone or with /32, e.g. " + netText + " or " + netText + "/32";
+        }
+        if (maskText.matches("0+")) {
+            return bad + "tcpd takes prefix lengths 1 to 32 only; expected " + netText + "/0.0.0.0 to match every"
+                    + " IPv4 client, or ALL";
+        }
+        return bad + "expected a mask n.n.n.n or a prefix length 1-32, e.g. 131.155.72.0/255.255.254.0 or"
+                + " 131.155.72.0/23";
     }
 
-    private static long toInt(byte[] b) {
-        return ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
+    private static String maskSuffix(String maskText) {
+        return "/" + maskText;
     }
 
     private static InetAddress toAddress(long v) {

@@ -13,7 +13,8 @@ import org.superserver.api.Diagnostic;
  * the file's other rules still apply. It reads what Debian's tcpd 7.6.q reads:
  *
  * <ul>
- * <li>a backslash right before a newline joins the next line to this one (a comment line too);</li>
+ * <li>a backslash right before a newline joins the next line to this one (a comment line too); the
+ * rule, and each problem in it, is named by the last of the lines so joined, as tcpd names it;</li>
  * <li>a line whose first character is {@code #} is a comment ({@code #} elsewhere is an ordinary
  * character), a line of blanks is ignored;</li>
  * <li>a rule is {@code daemon_list : client_list [: options]}; a ':' inside {@code [...]} does not
@@ -60,7 +61,6 @@ final class HostsParser {
         int lineNo = 0;
         int len = text.length();
         while (pos < len) {
-            int first = lineNo + 1;
             logical.setLength(0);
             while (pos < len) {
                 int nl = text.indexOf('\n', pos);
@@ -73,7 +73,8 @@ final class HostsParser {
                     break;
                 }
             }
-            rule(file, first, logical.toString(), rules, diagnostics, files);
+            // tcpd names a rule, and its problems, by the last line it is written on
+            rule(file, lineNo, logical.toString(), rules, diagnostics, files);
         }
         return new Result(rules, diagnostics, files);
     }

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * RFC 1413 (ident) client: asks the client host's port 113 who owns the connection. Blocking, with
- * a timeout; called only off the event loop, and only when ident is enabled.
+ * a timeout; called only off the event loop, when ident is enabled or a rule has the {@code rfc931} option.
  */
 interface Ident {
 

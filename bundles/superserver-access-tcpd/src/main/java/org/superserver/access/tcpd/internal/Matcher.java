@@ -104,15 +104,23 @@ final class Matcher {
                     o.severity = value;
                     break;
                 case RFC931:
-                    if (r.ident) {
-                        r.user(value == null ? 0 : Long.parseLong(value) * 1000);
-                    } else {
-                        o.notApplied.add(option.toString() + " (ident is off)");
-                    }
+                    r.askUser(value == null ? 0 : Long.parseLong(value) * 1000);
                     break;
-                default: // UMASK, NICE, KEEPALIVE, LINGER
-                    o.notApplied.add(option.toString());
+                case KEEPALIVE:
+                    o.keepAlive = true;
                     break;
+                case LINGER:
+                    o.lingerSeconds = Integer.parseInt(value);
+                    break;
+                case UMASK:
+                    o.umask = Integer.parseInt(value, 8);
+                    break;
+                case NICE:
+                    // each nice option calls nice(2) in tcpd, so two of them add up
+                    o.nice += value == null ? 10 : Integer.parseInt(value);
+                    break;
+                default:
+                    throw new IllegalStateException("option " + option.kind);
             }
         }
         if (rule.optionError != null) {

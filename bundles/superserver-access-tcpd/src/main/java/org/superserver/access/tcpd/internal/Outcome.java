@@ -37,8 +37,14 @@ final class Outcome {
     String group;
     /** The {@code severity} option's value, or {@code null}. */
     String severity;
-    /** Options accepted but not applied (umask, nice, keepalive, linger, rfc931 without ident). */
-    final List<String> notApplied = new ArrayList<>();
+    /** Whether the {@code keepalive} option asked for TCP keepalives on the client's connection. */
+    boolean keepAlive;
+    /** The {@code linger} option's seconds, or -1. */
+    int lingerSeconds = -1;
+    /** The {@code umask} option's mask (read as octal), or -1. */
+    int umask = -1;
+    /** What the {@code nice} options add to a started server's nice value (10 for each one without a value). */
+    int nice;
     /** A bad option that made the rule deny, or {@code null}. */
     String error;
 

@@ -156,13 +156,16 @@ final class Request {
     /** The patterns of each {@code /file} the rules name, by path as written; set by the matcher. */
     Map<String, java.util.List<HostPattern>> patternFiles = Map.of();
     private String user;
+    /** Whether the client's ident server was asked, or the user was given. */
+    private boolean asked;
 
     /**
      * @param daemon  the daemon process name
      * @param local   the server's endpoint of the connection
      * @param remote  the client's endpoint
      * @param tcp     whether this is a stream connection (ident works only there)
-     * @param ident   whether RFC 1413 lookups are enabled
+     * @param ident   whether RFC 1413 lookups are enabled for {@code user@host} patterns and {@code %u}
+     *                (the {@code rfc931} option asks whatever this says)
      */
     Request(String daemon, InetSocketAddress local, InetSocketAddress remote, boolean tcp, boolean ident,
             long identTimeoutMillis, Lookups lookups, long pid) {
@@ -176,24 +179,41 @@ final class Request {
         this.pid = pid;
     }
 
-    /** tcpd's {@code eval_user}: the client's user; an ident lookup when enabled, else {@code unknown}. */
+    /**
+     * tcpd's {@code eval_user} for {@code user@host} patterns and {@code %u}: the client's user; an
+     * ident query when ident is enabled, else {@code unknown}.
+     */
     String user() {
-        return user(0);
-    }
-
-    /** {@link #user()} with a timeout of its own (the {@code rfc931} option's). */
-    String user(long timeoutMillis) {
         if (user == null) {
-            user = ident && tcp
-                    ? lookups.user(server.endpoint, client.endpoint, timeoutMillis > 0 ? timeoutMillis : identTimeoutMillis)
-                    : UNKNOWN;
+            if (ident && tcp) {
+                user = lookups.user(server.endpoint, client.endpoint, identTimeoutMillis);
+                asked = true;
+            } else {
+                user = UNKNOWN;
+            }
         }
         return user;
+    }
+
+    /**
+     * The {@code rfc931} option: asks the client's ident server now, whether or not ident is
+     * enabled, unless it was asked already; over stream connections only (else the user stays
+     * {@code unknown}, as in tcpd).
+     *
+     * @param timeoutMillis how long to wait for the answer; 0 for the lookup timeout
+     */
+    String askUser(long timeoutMillis) {
+        if (!asked && tcp) {
+            user = lookups.user(server.endpoint, client.endpoint, timeoutMillis > 0 ? timeoutMillis : identTimeoutMillis);
+            asked = true;
+        }
+        return user();
     }
 
     /** Takes {@code user} as the client's user without an ident query, as tcpdmatch does for {@code user@host}. */
     void assumeUser(String user) {
         this.user = user;
+        this.asked = true;
     }
 
     /** The user if something already looked it up, else {@code null} (for {@code %c}). */

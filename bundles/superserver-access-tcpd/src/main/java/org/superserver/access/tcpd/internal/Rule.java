@@ -10,7 +10,7 @@ import java.util.List;
 final class Rule {
 
     final String file;
-    /** The line the rule starts on (1-based). */
+    /** The line the rule ends on (1-based): the last line of a rule continued with backslashes, as in tcpd. */
     final int line;
     final PatternList daemons;
     final PatternList clients;

@@ -36,8 +36,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     long cache__seconds() default 30;
 
     @AttributeDefinition(name = "ident", required = false,
-            description = "true: user@host patterns, %u and the rfc931 option ask the client's ident server "
-                    + "(RFC 1413, TCP only); false: the user is always 'unknown'. Default: false.")
+            description = "true: user@host patterns and %u ask the client's ident server (RFC 1413, TCP only); "
+                    + "false: they see the user 'unknown'. A rule's rfc931 option asks in either case. Default: false.")
     boolean ident() default false;
 
     @AttributeDefinition(name = "poll_interval_ms", required = false, type = AttributeType.LONG, min = "0",

@@ -209,7 +209,8 @@ final class TcpdPolicy implements AccessPolicy {
         }
         Decision.Builder b = Decision.builder(o.allowed)
                 .reason(o.error == null ? o.reason : o.reason + ": " + o.error)
-                .twist(o.twist).user(o.user).group(o.group);
+                .twist(o.twist).user(o.user).group(o.group)
+                .keepAlive(o.keepAlive).linger(o.lingerSeconds).umask(o.umask).nice(o.nice);
         if (banner != null) {
             b.banner(banner.toString());
         }
@@ -227,9 +228,8 @@ final class TcpdPolicy implements AccessPolicy {
         if (user != null && !user.equals(Request.UNKNOWN)) {
             from = user + "@" + from;
         }
-        Object[] args = {c.serviceName(), r.daemon, from, o.reason
-                + (o.error != null ? " (" + o.error + ")" : "")
-                + (o.notApplied.isEmpty() ? "" : " (not applied: " + String.join(", ", o.notApplied) + ")"), verdict};
+        Object[] args = {c.serviceName(), r.daemon, from, o.reason + (o.error != null ? " (" + o.error + ")" : ""),
+            verdict};
         String severity = o.severity == null ? (o.allowed ? "info" : "warning") : o.severity;
         severity = severity.substring(severity.indexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
         switch (severity) {

@@ -31,6 +31,8 @@ final class Hosts implements Request.Lookups, Resolver {
     final Map<String, Set<String>> netgroups = new HashMap<>();
     final AtomicInteger lookups = new AtomicInteger();
     final List<String> identQueries = new ArrayList<>();
+    /** The timeout of each ident query, in milliseconds. */
+    final List<Long> identTimeouts = new ArrayList<>();
     String identUser = Request.UNKNOWN;
     boolean netgroupSupport = true;
     boolean ident;
@@ -95,6 +97,7 @@ final class Hosts implements Request.Lookups, Resolver {
     @Override
     public String user(InetSocketAddress local, InetSocketAddress remote, long timeoutMillis) {
         identQueries.add(remote.getPort() + "," + local.getPort());
+        identTimeouts.add(timeoutMillis);
         return identUser;
     }
 

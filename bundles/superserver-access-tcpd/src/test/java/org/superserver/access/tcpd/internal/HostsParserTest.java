@@ -28,9 +28,25 @@ public class HostsParserTest {
     public void rulesCommentsBlankLinesAndContinuations() {
         HostsParser.Result r = parser.parse("hosts.allow", "# comment\n\n   \t\nALL: 127.0.0.1 \\\n  127.0.0.2\n"
                 + "sshd: ALL: deny\n");
-        assertEquals(List.of(4, 6), lines(r));
+        assertEquals(List.of(5, 6), lines(r));
         assertTrue(r.diagnostics.isEmpty());
         assertEquals("hosts.allow:6", r.rules.get(1).where());
+    }
+
+    @Test
+    public void aContinuedRuleAndItsProblemsAreNamedByItsLastLine() {
+        // tcpdchk -v: ">>> Rule hosts.allow line 5" for a rule on lines 2-5; tcpdmatch (syslog):
+        // "matched:  hosts.allow line 3", "error: hosts.allow, line 3: bad option name" for lines 1-3,
+        // and tcpdchk "hosts.allow, line 5: missing ":" separator" for a line without ':' on lines 4-5
+        HostsParser.Result r = parser.parse("hosts.allow", "# c\nin.fingerd: \\\n  127.0.0.2 \\\n  127.0.0.3 : \\\n"
+                + "  spawn echo hi\nx: ALL\n");
+        assertEquals(List.of(5, 6), lines(r));
+        assertEquals("hosts.allow:5", r.rules.get(0).where());
+        r = parser.parse("hosts.allow", "in.fingerd: \\\n 127.0.0.2 \\\n : bogus\nx \\\n y\n");
+        assertEquals(List.of(3), lines(r));
+        assertEquals(List.of(3, 5), r.diagnostics.stream().map(Diagnostic::line).collect(Collectors.toList()));
+        assertTrue(r.diagnostics.get(0).message(), r.diagnostics.get(0).message().startsWith("bad option name"));
+        assertTrue(r.diagnostics.get(1).message(), r.diagnostics.get(1).message().startsWith("missing \":\""));
     }
 
     @Test
@@ -173,6 +189,43 @@ public class HostsParserTest {
         Hosts hosts = new Hosts(tmp.getRoot().toPath());
         hosts.files("", text.toString());
         assertEquals("deny hosts.deny:100001", hosts.verdict("in.d1", "127.0.0.2"));
+    }
+
+    @Test
+    public void netMasksTcpdRejectsAreReportedAsNeverMatchingWithTheReason() {
+        // tcpdchk (syslog): "warning: hosts.deny, line N: <pattern>: bad net/mask pattern" for each of
+        // these; none for 127.0.0.0/8, 0177.0.0.0/8 or [::1]/abc
+        HostsParser.Result r = parser.parse("hosts.deny", "ALL: 127.0.0.2/255.255.255.255\n"
+                + "ALL: 255.255.255.255/255.255.255.0\nALL: 0.0.0.0/0\nALL: 127.0.0.0/33\nALL: 127.0.0.0/abc\n"
+                + "ALL: [::1]/129\nALL: foo/24\nALL: 127.0.0.0/8 0177.0.0.0/8 0.0.0.0/0.0.0.0\n");
+        List<String> warnings = r.diagnostics.stream().map(d -> d.line() + " " + d.message())
+                .collect(Collectors.toList());
+        assertEquals(warnings.toString(), 7, warnings.size());
+        assertTrue(r.diagnostics.stream().noneMatch(Diagnostic::isError));
+        assertTrue(warnings.get(0), warnings.get(0).startsWith("1 bad net/mask pattern '127.0.0.2/255.255.255.255',"
+                + " never matches (as in tcpd): tcpd reads the mask 255.255.255.255 with inet_addr(), which gives its"
+                + " error value for it; expected the address alone or with /32, e.g. 127.0.0.2 or 127.0.0.2/32"));
+        assertTrue(warnings.get(1), warnings.get(1).startsWith("2 bad net/mask pattern '255.255.255.255/255.255.255.0',"
+                + " never matches (as in tcpd): tcpd reads the net 255.255.255.255"));
+        assertTrue(warnings.get(2), warnings.get(2).startsWith("3 bad net/mask pattern '0.0.0.0/0', never matches (as"
+                + " in tcpd): tcpd takes prefix lengths 1 to 32 only; expected 0.0.0.0/0.0.0.0 to match every IPv4"
+                + " client, or ALL"));
+        assertTrue(warnings.get(3), warnings.get(3).startsWith("4 bad net/mask pattern '127.0.0.0/33'"));
+        assertTrue(warnings.get(4), warnings.get(4).startsWith("5 bad net/mask pattern '127.0.0.0/abc'"));
+        assertTrue(warnings.get(5), warnings.get(5).startsWith("6 bad IPv6 pattern '[::1]/129'"));
+        assertTrue(warnings.get(6), warnings.get(6).startsWith("7 bad net/mask pattern 'foo/24', never matches (as in"
+                + " tcpd): 'foo' is not an IPv4 address"));
+    }
+
+    @Test
+    public void aPrefixLengthThatIsNotADecimalNumberSaysHowItIsRead() {
+        HostsParser.Result r = parser.parse("hosts.deny", "ALL: 10.0.0.0/8x [::1]/abc [2001:db8::]/32\n");
+        List<String> warnings = r.diagnostics.stream().map(Diagnostic::message).collect(Collectors.toList());
+        assertEquals(warnings.toString(), 2, warnings.size());
+        assertTrue(warnings.get(0), warnings.get(0).startsWith("net/mask pattern '10.0.0.0/8x': tcpd reads the prefix"
+                + " length '8x' as 8"));
+        assertTrue(warnings.get(1), warnings.get(1).startsWith("IPv6 pattern '[::1]/abc': tcpd reads the prefix length"
+                + " 'abc' as 0, so it matches every IPv6 client"));
     }
 
     @Test

@@ -94,22 +94,66 @@ public class MatcherTest {
 
     @Test
     public void addressPatterns() throws IOException {
-        // tcpdmatch: 127.0.0.? , 127.0.0.0/8, 127.0.0.0/255.0.0.0, 127.0.0.2/32 and
-        // 127.0.0.2/255.255.255.255 all match 127.0.0.2; 127.0.0.1/8 (bits outside the mask) and
-        // 127.0.0.1/33 never match.
+        // tcpdmatch: 127.0.0.? , 127.0.0.0/8, 127.0.0.0/255.0.0.0 and 127.0.0.2/32 match 127.0.0.2;
+        // 127.0.0.1/8 (bits outside the mask), 127.0.0.2/33 and 127.0.0.2/255.255.255.255 (inet_addr's
+        // error value) never match.
         String[] match = {"127.0.0.", "127.", "127.0.0.2", "127.0.0.?", "127.*", "*", "127.0.0.0/8",
-            "127.0.0.0/255.0.0.0", "127.0.0.2/32", "127.0.0.2/255.255.255.255", "127.0.0.0/30"};
+            "127.0.0.0/255.0.0.0", "127.0.0.2/32", "127.0.0.0/30"};
         for (String p : match) {
             hosts.files("", "ALL: " + p + "\n");
             assertEquals(p, "deny hosts.deny:1", hosts.verdict("d", "127.0.0.2"));
         }
         String[] noMatch = {"127.0.0.1/8", "127.0.0.2/33", "127.0.1.", "127.0.0.3", "10.0.0.0/8", "127.0.0.4/30",
-            "[::1]", "[::]/0", "127.0.0.1/abc"};
+            "[::1]", "[::]/0", "127.0.0.1/abc", "127.0.0.2/255.255.255.255"};
         for (String p : noMatch) {
             hosts.files("", "ALL: " + p + "\n");
             assertEquals(p, "allow no rule matched", hosts.verdict("d", "127.0.0.2"));
         }
         assertEquals("an address pattern never needs the name", 0, hosts.lookups.get());
+    }
+
+    @Test
+    public void netMaskReadsItsPartsAsTcpdDoes() throws IOException {
+        // tcpdmatch, client 127.0.0.2 unless given: the mask and the net are read by inet_addr, which
+        // fails on 255.255.255.255; a mask that is not a dotted quad is a prefix length read by atoi,
+        // valid from 1 to 32; parts of a dotted quad may be octal or hex.
+        String[][] match = {{"0.0.0.0/0.0.0.0", "10.1.2.3"}, {"0.0.0.0/1", "10.1.2.3"}, {"128.0.0.0/1", "200.1.2.3"},
+            {"127.0.0.2/32", "127.0.0.2"}, {"127.0.0.0/08", "127.0.0.2"}, {"127.0.0.0/+8", "127.0.0.2"},
+            {"127.0.0.0/8x", "127.0.0.2"}, {"127.0.0.0/8.0.0", "127.0.0.2"}, {"127.0.0.2/032", "127.0.0.2"},
+            {"127.0.0.0/4294967304", "127.0.0.2"}, {"0177.0.0.0/255.0.0.0", "127.0.0.2"},
+            {"0x7f.0.0.0/8", "127.0.0.2"}, {"127.0.0.02/32", "127.0.0.2"}, {"127.0.0.0/0377.0.0.0", "127.0.0.2"},
+            {"255.255.255.0/255.255.255.0", "255.255.255.1"}, {"255.255.255.254/31", "255.255.255.254"},
+            {"127.0.0.2/255.255.255.254", "127.0.0.2"}};
+        for (String[] c : match) {
+            hosts.files("", "ALL: " + c[0] + "\n");
+            assertEquals(c[0], "deny hosts.deny:1", hosts.verdict("d", c[1]));
+        }
+        String[][] noMatch = {{"0.0.0.0/0", "10.1.2.3"}, {"0.0.0.0/0", "127.0.0.2"}, {"0.0.0.0/1", "200.1.2.3"},
+            {"127.0.0.2/255.255.255.255", "127.0.0.2"}, {"255.255.255.255/255.255.255.0", "255.255.255.1"},
+            {"255.255.255.255/32", "255.255.255.255"}, {"255.255.255.255/255.255.255.255", "255.255.255.255"},
+            {"127.0.0.2/33", "127.0.0.2"}, {"127.0.0.2/abc", "127.0.0.2"}, {"127.0.0.0/", "127.0.0.2"},
+            {"127.0.0.0/-8", "127.0.0.2"}, {"127.0.0.0/0x8", "127.0.0.2"}, {"127.0.0.2/4294967295", "127.0.0.2"},
+            {"127.0.0.0/9223372036854775807", "127.0.0.2"}, {"127.0.0.0/255.0.0", "127.0.0.2"},
+            {"127.0.0.0/255.0.0.0.0", "127.0.0.2"}, {"127.0.0.0/255.0.0.0x", "127.0.0.2"},
+            {"127.0.0.0/1.0.0.0", "127.0.0.2"}, {"127.0.0.0/255.255.255.254", "127.0.0.2"}};
+        for (String[] c : noMatch) {
+            hosts.files("", "ALL: " + c[0] + "\n");
+            assertEquals(c[0] + " " + c[1], "allow no rule matched", hosts.verdict("d", c[1]));
+        }
+    }
+
+    @Test
+    public void ipv6PrefixLengthsAreReadAsTcpdReadsThem() throws IOException {
+        // tcpdmatch, client ::1: the length is read by atoi and must be 0 to 128 ("abc" and "" read as 0)
+        for (String p : new String[] {"[::1]/128", "[::]/0", "[::1]/abc", "[::1]/", "[::1]/1x", "[::1]/0128",
+            "[::1]/+128", "[::1]/4294967424", "[::1]/4294967296"}) {
+            hosts.files("", "ALL: " + p + "\n");
+            assertEquals(p, "deny hosts.deny:1", hosts.verdict("d", "::1"));
+        }
+        for (String p : new String[] {"[::1]/129", "[::1]/-1", "[::2]/127", "[::2]/128"}) {
+            hosts.files("", "ALL: " + p + "\n");
+            assertEquals(p, "allow no rule matched", hosts.verdict("d", "::1"));
+        }
     }
 
     @Test

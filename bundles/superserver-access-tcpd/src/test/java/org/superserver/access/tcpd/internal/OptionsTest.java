@@ -72,14 +72,76 @@ public class OptionsTest {
     }
 
     @Test
-    public void optionsThatCannotBeAppliedAreAcceptedAndNeverFailTheRule() throws IOException {
-        hosts.files("ALL: ALL: umask 022: nice: nice 5: keepalive: linger 10: rfc931 3: severity mail.notice\n", "");
-        Outcome o = hosts.decide("d", "127.0.0.2");
+    public void socketAndProcessOptionsAreCarriedInTheOutcome() throws IOException {
+        // hosts_options(5): umask is octal, nice without a value is 10, linger is seconds
+        hosts.files("a: ALL: umask 022: keepalive: linger 10: nice: severity mail.notice\n"
+                + "b: ALL: nice 5: nice -2: umask 7: umask 0077: linger 0\n"
+                + "c: ALL: allow\n", "");
+        Outcome o = hosts.decide("a", "127.0.0.2");
         assertTrue(o.allowed);
         assertNull(o.error);
         assertEquals("mail.notice", o.severity);
-        assertEquals(List.of("umask 022", "nice", "nice 5", "keepalive", "linger 10", "rfc931 3 (ident is off)"),
-                o.notApplied);
+        assertEquals(0022, o.umask);
+        assertTrue(o.keepAlive);
+        assertEquals(10, o.lingerSeconds);
+        assertEquals(10, o.nice);
+        o = hosts.decide("b", "127.0.0.2");
+        assertEquals("each nice adds, as each calls nice(2) in tcpd", 3, o.nice);
+        assertEquals("the last umask wins", 0077, o.umask);
+        assertEquals(0, o.lingerSeconds);
+        assertFalse(o.keepAlive);
+        o = hosts.decide("c", "127.0.0.2");
+        assertEquals(-1, o.umask);
+        assertEquals(-1, o.lingerSeconds);
+        assertEquals(0, o.nice);
+        assertFalse(o.keepAlive);
+    }
+
+    @Test
+    public void badSocketAndProcessOptionValuesAreErrorsWithTheirLine() {
+        // tcpdmatch -d denies each (and grants "nice", "nice -5", "umask 0077")
+        HostsParser parser = new HostsParser(true);
+        for (String option : new String[] {"umask 999", "umask 08", "umask 1000", "umask -1", "linger -1", "linger x",
+            "linger 1.5", "nice x", "nice 1.5", "keepalive 1"}) {
+            HostsParser.Result r = parser.parse("hosts.allow", "# c\nALL: ALL: " + option + ": allow\n");
+            assertTrue(option, r.rules.get(0).optionError != null);
+            assertEquals(option, 2, r.diagnostics.get(0).line());
+            assertTrue(option, r.diagnostics.get(0).isError());
+        }
+    }
+
+    @Test
+    public void rfc931AsksIdentForItsRuleEvenWithIdentOff() throws IOException {
+        // tcpd: the option runs eval_user, an RFC 1413 query with the given timeout in seconds
+        hosts.identUser = "joe";
+        hosts.files("a: ALL: setenv BEFORE %u: rfc931 3: setenv WHO %u: twist echo %u %c\n"
+                + "b: ALL: rfc931: twist echo %u\n"
+                + "c: ALL: twist echo %u\n"
+                + "d: joe@ALL: allow\n", "");
+        Outcome o = hosts.decide("a", "127.0.0.2");
+        assertEquals("unknown", o.env.get("BEFORE"));
+        assertEquals("joe", o.env.get("WHO"));
+        assertEquals("echo joe joe@127.0.0.2", o.twist);
+        assertEquals(List.of(3000L), hosts.identTimeouts);
+        assertEquals("echo joe", hosts.decide("b", "127.0.0.2").twist);
+        assertEquals("without a timeout: the lookup timeout", List.of(3000L, 1000L), hosts.identTimeouts);
+        assertEquals("without rfc931, ident off: no query", "echo unknown", hosts.decide("c", "127.0.0.2").twist);
+        assertNull("user@host patterns still follow the ident setting", hosts.decide("d", "127.0.0.2").rule);
+        assertEquals(2, hosts.identQueries.size());
+    }
+
+    @Test
+    public void rfc931AsksOnceAndNotOverDatagrams() throws IOException {
+        hosts.ident = true;
+        hosts.identUser = "joe";
+        hosts.files("ALL: joe@ALL: rfc931 3: rfc931: twist echo %u\n", "");
+        assertEquals("echo joe", hosts.decide("d", "127.0.0.2").twist);
+        assertEquals("the pattern's query is the rule's query", 1, hosts.identQueries.size());
+        Request udp = new Request("d", Hosts.endpoint("127.0.0.1", 79), Hosts.endpoint("127.0.0.2", 40000), false,
+                false, 1000, hosts, 4242);
+        hosts.files("ALL: ALL: rfc931 3: twist echo %u\n", "");
+        assertEquals("echo unknown", Matcher.decide(hosts.rules(), udp).twist);
+        assertEquals(1, hosts.identQueries.size());
     }
 
     @Test

@@ -33,7 +33,8 @@ public class TableIndexTest {
         "[2001:db8::]/32 EXCEPT [2001:db8::5]", "[2001:db8::]/48 EXCEPT KNOWN", "joe@10.0.0.0/24",
         "KNOWN@[2001:db8::]/32", "10.0.0.2 EXCEPT", "EXCEPT 10.0.0.2", "joe@ALL", "ALL EXCEPT [::1]",
         "10.0.0.3 EXCEPT 10.0.0.0/8 EXCEPT 10.0.0.3", "10.0.0.9 @grp", "[2001:db8::9] loc", "0.0.0.0/0",
-        "10.0.0.1/32 EXCEPT [::1]", "[::a00:1]/128", "0.0.0.1"};
+        "10.0.0.1/32 EXCEPT [::1]", "[::a00:1]/128", "0.0.0.1", "0.0.0.0/0.0.0.0", "10.0.0.1/255.255.255.255",
+        "012.0.0.0/8", "10.0.0.0/8x", "[2001:db8::]/abc", "255.255.255.255/255.255.255.0"};
     private static final String[] ADDRESSES = {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.5", "10.1.2.3",
         "11.0.0.1", "10.0.0.9", "0.0.0.1", "::1", "2001:db8::5", "2001:db8::1", "2001:db8:0:1::7", "2001:db8:1::1",
         "fe80::1", "::a00:1", "2001:db8::a00:5"};
@@ -95,10 +96,10 @@ public class TableIndexTest {
 
     @Test
     public void anIpv4ClientNeverMatchesAnIpv6RangeNorTheReverse() throws IOException {
-        hosts.files("", "ALL: [::]/0\nALL: [::]/96\nALL: 0.0.0.0/0\n");
+        hosts.files("", "ALL: [::]/0\nALL: [::]/96\nALL: 0.0.0.0/0.0.0.0\n");
         assertEquals("deny hosts.deny:3", hosts.verdict("d", "10.0.0.1"));
         assertEquals("deny hosts.deny:1", hosts.verdict("d", "::1"));
-        hosts.files("", "ALL: 0.0.0.0/0 10. 10.0.0.1\n");
+        hosts.files("", "ALL: 0.0.0.0/0.0.0.0 10. 10.0.0.1\n");
         assertEquals("allow no rule matched", hosts.verdict("d", "::a00:1"));
         hosts.files("", "ALL: [::]/0 [::a00:1]\n");
         assertEquals("allow no rule matched", hosts.verdict("d", "10.0.0.1"));

@@ -95,6 +95,19 @@ public class TcpdInspectorTest {
     }
 
     @Test
+    public void aContinuedRuleIsNamedByItsLastLine() throws IOException {
+        // tcpdmatch -d in.fingerd 127.0.0.2, hosts.allow "in.fingerd: \\\n 127.0.0.2 \\\n : bogus":
+        // "matched:  hosts.allow line 3", "error: hosts.allow, line 3: bad option name: "bogus"", denied
+        hosts.files("in.fingerd: \\\n 127.0.0.2 \\\n : bogus\n", "");
+        load();
+        Explanation e = inspector.explain("in.fingerd", "127.0.0.2");
+        assertEquals(allow(3), e.report().get(2));
+        assertTrue(e.report().get(3), e.report().get(3).startsWith("error: " + hosts.allow + ", line 3: bad option name"));
+        assertEquals("access:   denied", e.report().get(4));
+        assertEquals(hosts.allow + ":3", e.rule());
+    }
+
+    @Test
     public void withoutAMatchingRuleAccessIsGrantedAndNoRuleIsNamed() throws IOException {
         hosts.files("in.ftpd: ALL\n", "in.ftpd: ALL\n");
         load();

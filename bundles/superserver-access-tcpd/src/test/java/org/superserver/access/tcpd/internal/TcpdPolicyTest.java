@@ -167,6 +167,51 @@ public class TcpdPolicyTest {
     }
 
     @Test
+    public void socketAndProcessOptionsBecomeDecisionFields() throws Exception {
+        hosts.files("in.fingerd: ALL: keepalive: linger 5: umask 027: nice\n", "");
+        policy.reload();
+        CompletableFuture<Decision> f = policy.check(from("127.0.0.2"), exec("finger", "/usr/sbin/tcpd", "in.fingerd"))
+                .toCompletableFuture();
+        assertTrue("nothing to wait for", f.isDone());
+        Decision d = f.get();
+        assertTrue(d.isAllowed());
+        assertTrue(d.keepAlive());
+        assertEquals(5, d.lingerSeconds());
+        assertEquals(027, d.umask());
+        assertEquals(10, d.nice());
+        d = get(policy.check(from("127.0.0.3"), internal("echo")));
+        assertFalse(d.keepAlive());
+        assertEquals(-1, d.lingerSeconds());
+        assertEquals(-1, d.umask());
+        assertEquals(0, d.nice());
+    }
+
+    @Test
+    public void rfc931AsksIdentOnTheEvaluatorWithIdentOff() throws Exception {
+        hosts.files("echo: ALL: rfc931 2: setenv WHO %u\n", "");
+        List<Runnable> queued = new ArrayList<>();
+        List<String> asked = Collections.synchronizedList(new ArrayList<>());
+        TcpdPolicy p = new TcpdPolicy(hosts.allow, hosts.deny, 1000, false,
+                new NameCache(hosts, executor, 30_000, 100, System::nanoTime), queued::add, null,
+                (l, r, t) -> {
+                    asked.add(Thread.currentThread().getName() + " " + t);
+                    return "joe";
+                }, TcpdPolicy.SH);
+        p.reload();
+        String caller = Thread.currentThread().getName();
+        CompletableFuture<Decision> d = p.check(from("127.0.0.2"), internal("echo")).toCompletableFuture();
+        assertFalse("an ident query is never made on the caller's thread", d.isDone());
+        assertTrue(asked.isEmpty());
+        assertEquals(1, queued.size());
+        Thread evaluator = new Thread(queued.get(0), "evaluator");
+        evaluator.start();
+        evaluator.join(10_000);
+        assertEquals(List.of("evaluator 2000"), asked);
+        assertEquals(Map.of("WHO", "joe"), get(d).env());
+        assertFalse(caller.equals("evaluator"));
+    }
+
+    @Test
     public void aDeniedClientStillGetsItsBannerAndSpawn() throws Exception {
         Path banners = tmp.newFolder("b").toPath();
         Files.write(banners.resolve("echo"), "go away\n".getBytes());
