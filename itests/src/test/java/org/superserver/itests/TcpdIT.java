@@ -3,6 +3,7 @@ package org.superserver.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.junit.Assume.assumeTrue;
 import static org.superserver.itests.Clients.READ_TIMEOUT_MILLIS;
 import static org.superserver.itests.Clients.ascii;
 import static org.superserver.itests.Clients.connectFrom;
@@ -147,6 +148,25 @@ public class TcpdIT extends ItestSupport {
                 + " rule=" + rules.deny + ":1 deny");
         log().await(TIMEOUT, "TCPD service=" + greetPort + " daemon=" + GREETD + " from=" + ALLOWED
                 + " rule=no rule matched allow");
+    }
+
+    @Test
+    public void optionsOfTheAllowingRuleSetTheSocketsKeepaliveAndLingerAndTheServersUmaskAndNiceValue()
+            throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(ExecServicesIT.PYTHON)));
+        tcpdRules("tuned: " + ALLOWED + ": keepalive: linger 5: umask 027: nice 4\n", "");
+        Path tuned = scratch().script("tuned", "umask\nnice\nexec " + ExecServicesIT.PYTHON + " -c 'import socket,"
+                + " struct; s = socket.socket(fileno=0); print(s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),"
+                + " *struct.unpack(\"ii\", s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))); s.detach()'\n");
+        int port = freePort();
+        Path conf = serveInetd(false, "", "127.0.0.1:" + port + " stream tcp nowait root /usr/sbin/tcpd " + tuned);
+        InetSocketAddress service = awaitListening(inetdId(conf, "127.0.0.1", port, "tcp"));
+
+        String[] seen = readAllFrom(service, ALLOWED, "/usr/sbin/tcpd " + tuned).split("\n");
+        assertEquals("umask 027 from the rule", "0027", seen[0]);
+        assertEquals("nice 4 from the rule, added to the server's own", Math.min(19, niceOfThisProcess() + 4),
+                Integer.parseInt(seen[1].trim()));
+        assertEquals("SO_KEEPALIVE on, SO_LINGER on with 5 s", "1 1 5", seen[2]);
     }
 
     // ---- 2: twist ----------------------------------------------------------------------------
@@ -371,6 +391,12 @@ public class TcpdIT extends ItestSupport {
     /** The definition with the tcpd policy, as a config format that names policies would give it. */
     private static ServiceDefinition wrapped(ServiceDefinition definition) {
         return definition.toBuilder().policies(List.of(TCPD_POLICY)).build();
+    }
+
+    /** This process's nice value (field 19 of /proc/self/stat), which the server's children start from. */
+    private static int niceOfThisProcess() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
     }
 
     // ---- clients ---------------------------------------------------------------------------------
