@@ -1,18 +1,12 @@
 package org.superserver.builtin.internal;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.time.Clock;
 import org.osgi.service.component.annotations.Component;
-import org.superserver.api.ConnectionInfo;
 import org.superserver.api.Handler;
-import org.superserver.api.ImmediateAnswer;
 
 /** The daytime service (RFC 867) over TCP and UDP, registered as handler {@code daytime}. */
 @Component(service = Handler.class, property = Handler.NAME_PROPERTY + "=daytime")
-public final class DaytimeHandler extends TcpAndUdpHandler implements ImmediateAnswer {
-
-    private final DaytimeText text;
+public final class DaytimeHandler extends SingleAnswerHandler {
 
     /** Answers with the system clock in the server's local time zone, as inetd does. */
     public DaytimeHandler() {
@@ -20,16 +14,6 @@ public final class DaytimeHandler extends TcpAndUdpHandler implements ImmediateA
     }
 
     DaytimeHandler(Clock clock) {
-        this(new DaytimeText(clock));
-    }
-
-    private DaytimeHandler(DaytimeText text) {
-        super(new AnswerOnceStreamHandler(text::now), shared(new AnswerEachDatagramHandler(text::now)));
-        this.text = text;
-    }
-
-    @Override
-    public ByteBuf answer(ByteBufAllocator alloc, ConnectionInfo connection) {
-        return text.now(alloc);
+        super(new DaytimeText(clock)::now);
     }
 }

@@ -31,11 +31,6 @@ final class DaytimeText {
         this.clock = clock;
     }
 
-    /** The answer for this moment. */
-    String now() {
-        return new String(bytesNow(), StandardCharsets.US_ASCII);
-    }
-
     /** The answer for this moment, in a new buffer from {@code alloc}. */
     ByteBuf now(ByteBufAllocator alloc) {
         byte[] bytes = bytesNow();

@@ -67,9 +67,7 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
                     definition.name(), definition.protocol(), (InetSocketAddress) connection.localAddress(), remote,
                     Instant.now())), "the handler gave no answer");
         } catch (RuntimeException | LinkageError e) {
-            LOG.error("HANDLER service={} protocol={} from={} handler={} origin={} error={}", definition.name(),
-                    definition.protocol().configName(), Addresses.format(remote), definition.handler(),
-                    definition.origin(), e.toString());
+            StreamDispatcher.handlerFailed(definition, remote, e);
             return;
         }
         try {

@@ -109,9 +109,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
         try {
             binding.handler().initStream(channel, connection, definition);
         } catch (RuntimeException | LinkageError e) {
-            LOG.error("HANDLER service={} protocol={} from={} handler={} origin={} error={}", definition.name(),
-                    definition.protocol().configName(), Addresses.format(connection.remote()), definition.handler(),
-                    definition.origin(), e.toString());
+            handlerFailed(definition, connection.remote(), e);
             ctx.close();
             return;
         }
@@ -119,6 +117,13 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
         if (!ctx.isRemoved()) {
             ctx.pipeline().remove(this);
         }
+    }
+
+    /** Logs a handler that failed on one connection (which the caller then closes). */
+    static void handlerFailed(ServiceDefinition definition, InetSocketAddress remote, Throwable error) {
+        LOG.error("HANDLER service={} protocol={} from={} handler={} origin={} error={}", definition.name(),
+                definition.protocol().configName(), Addresses.format(remote), definition.handler(),
+                definition.origin(), error.toString());
     }
 
     private static Object banner(List<String> banners) {

@@ -1,0 +1,28 @@
+package org.superserver.builtin.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.function.Function;
+import org.superserver.api.ConnectionInfo;
+import org.superserver.api.ImmediateAnswer;
+
+/**
+ * A built-in whose whole exchange is one answer (daytime, time): sent as a TCP connection opens,
+ * then the connection is closed, and sent back to each datagram. Being an {@link ImmediateAnswer},
+ * the core may send it from the accepting thread; otherwise the pipeline sends the same answer.
+ */
+abstract class SingleAnswerHandler extends TcpAndUdpHandler implements ImmediateAnswer {
+
+    private final Function<ByteBufAllocator, ByteBuf> answer;
+
+    /** @param answer makes the answer, fresh for each connection or datagram */
+    SingleAnswerHandler(Function<ByteBufAllocator, ByteBuf> answer) {
+        super(new AnswerOnceStreamHandler(answer), shared(new AnswerEachDatagramHandler(answer)));
+        this.answer = answer;
+    }
+
+    @Override
+    public final ByteBuf answer(ByteBufAllocator alloc, ConnectionInfo connection) {
+        return answer.apply(alloc);
+    }
+}
