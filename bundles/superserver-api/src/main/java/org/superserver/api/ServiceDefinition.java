@@ -36,6 +36,7 @@ public final class ServiceDefinition {
     private final String server;
     private final List<String> argv;
     private final Map<String, String> env;
+    private final List<String> passenv;
     private final List<String> policies;
     private final Map<String, List<String>> attributes;
     private final String origin;
@@ -56,6 +57,7 @@ public final class ServiceDefinition {
         this.server = b.server;
         this.argv = List.copyOf(b.argv);
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+        this.passenv = List.copyOf(b.passenv);
         this.policies = List.copyOf(b.policies);
         Map<String, List<String>> attrs = new LinkedHashMap<>();
         b.attributes.forEach((k, v) -> attrs.put(k, List.copyOf(v)));
@@ -74,7 +76,7 @@ public final class ServiceDefinition {
                 .id(id).name(name).socketType(socketType).protocol(protocol)
                 .bindAddress(bindAddress).port(port).wait(wait).maxPerMinute(maxPerMinute)
                 .instances(instances).user(user).group(group).handler(handler).server(server)
-                .argv(argv).env(env).policies(policies).origin(origin);
+                .argv(argv).env(env).passenv(passenv).policies(policies).origin(origin);
         attributes.forEach(b::attribute);
         return b;
     }
@@ -161,6 +163,15 @@ public final class ServiceDefinition {
     }
 
     /** Names of the {@code AccessPolicy} services that must allow a client, in order. */
+    /**
+     * Names of the superserver's own environment variables that its children inherit besides
+     * {@link InheritedEnvironment#ALWAYS the few every child gets} (xinetd's {@code passenv});
+     * empty by default.
+     */
+    public List<String> passenv() {
+        return passenv;
+    }
+
     public List<String> policies() {
         return policies;
     }
@@ -195,6 +206,7 @@ public final class ServiceDefinition {
                 && Objects.equals(bindAddress, d.bindAddress) && Objects.equals(user, d.user)
                 && Objects.equals(group, d.group) && Objects.equals(handler, d.handler)
                 && Objects.equals(server, d.server) && argv.equals(d.argv) && env.equals(d.env)
+                && passenv.equals(d.passenv)
                 && policies.equals(d.policies) && attributes.equals(d.attributes)
                 && Objects.equals(origin, d.origin);
     }
@@ -237,6 +249,7 @@ public final class ServiceDefinition {
         private String server;
         private List<String> argv = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
+        private List<String> passenv = new ArrayList<>();
         private List<String> policies = new ArrayList<>();
         private final Map<String, List<String>> attributes = new LinkedHashMap<>();
         private String origin;
@@ -323,6 +336,11 @@ public final class ServiceDefinition {
 
         public Builder env(Map<String, String> env) {
             this.env.putAll(env);
+            return this;
+        }
+
+        public Builder passenv(List<String> passenv) {
+            this.passenv = new ArrayList<>(passenv);
             return this;
         }
 
