@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * report it again and again. Where a pidfd cannot be had, that child is
  * checked with {@code waitpid(pid, WNOHANG)} every {@value #TICK_MILLIS} ms instead. It never waits
  * for "any child", so processes the JVM starts by itself (ProcessBuilder) keep their statuses.
- * Closing it stops the thread; children still running are left alone, as inetd leaves them.
+ * Closing it takes no more children; those still running are left to run, as inetd leaves them,
+ * and are still reaped as they exit: the thread ends with the last of them, so a core that is
+ * stopped or replaced leaves no zombie behind.
  */
 final class Reaper implements AutoCloseable {
 
@@ -67,6 +69,7 @@ final class Reaper implements AutoCloseable {
     private final Thread thread;
     private int polled;
     private boolean closed;
+    private boolean ended;
 
     Reaper() {
         int set = Libc.epoll_create1(Libc.EPOLL_CLOEXEC);
@@ -91,8 +94,9 @@ final class Reaper implements AutoCloseable {
         CompletableFuture<Exit> exit = new CompletableFuture<>();
         int pidfd = epoll < 0 ? -1 : (int) Libc.syscall(Libc.SYS_PIDFD_OPEN, pid, 0);
         synchronized (children) {
-            if (closed) {
+            if (ended) {
                 closeQuietly(pidfd);
+                LOG.warn("REAPER pid={} started after the reaper ended; it is not reaped here", pid);
                 return exit;
             }
             children.put(pid, new Child(pid, pidfd, exit));
@@ -116,27 +120,37 @@ final class Reaper implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes no more children. Returns at once; those still running are reaped as they exit, and
+     * the thread ends (closing its descriptors) after the last of them.
+     */
     @Override
     public void close() {
+        boolean idle;
         synchronized (children) {
+            if (closed) {
+                return;
+            }
             closed = true;
-            if (!children.isEmpty()) {
-                LOG.info("REAPER stopped with {} child(ren) still running, left alone: pids {}", children.size(),
-                        children.keySet());
+            idle = children.isEmpty();
+            if (!idle) {
+                LOG.info("REAPER closing with {} child(ren) still running, left to run and reaped as they exit:"
+                        + " pids {}", children.size(), children.keySet());
+            }
+            wake(); // under the lock: the thread closes the eventfd only after it has seen 'closed'
+        }
+        if (idle) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        wake();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        synchronized (children) {
-            children.values().forEach(c -> closeQuietly(c.pidfd()));
-            children.clear();
-        }
-        closeQuietly(wakeup);
-        closeQuietly(epoll);
+    }
+
+    /** Whether the reaper's thread has ended (closed, and every child reaped). */
+    boolean finished() {
+        return !thread.isAlive();
     }
 
     /**
@@ -159,6 +173,15 @@ final class Reaper implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            reapUntilClosedAndDone();
+        } finally {
+            closeQuietly(wakeup);
+            closeQuietly(epoll);
+        }
+    }
+
+    private void reapUntilClosedAndDone() {
         IntByReference status = new IntByReference();
         byte[] drain = new byte[8];
         Memory events = new Memory((long) Libc.EPOLL_EVENT_SIZE * BATCH);
@@ -167,7 +190,8 @@ final class Reaper implements AutoCloseable {
         while (true) {
             boolean polling;
             synchronized (children) {
-                if (closed) {
+                if (closed && children.isEmpty()) {
+                    ended = true;
                     return;
                 }
                 polling = polled > 0;

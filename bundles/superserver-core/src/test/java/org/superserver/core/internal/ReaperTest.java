@@ -1,6 +1,7 @@
 package org.superserver.core.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.sun.jna.ptr.IntByReference;
@@ -62,20 +63,25 @@ public class ReaperTest {
     }
 
     @Test
-    public void closingLeavesRunningChildrenAlone() throws Exception {
-        int pid;
-        try (Reaper reaper = new Reaper()) {
-            pid = sh("sleep 30");
-            reaper.watch(pid);
-            assertTrue("the child is watched through a pidfd", pidfds() > 0);
+    public void closingLeavesRunningChildrenToRunAndReapsThemAsTheyExitThenItsThreadEnds() throws Exception {
+        Reaper reaper = new Reaper();
+        int pid = sh("sleep 30");
+        java.util.concurrent.CompletableFuture<Reaper.Exit> exit = reaper.watch(pid);
+        assertTrue("the child is watched through a pidfd", pidfds() > 0);
+        reaper.close();
+        String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+        assertTrue("still running, not reaped or killed: " + status, !status.contains("State:\tZ"));
+        assertFalse("the reaper's thread ended with a child still running", reaper.finished());
+
+        new ProcessBuilder("kill", String.valueOf(pid)).start().waitFor();
+        assertEquals("signal 15", exit.get(5, TimeUnit.SECONDS).describe());
+        assertTrue("reaped, no zombie", Files.notExists(Path.of("/proc/" + pid)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!reaper.finished() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
+        assertTrue("the reaper's thread ends after its last child", reaper.finished());
         assertEquals(0, pidfds());
-        try {
-            String status = Files.readString(Path.of("/proc/" + pid + "/status"));
-            assertTrue("still running, not reaped or killed: " + status, !status.contains("State:\tZ"));
-        } finally {
-            new ProcessBuilder("kill", String.valueOf(pid)).start().waitFor();
-            assertEquals(pid, Libc.waitpid(pid, new IntByReference(), 0));
-        }
+        assertEquals("no child of ours is left to wait for", -1, Libc.waitpid(pid, new IntByReference(), Libc.WNOHANG));
     }
 }
