@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.superserver.api.Handler;
 import org.superserver.api.ServiceDefinition;
 
@@ -16,8 +18,38 @@ import org.superserver.api.ServiceDefinition;
  * One bound socket serving one service, with a handler or a server program: the listening (or
  * datagram) channel, the definition new connections get, the rate limit and the counters the
  * status reports.
+ *
+ * <p>Children are counted in {@link Slot}s, against the definition's {@code instances} and the
+ * core's {@code children.max} ({@link ChildSlots}); whoever stops accepting at a limit registers
+ * {@link #onRoom} to be told when a slot is given back.
  */
 final class Binding {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Binding.class);
+
+    /**
+     * One child counted against the limits, from the moment its connection is accepted (or its
+     * datagram is taken) until it is reaped; giving it back twice gives it back once.
+     */
+    final class Slot {
+
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        /** Gives the slot back; later calls do nothing. */
+        void release() {
+            if (held.compareAndSet(true, false)) {
+                giveBack();
+            }
+        }
+
+        /** A slot owning this one's count (this one is then spent), or a forced new one if it was released. */
+        Slot pass() {
+            if (held.compareAndSet(true, false)) {
+                return new Slot();
+            }
+            return acquire();
+        }
+    }
 
     private final Handler handler;
     private final AtomicLong accepted = new AtomicLong();
@@ -33,13 +65,18 @@ final class Binding {
     private volatile String busy;
     private volatile String warning;
     private volatile WaitService waitService;
+    private final ChildSlots slots;
+    private volatile Runnable onRoom = () -> { };
+    private volatile String limited;
 
     /**
      * @param handler the in-process handler, or {@code null} for an exec'd service
      * @param program the exec'd server, or {@code null} for an in-process service
      * @param onOverload told once when the rate limit trips
      */
-    Binding(ServiceDefinition definition, Handler handler, Program program, Consumer<Binding> onOverload) {
+    Binding(ServiceDefinition definition, Handler handler, Program program, Consumer<Binding> onOverload,
+            ChildSlots slots) {
+        this.slots = slots;
         this.definition = definition;
         this.handler = handler;
         this.program = program;
@@ -49,7 +86,7 @@ final class Binding {
     }
 
     Binding(ServiceDefinition definition, Handler handler) {
-        this(definition, handler, null, b -> { });
+        this(definition, handler, null, b -> { }, new ChildSlots(Settings.CHILDREN_MAX));
     }
 
     Handler handler() {
@@ -122,12 +159,86 @@ final class Binding {
         return connections;
     }
 
-    /** Counts a started (+1) or reaped (-1) child. */
-    void children(int delta) {
-        children.addAndGet(delta);
+    /**
+     * A slot for one more child, or {@code null} when the definition's {@code instances} or the
+     * core's {@code children.max} is reached (see {@link #full()}).
+     */
+    Slot reserve() {
+        int instances = definition.instances();
+        while (true) {
+            int now = children.get();
+            if (instances > 0 && now >= instances) {
+                return null;
+            }
+            if (children.compareAndSet(now, now + 1)) {
+                break;
+            }
+        }
+        if (!slots.tryTake()) {
+            children.decrementAndGet();
+            return null;
+        }
+        return new Slot();
     }
 
-    /** Children started for this socket and not reaped yet. */
+    /** A slot taken over the limits: a child that cannot wait (a twist command). */
+    Slot acquire() {
+        children.incrementAndGet();
+        slots.force();
+        return new Slot();
+    }
+
+    private void giveBack() {
+        children.decrementAndGet();
+        slots.give();
+        onRoom.run();
+    }
+
+    /**
+     * The limit that stops the next child now: {@code instances} or {@code children.max}, or
+     * {@code null} when there is room.
+     */
+    String full() {
+        int instances = definition.instances();
+        if (instances > 0 && children.get() >= instances) {
+            return "instances";
+        }
+        return slots.isFull() ? "children.max" : null;
+    }
+
+    /** Runs {@code task} whenever this binding gives a slot back (and, once, when the core has room again). */
+    void onRoom(Runnable task) {
+        this.onRoom = task;
+    }
+
+    /** Has {@link #onRoom}'s task run once the core's count has room again. */
+    void whenCoreHasRoom() {
+        slots.whenRoom(onRoom);
+    }
+
+    /**
+     * Marks the listener as not accepting because of {@code limit} ({@code null}: accepting again),
+     * with one {@code LIMIT} line per episode of a service's {@code instances} limit.
+     */
+    void limited(String limit) {
+        String before = limited;
+        limited = limit;
+        ServiceDefinition d = definition;
+        if (limit != null && before == null && limit.equals("instances")) {
+            LOG.warn("LIMIT service={} protocol={} limit=instances max={} running={} origin={} accepting=paused",
+                    d.name(), d.protocol().configName(), d.instances(), children.get(), d.origin());
+        } else if (limit == null && "instances".equals(before)) {
+            LOG.info("LIMIT service={} protocol={} limit=instances max={} running={} origin={} accepting=resumed",
+                    d.name(), d.protocol().configName(), d.instances(), children.get(), d.origin());
+        }
+    }
+
+    /** The limit the listener waits on, or {@code null} when it accepts. */
+    String limited() {
+        return limited;
+    }
+
+    /** Children started (or about to be) for this socket and not reaped yet. */
     int children() {
         return children.get();
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -53,6 +54,26 @@ public final class CoreComponent implements ServerStatus {
         registry.start(settings);
     }
 
+    /**
+     * Applies a changed configuration in place: listeners, connections and children stay (see
+     * {@link Registry#reconfigure}). An invalid one is logged and the settings in force are kept.
+     */
+    @Modified
+    void modified(CoreConfig config) {
+        Settings settings;
+        try {
+            settings = Settings.from(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("CONFIG pid={} error={}, keeping the settings in force", PID, e.getMessage());
+            return;
+        }
+        registry.reconfigure(settings);
+    }
+
+    /**
+     * Closes every listener and connection. Children still running are left to run and reaped by
+     * this core's reaper, whose thread ends once the last of them has exited.
+     */
     @Deactivate
     void deactivate() {
         registry.stop();

@@ -9,7 +9,8 @@ import org.osgi.service.metatype.annotations.Option;
         id = CoreComponent.PID,
         name = "Superserver core",
         description = "Listeners and dispatch: the network transport, threads, backlog, buffer limits and the"
-                + " pause of a service over its rate limit.")
+                + " pause of a service over its rate limit, and the bound on running children. A change applies in place:"
+                + " only a new transport or worker thread count rebinds the listeners (connections stay).")
 @interface CoreConfig {
 
     @AttributeDefinition(
@@ -65,4 +66,14 @@ import org.osgi.service.metatype.annotations.Option;
                     + " Default: 600 (10 minutes, as inetd).",
             min = "1")
     long rate_pause_seconds() default 600L;
+
+    @AttributeDefinition(
+            name = "Children at most",
+            description = "Started servers (children) that may run at once, all services together. At this"
+                    + " limit every listener of an exec'd service stops accepting until a child exits: clients"
+                    + " wait in the listen backlog (datagrams in the socket buffer) instead of being accepted and"
+                    + " dropped; internal services keep answering. A definition's 'instances' bounds its own"
+                    + " running servers the same way. Applies at once when changed. Default: 1024.",
+            min = "1")
+    int children_max() default Settings.CHILDREN_MAX;
 }

@@ -14,6 +14,7 @@ final class Entry {
     private volatile String detail = "";
     private volatile Binding binding;
     private volatile Object pause;
+    private long retryMillis;
 
     Entry(ServiceDefinition definition) {
         this.id = definition.id();
@@ -47,6 +48,7 @@ final class Entry {
         this.binding = bound;
         this.detail = "";
         this.state = ListenerState.LISTENING;
+        this.retryMillis = 0;
     }
 
     void swap(ServiceDefinition served) {
@@ -75,17 +77,32 @@ final class Entry {
         this.pause = null;
     }
 
-    /** Not bound because of its rate limit, until a resume carrying the returned token. */
-    Object paused(String why) {
-        unbound(definition, ListenerState.PAUSED, why);
+    /**
+     * Not bound, in {@code waiting} ({@link ListenerState#PAUSED} by a rate limit, {@link
+     * ListenerState#RETRYING} after a failed bind), until a try carrying the returned token.
+     */
+    Object awaitInState(ListenerState waiting, String why) {
+        unbound(definition, waiting, why);
         Object token = new Object();
         this.pause = token;
         return token;
     }
 
-    /** Whether the pause that {@code token} was given for is still on. */
-    boolean pausedBy(Object token) {
-        return state == ListenerState.PAUSED && pause == token && binding == null;
+    /** Not bound for now: {@code wanted}'s socket could not be bound; see {@link #awaitInState}. */
+    Object retrying(ServiceDefinition wanted, String why) {
+        this.definition = wanted;
+        return awaitInState(ListenerState.RETRYING, why);
+    }
+
+    /** Whether the wait in {@code waiting} that {@code token} was given for is still on. */
+    boolean awaiting(ListenerState waiting, Object token) {
+        return state == waiting && pause == token && binding == null;
+    }
+
+    /** The delay before the next bind try: {@code first}, then twice the last one, at most {@code max}. */
+    long nextRetryMillis(long first, long max) {
+        retryMillis = retryMillis == 0 ? first : Math.min(max, retryMillis * 2);
+        return retryMillis;
     }
 
     /**
@@ -100,9 +117,15 @@ final class Entry {
         if (b != null && s == ListenerState.LISTENING) {
             String busy = b.busy();
             String warning = b.warning();
+            String limit = b.limited();
             if (busy != null) {
                 s = ListenerState.PAUSED;
                 why = busy;
+            } else if (limit != null) {
+                s = ListenerState.PAUSED;
+                why = "not accepting: " + b.children() + " servers running, the limit of "
+                        + (limit.equals("instances") ? "the service's instances" : "the core's children.max")
+                        + "; clients wait in the backlog until one exits";
             } else if (warning != null) {
                 why = warning;
             }

@@ -44,7 +44,8 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
         Program program = binding.program();
-        if (!binding.admit() || program == null || !(channel instanceof UnixChannel)) {
+        Binding.Slot slot = channel.attr(AcceptGate.SLOT).getAndSet(null);
+        if (slot == null || !binding.admit() || program == null || !(channel instanceof UnixChannel)) {
             ctx.close();
             return;
         }
@@ -54,14 +55,16 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
         int fd = ((UnixChannel) channel).fd().intValue();
         if (definition.policies().isEmpty()) {
             try {
-                spawn(program, fd, local, remote, PolicyChain.Verdict.OPEN);
+                spawn(program, fd, local, remote, PolicyChain.Verdict.OPEN, slot);
             } finally {
                 ctx.close();
             }
             return;
         }
+        Binding.Slot pending = slot.pass(); // outlives the channel, which the handover closes
         int copy = Handover.take(ctx, definition, remote, "EXEC");
         if (copy < 0) {
+            pending.release();
             return;
         }
         ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
@@ -75,7 +78,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                     if (!verdict.banners().isEmpty()) {
                         send(copy, String.join("", verdict.banners()));
                     }
-                    spawn(program, copy, local, remote, verdict);
+                    spawn(program, copy, local, remote, verdict, pending);
                 } else {
                     LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
                             definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
@@ -85,13 +88,14 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                     }
                 }
             } finally {
+                pending.release();
                 Libc.close(copy);
             }
         });
     }
 
     private void spawn(Program program, int fd, InetSocketAddress local, InetSocketAddress remote,
-                       PolicyChain.Verdict verdict) {
+                       PolicyChain.Verdict verdict, Binding.Slot slot) {
         Program run = program;
         if (verdict.user() != null || verdict.group() != null) {
             ServiceDefinition d = program.definition();
@@ -106,24 +110,40 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        launch(launcher, binding, run.tuned(verdict.tuning()), fd, local, remote, verdict.env());
+        launch(launcher, binding, run.tuned(verdict.tuning()), fd, local, remote, verdict.env(), slot);
     }
 
     /**
-     * Starts a child and counts it on {@code binding} until it is reaped.
+     * Starts a child and counts it on {@code binding} until it is reaped, over the limits if need be
+     * (a twist command: its client has been accepted already).
      *
      * @return its exit, or {@code null} when it did not start (already logged)
      */
     static CompletableFuture<Reaper.Exit> launch(Launcher launcher, Binding binding, Program program, int fd,
                                                  InetSocketAddress local, InetSocketAddress remote,
                                                  Map<String, String> env) {
-        binding.children(1);
+        return launch(launcher, binding, program, fd, local, remote, env, null);
+    }
+
+    /**
+     * Starts a child that takes over {@code slot} (a forced new one when {@code slot} is {@code null}
+     * or already given back) until it is reaped.
+     *
+     * @return its exit, or {@code null} when it did not start (already logged; the slot is given back)
+     */
+    static CompletableFuture<Reaper.Exit> launch(Launcher launcher, Binding binding, Program program, int fd,
+                                                 InetSocketAddress local, InetSocketAddress remote,
+                                                 Map<String, String> env, Binding.Slot slot) {
+        Binding.Slot mine = slot == null ? binding.acquire() : slot.pass();
         try {
             CompletableFuture<Reaper.Exit> exit = launcher.launch(program, fd, local, remote, env);
-            exit.whenComplete((e, error) -> binding.children(-1));
+            exit.whenComplete((e, error) -> mine.release());
             return exit;
-        } catch (Spawner.SpawnException e) {
-            binding.children(-1);
+        } catch (Spawner.SpawnException | RuntimeException e) {
+            mine.release();
+            if (e instanceof RuntimeException) {
+                throw (RuntimeException) e;
+            }
             return null;
         }
     }

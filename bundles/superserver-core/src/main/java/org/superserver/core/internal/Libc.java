@@ -143,4 +143,7 @@ final class Libc {
     static String describe(int errno) {
         return strerror(errno) + " (errno " + errno + ")";
     }
+
+    /** {@code msg} is a {@code struct msghdr} (56 bytes on 64-bit Linux). */
+    static native long recvmsg(int fd, Pointer msg, int flags);
 }

@@ -29,9 +29,10 @@ import org.superserver.api.SocketType;
  * listener never closes the connections it accepted, nor the children serving them.
  *
  * <p>Exec'd services (epoll only, as they need raw descriptors): a {@code nowait} stream listener
- * accepts with auto-read off and hands each connection to an {@link ExecDispatcher}; a {@code wait}
- * listener never reads or accepts on the event loop: its {@link WaitService} hands the socket to
- * the server.
+ * accepts with auto-read off and hands each connection to an {@link ExecDispatcher}, its {@link
+ * AcceptGate} holding back accepts at the service's or the core's limit on children; a {@code wait}
+ * listener, and a {@code dgram nowait} one, never reads or accepts on the event loop: its {@link
+ * WaitService} hands the socket to the server.
  */
 final class Listeners {
 
@@ -43,7 +44,10 @@ final class Listeners {
     private static final long BIND_TIMEOUT_SECONDS = 10;
 
     private final Transport transport;
-    private final Settings settings;
+    private final ChildSlots slots;
+    private volatile Settings settings;
+    /** Where a service asking for port 0 was bound before its listener moved here; by service id. */
+    private final java.util.Map<String, InetSocketAddress> previous = new java.util.concurrent.ConcurrentHashMap<>();
     private final PolicyChain policies;
     private final ChannelGroup everyConnection;
     private final Supplier<Launcher> launcher;
@@ -53,15 +57,38 @@ final class Listeners {
      * @param everyConnection receives every accepted connection, across all listeners
      * @param launcher starts exec'd servers (asked for only when an exec'd service is bound)
      * @param onOverload told when a binding's rate limit trips
+     * @param slots the core's count of running children
      */
     Listeners(Transport transport, Settings settings, PolicyChain policies, ChannelGroup everyConnection,
-              Supplier<Launcher> launcher, Consumer<Binding> onOverload) {
+              Supplier<Launcher> launcher, Consumer<Binding> onOverload, ChildSlots slots) {
         this.transport = transport;
+        this.slots = slots;
         this.settings = settings;
         this.policies = policies;
         this.everyConnection = everyConnection;
         this.launcher = launcher;
         this.onOverload = onOverload;
+    }
+
+    /**
+     * Binds the next socket of {@code id} at {@code address} when its definition asks for port 0:
+     * a listener moved to new event loops keeps the port its clients know.
+     */
+    void keepAddress(String id, InetSocketAddress address) {
+        previous.put(id, address);
+    }
+
+    /** The event loops these listeners bind on. */
+    Transport transport() {
+        return transport;
+    }
+
+    /**
+     * Applies changed settings that need no new event loops: the backlog of later binds, the
+     * write buffer water marks of later connections.
+     */
+    void settings(Settings next) {
+        this.settings = next;
     }
 
     /**
@@ -75,7 +102,7 @@ final class Listeners {
             throw new IllegalArgumentException("handler " + definition.handler() + " does not serve "
                     + definition.socketType().configName() + " sockets");
         }
-        return bind(new Binding(definition, handler, null, onOverload));
+        return bind(new Binding(definition, handler, null, onOverload, slots));
     }
 
     /**
@@ -89,12 +116,8 @@ final class Listeners {
             throw new IllegalStateException("exec'd services need the epoll transport (this core runs "
                     + transport.name() + "; set transport=auto or epoll where epoll is available)");
         }
-        if (definition.socketType() == SocketType.DGRAM && !definition.isWait()) {
-            throw new IllegalArgumentException("dgram services that start a server must be 'wait' (the server"
-                    + " reads the datagrams from the socket itself, as inetd requires); 'nowait' is not served");
-        }
-        Binding binding = bind(new Binding(definition, null, program, onOverload));
-        if (definition.isWait()) {
+        Binding binding = bind(new Binding(definition, null, program, onOverload, slots));
+        if (definition.isWait() || definition.socketType() == SocketType.DGRAM) {
             WaitService wait = new WaitService(binding, launcher.get(), policies,
                     ((UnixChannel) binding.channel()).fd().intValue(), binding.boundAddress());
             binding.waitService(wait);
@@ -105,7 +128,9 @@ final class Listeners {
 
     private Binding bind(Binding binding) throws Exception {
         ServiceDefinition definition = binding.definition();
-        List<InetSocketAddress> candidates = Addresses.candidates(definition, Addresses.ipv6Usable());
+        InetSocketAddress before = previous.remove(definition.id());
+        List<InetSocketAddress> candidates = before != null && definition.port() == 0 ? List.of(before)
+                : Addresses.candidates(definition, Addresses.ipv6Usable());
         Exception failure = null;
         for (InetSocketAddress address : candidates) {
             try {
@@ -121,7 +146,20 @@ final class Listeners {
                 }
             }
         }
-        throw failure;
+        throw failure instanceof java.io.IOException ? new BindFailure(failure) : failure;
+    }
+
+    /**
+     * The socket could not be bound (the address is in use or not there yet): a condition that
+     * may pass, so the registry tries again.
+     */
+    static final class BindFailure extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        BindFailure(Exception cause) {
+            super(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+        }
     }
 
     /**
@@ -150,8 +188,6 @@ final class Listeners {
                 .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()))
                 // An exec'd connection is never read by the server: its bytes are the child's.
                 .childOption(ChannelOption.AUTO_READ, !exec)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -160,11 +196,15 @@ final class Listeners {
                 });
         if (binding.handler() instanceof ImmediateAnswer) {
             bootstrap.handler(new AnswerOnAccept(binding, (ImmediateAnswer) binding.handler()));
+        } else if (exec && !binding.definition().isWait()) {
+            bootstrap.handler(new AcceptGate(binding));
         }
         return await(bootstrap.bind(address));
     }
 
     private void accepted(Binding binding, Channel channel) {
+        Settings now = settings;
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(now.writeBufferLow(), now.writeBufferHigh()));
         binding.countAccepted();
         binding.connections().add(channel);
         channel.attr(HANDLER).set(binding.handler());

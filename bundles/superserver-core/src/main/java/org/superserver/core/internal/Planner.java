@@ -26,6 +26,11 @@ final class Planner {
         REBIND,
         /** Keep the bound socket; serve new connections with the new definition. */
         SWAP,
+        /**
+         * Keep everything as it is (socket, connections, state); only the origin (file and line)
+         * changed, which new connections are logged with.
+         */
+        RETAG,
         /** Bind a listener where none is bound. */
         BIND
     }
@@ -91,6 +96,7 @@ final class Planner {
             return fresh(wanted, handlers);
         }
         boolean same = now.definition().equals(wanted);
+        boolean retag = !same && sameButOrigin(now.definition(), wanted);
         switch (now.state()) {
             case LISTENING:
             case STARTING:
@@ -101,16 +107,28 @@ final class Planner {
                 if (same) {
                     return null;
                 }
+                if (retag) {
+                    return Kind.RETAG;
+                }
                 return sameSocket(now.definition(), wanted) ? Kind.SWAP : Kind.REBIND;
             case WAITING_FOR_HANDLER:
                 if (servable) {
                     return Kind.BIND;
                 }
-                return same ? null : fresh(wanted, handlers);
+                return same ? null : retag ? Kind.RETAG : fresh(wanted, handlers);
+            case RETRYING:
             case FAILED:
             default:
-                return same ? null : fresh(wanted, handlers);
+                return same ? null : retag ? Kind.RETAG : fresh(wanted, handlers);
         }
+    }
+
+    /**
+     * Whether two definitions differ in their {@code origin} (file and line) alone: metadata, so a
+     * comment line added above a service is no change of it.
+     */
+    static boolean sameButOrigin(ServiceDefinition a, ServiceDefinition b) {
+        return !Objects.equals(a.origin(), b.origin()) && a.toBuilder().origin(b.origin()).build().equals(b);
     }
 
     /** An exec'd definition is always servable here (the registry checks its program); an internal one needs its handler. */

@@ -112,7 +112,7 @@ final class PolicyChain {
     }
 
     private final Function<String, AccessPolicy> policies;
-    private final long timeoutMillis;
+    private volatile long timeoutMillis;
 
     /**
      * @param policies the registered policy of a name, or {@code null}
@@ -223,5 +223,10 @@ final class PolicyChain {
         LOG.error("POLICY service={} from={} origin={} policy={} error={}, denied", definition.name(),
                 Addresses.format(connection.remote()), definition.origin(), name, error.toString());
         result.complete(new Verdict(false, "access policy " + name + " failed: " + error, List.of()));
+    }
+
+    /** Changes how long the whole chain may take, for decisions asked from now on. */
+    void timeoutMillis(long value) {
+        this.timeoutMillis = value;
     }
 }

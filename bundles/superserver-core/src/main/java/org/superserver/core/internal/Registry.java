@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.Handler;
@@ -36,12 +38,25 @@ import org.superserver.api.status.ServerStatus;
  * {@code rate.pause.seconds}. Exec'd services are prepared here (identity, program checks) and
  * started by one shared {@link Launcher}, created with the first of them.
  *
+ * <p>A socket that cannot be bound (the address is in use, or not configured yet) is tried again
+ * after {@value #FIRST_RETRY_MILLIS} ms, then after twice as long each time up to {@value
+ * #MAX_RETRY_MILLIS} ms, reporting {@code RETRYING} meanwhile.
+ *
+ * <p>A change of the core's settings is applied in place ({@link #reconfigure}): listeners,
+ * connections and children stay; only a new transport or worker thread count needs new event
+ * loops, and then the listeners (not the connections) move to them.
+ *
  * <p>Services are registered under a caller-chosen key (the OSGi service id, or any object in
  * tests) and removed by the same key.
  */
 final class Registry implements ServerStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+
+    /** The first delay before a failed bind is tried again. */
+    static final long FIRST_RETRY_MILLIS = 1_000;
+    /** The longest delay between two tries of a failed bind. */
+    static final long MAX_RETRY_MILLIS = 60_000;
 
     /** A registered handler or policy: the names it serves under, its ranking and arrival order. */
     private record Registered<T>(Set<String> names, int ranking, long order, T service) {
@@ -68,7 +83,10 @@ final class Registry implements ServerStatus {
     private Listeners listeners;
     private ChannelGroup everyConnection;
     private Settings settings;
+    private PolicyChain policyChain;
+    private final List<Transport> retired = new ArrayList<>();
     private volatile Launcher launcher;
+    private final ChildSlots slots = new ChildSlots(Settings.CHILDREN_MAX);
 
     // Read from any thread.
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -78,16 +96,95 @@ final class Registry implements ServerStatus {
     CompletableFuture<Void> start(Settings settings) {
         return run(() -> {
             this.settings = settings;
+            slots.max(settings.childrenMax());
             transport = Transport.start(settings);
             everyConnection = new DefaultChannelGroup("superserver-connections", GlobalEventExecutor.INSTANCE);
-            listeners = new Listeners(transport, settings,
-                    new PolicyChain(name -> policiesByName.get(name), settings.policyTimeoutMillis()), everyConnection,
-                    this::launcher, this::overloaded);
-            LOG.info("START transport={} workers={} backlog={} write_buffer={}/{}", transport.name(),
+            policyChain = new PolicyChain(name -> policiesByName.get(name), settings.policyTimeoutMillis());
+            listeners = new Listeners(transport, settings, policyChain, everyConnection, this::launcher,
+                    this::overloaded, slots);
+            LOG.info("START transport={} workers={} backlog={} write_buffer={}/{} children_max={}", transport.name(),
                     settings.effectiveWorkerThreads(), settings.backlog(), settings.writeBufferLow(),
-                    settings.writeBufferHigh());
+                    settings.writeBufferHigh(), settings.childrenMax());
             reconcile();
         });
+    }
+
+    /**
+     * Applies changed settings in place: {@code children.max}, the access policy timeout, the rate
+     * pause and the write buffer water marks of new connections at once, the backlog for sockets
+     * bound from now on. Listeners, connections and children stay. Only a new transport or worker
+     * thread count needs new event loops: then every listener is bound again on them (its port
+     * closed for a moment), while the open connections stay on the old event loops, which stop once
+     * the last of them is closed.
+     */
+    CompletableFuture<Void> reconfigure(Settings next) {
+        return run(() -> {
+            Settings before = settings;
+            settings = next;
+            if (listeners == null || next.equals(before)) {
+                return;
+            }
+            slots.max(next.childrenMax());
+            policyChain.timeoutMillis(next.policyTimeoutMillis());
+            boolean rebind = before.needsNewEventLoops(next);
+            LOG.info("CONFIG transport={} workers={} backlog={} write_buffer={}/{} policy_timeout={}ms"
+                            + " rate_pause={}s children_max={} applied={}", next.transport(),
+                    next.effectiveWorkerThreads(), next.backlog(), next.writeBufferLow(), next.writeBufferHigh(),
+                    next.policyTimeoutMillis(), next.ratePauseSeconds(), next.childrenMax(),
+                    rebind ? "listeners rebound on new event loops (connections stay)" : "in place");
+            if (rebind) {
+                moveListeners(next);
+            } else {
+                listeners.settings(next);
+            }
+        });
+    }
+
+    /** Starts new event loops, binds every listener again on them and retires the old ones. */
+    private void moveListeners(Settings next) {
+        Transport old = transport;
+        transport = Transport.start(next);
+        listeners = new Listeners(transport, next, policyChain, everyConnection, this::launcher, this::overloaded,
+                slots);
+        for (Entry entry : entries.values()) {
+            if (entry.binding() != null) {
+                ServiceDefinition definition = entry.definition();
+                if (entry.binding().boundAddress() != null) {
+                    listeners.keepAddress(definition.id(), entry.binding().boundAddress());
+                }
+                closeListener(entry, "new event loops (transport " + transport.name() + ", "
+                        + next.effectiveWorkerThreads() + " workers)");
+                bind(entry, definition);
+            }
+        }
+        retire(old);
+    }
+
+    /** Stops {@code old}'s event loops once the connections they serve are closed. */
+    private void retire(Transport old) {
+        List<Channel> staying = new ArrayList<>();
+        for (Channel channel : everyConnection) {
+            if (channel.eventLoop().parent() == old.workers()) {
+                staying.add(channel);
+            }
+        }
+        retired.add(old);
+        LOG.info("TRANSPORT retired={} open_connections={} (its event loops stop once these are closed)", old.name(),
+                staying.size());
+        AtomicInteger left = new AtomicInteger(staying.size() + 1);
+        Runnable closed = () -> {
+            if (left.decrementAndGet() == 0) {
+                run(() -> {
+                    if (retired.remove(old)) {
+                        old.close();
+                    }
+                });
+            }
+        };
+        for (Channel channel : staying) {
+            channel.closeFuture().addListener(f -> closed.run());
+        }
+        closed.run();
     }
 
     /** Closes every listener and connection and stops the event loops; waits a few seconds at most. */
@@ -102,6 +199,8 @@ final class Registry implements ServerStatus {
             entries.clear();
             everyConnection.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             transport.close();
+            retired.forEach(Transport::close);
+            retired.clear();
             transport = null;
             listeners = null;
             if (launcher != null) {
@@ -229,6 +328,12 @@ final class Registry implements ServerStatus {
         return List.copyOf(snapshot);
     }
 
+    /** The bound socket of a service id, or {@code null}: for tests that look at the descriptor itself. */
+    Binding binding(String id) {
+        Entry entry = entries.get(id);
+        return entry == null ? null : entry.binding();
+    }
+
     private void reconcile() {
         if (listeners == null) {
             return;
@@ -265,6 +370,9 @@ final class Registry implements ServerStatus {
                 case BIND:
                     bind(entry, action.definition());
                     break;
+                case RETAG:
+                    retag(entry, action.definition());
+                    break;
                 case SWAP:
                     if (!action.definition().isInternal() && !swapProgram(entry, action.definition())) {
                         break;
@@ -295,6 +403,8 @@ final class Registry implements ServerStatus {
             LOG.info("LISTEN service={} protocol={} address={} handler={} origin={}", definition.name(),
                     definition.protocol().configName(), Addresses.format(binding.boundAddress()),
                     definition.handler(), definition.origin());
+        } catch (Listeners.BindFailure e) {
+            retryLater(entry, definition, e.getMessage());
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             entry.unbound(definition, ListenerState.FAILED, why);
@@ -354,9 +464,60 @@ final class Registry implements ServerStatus {
                     definition.protocol().configName(), Addresses.format(binding.boundAddress()), definition.server(),
                     definition.isWait() ? "wait" : "nowait", program.identity().account().name(), definition.origin());
             programProblem(definition, problem);
+        } catch (Listeners.BindFailure e) {
+            retryLater(entry, definition, e.getMessage());
         } catch (Exception e) {
             failed(entry, definition, e.getMessage() == null ? e.toString() : e.getMessage());
         }
+    }
+
+    /**
+     * A socket could not be bound: report {@code RETRYING} with the error and the time of the next
+     * try, and try again then (1 s, doubling up to 60 s; inetd waits its RETRYTIME, 10 minutes).
+     */
+    private void retryLater(Entry entry, ServiceDefinition definition, String why) {
+        long delay = entry.nextRetryMillis(FIRST_RETRY_MILLIS, MAX_RETRY_MILLIS);
+        String when = java.time.Instant.now().plusMillis(delay).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        Object token = entry.retrying(definition, why + "; next try in " + delay / 1000 + " s, at " + when);
+        LOG.warn("RETRY service={} protocol={} address={}:{} origin={} reason={} next_try_in={}s", definition.name(),
+                definition.protocol().configName(), definition.bindAddress() == null ? "*" : definition.bindAddress(),
+                definition.port(), definition.origin(), why, delay / 1000);
+        try {
+            resumes.schedule(() -> run(() -> retry(entry, token)), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private void retry(Entry entry, Object token) {
+        if (listeners == null || entries.get(entry.id()) != entry || !entry.awaiting(ListenerState.RETRYING, token)) {
+            return;
+        }
+        ServiceDefinition definition = entry.definition();
+        if (definition.isInternal() && !handlersByName.containsKey(definition.handler())) {
+            waiting(entry, definition, true);
+            return;
+        }
+        bind(entry, definition);
+    }
+
+    /**
+     * A definition that differs from the one served only in its origin (file and line): the
+     * listener, its connections and its state stay, and new connections are served (and logged)
+     * with the new one.
+     */
+    private void retag(Entry entry, ServiceDefinition definition) {
+        Binding binding = entry.binding();
+        if (binding != null && binding.program() != null) {
+            try {
+                entry.swap(definition, launcher().prepare(definition));
+                return;
+            } catch (IllegalArgumentException | LinkageError e) {
+                // keep the prepared program; only its origin is older
+            }
+        }
+        entry.swap(definition);
     }
 
     /** Prepares a changed exec'd definition whose socket stays; false when it must no longer be served. */
@@ -425,7 +586,7 @@ final class Registry implements ServerStatus {
             closeListener(entry, "rate limit");
             String why = "more than " + definition.maxPerMinute() + " invocations within 60 s; paused for " + seconds
                     + " s";
-            Object token = entry.paused(why);
+            Object token = entry.awaitInState(ListenerState.PAUSED, why);
             LOG.warn("PAUSE service={} protocol={} origin={} reason={} resume_in={}s", definition.name(),
                     definition.protocol().configName(), definition.origin(), why, seconds);
             try {
@@ -437,7 +598,7 @@ final class Registry implements ServerStatus {
     }
 
     private void resume(Entry entry, Object token) {
-        if (listeners == null || entries.get(entry.id()) != entry || !entry.pausedBy(token)) {
+        if (listeners == null || entries.get(entry.id()) != entry || !entry.awaiting(ListenerState.PAUSED, token)) {
             return;
         }
         ServiceDefinition definition = entry.definition();

@@ -12,20 +12,25 @@ import java.util.Locale;
  * @param writeBufferHigh high water mark of every accepted connection, in bytes
  * @param policyTimeoutMillis how long access policies may take before a client is refused
  * @param ratePauseSeconds how long a service over its rate limit ({@code .max}) stays paused
+ * @param childrenMax how many started servers may run at once, all services together
  */
 record Settings(String transport, int workerThreads, int backlog, int writeBufferLow, int writeBufferHigh,
-                long policyTimeoutMillis, long ratePauseSeconds) {
+                long policyTimeoutMillis, long ratePauseSeconds, int childrenMax) {
 
     /** inetd's pause of a service over its rate limit: 10 minutes. */
     static final long RATE_PAUSE_SECONDS = 600;
 
+    /** The default bound on running children, all services together. */
+    static final int CHILDREN_MAX = 1024;
+
     /** The defaults documented in {@link CoreConfig}. */
-    static final Settings DEFAULTS = new Settings("auto", 0, 128, 32 * 1024, 64 * 1024, 30_000L, RATE_PAUSE_SECONDS);
+    static final Settings DEFAULTS = new Settings("auto", 0, 128, 32 * 1024, 64 * 1024, 30_000L, RATE_PAUSE_SECONDS,
+            CHILDREN_MAX);
 
     Settings(String transport, int workerThreads, int backlog, int writeBufferLow, int writeBufferHigh,
              long policyTimeoutMillis) {
         this(transport, workerThreads, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis,
-                RATE_PAUSE_SECONDS);
+                RATE_PAUSE_SECONDS, CHILDREN_MAX);
     }
 
     Settings {
@@ -50,12 +55,20 @@ record Settings(String transport, int workerThreads, int backlog, int writeBuffe
         if (ratePauseSeconds < 1) {
             throw new IllegalArgumentException("rate pause " + ratePauseSeconds + " s is below 1");
         }
+        if (childrenMax < 1) {
+            throw new IllegalArgumentException("children.max " + childrenMax + " is below 1");
+        }
     }
 
     static Settings from(CoreConfig config) {
         return new Settings(config.transport(), config.worker_threads(), config.backlog(),
                 config.write_buffer_low(), config.write_buffer_high(), config.policy_timeout_ms(),
-                config.rate_pause_seconds());
+                config.rate_pause_seconds(), config.children_max());
+    }
+
+    /** Whether going from this to {@code next} needs new event loops (a new transport or thread count). */
+    boolean needsNewEventLoops(Settings next) {
+        return !transport.equals(next.transport) || effectiveWorkerThreads() != next.effectiveWorkerThreads();
     }
 
     /** The number of worker threads to start. */
@@ -65,16 +78,31 @@ record Settings(String transport, int workerThreads, int backlog, int writeBuffe
 
     Settings withTransport(String value) {
         return new Settings(value, workerThreads, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis,
-                ratePauseSeconds);
+                ratePauseSeconds, childrenMax);
     }
 
     Settings withPolicyTimeoutMillis(long value) {
         return new Settings(transport, workerThreads, backlog, writeBufferLow, writeBufferHigh, value,
-                ratePauseSeconds);
+                ratePauseSeconds, childrenMax);
     }
 
     Settings withRatePauseSeconds(long value) {
         return new Settings(transport, workerThreads, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis,
-                value);
+                value, childrenMax);
+    }
+
+    Settings withChildrenMax(int value) {
+        return new Settings(transport, workerThreads, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis,
+                ratePauseSeconds, value);
+    }
+
+    Settings withWorkerThreads(int value) {
+        return new Settings(transport, value, backlog, writeBufferLow, writeBufferHigh, policyTimeoutMillis,
+                ratePauseSeconds, childrenMax);
+    }
+
+    Settings withBacklog(int value) {
+        return new Settings(transport, workerThreads, value, writeBufferLow, writeBufferHigh, policyTimeoutMillis,
+                ratePauseSeconds, childrenMax);
     }
 }

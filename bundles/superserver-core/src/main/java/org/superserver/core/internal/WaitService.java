@@ -24,17 +24,36 @@ import org.superserver.api.SocketType;
  * the socket is not watched again until that child has exited. A datagram server reads the
  * datagram itself (tftpd-style); a stream server accepts by itself.
  *
+ * <p>A {@code dgram nowait} service is served as inetd serves it: one child per datagram, which
+ * reads it from fd 0. The thread starts the child and watches the socket again as soon as that
+ * datagram has been taken (the datagram at the head of the queue is told apart by its kernel
+ * receive time, {@code SO_TIMESTAMPNS}), so the next datagram gets its own child while the first
+ * still runs. A child that exits without reading its datagram has it dropped, so it is not served
+ * twice.
+ *
  * <p>For dgram, the pending datagram's sender is peeked ({@code MSG_PEEK}) for the access
  * policies and the child's environment; a denied datagram is read and dropped. Access policies do
  * not apply to stream wait services: no client is known before the server accepts. When a child
  * cannot be started, the pending datagram or connection is taken and dropped, so a broken program
  * never makes the thread spin.
+ *
+ * <p>Never blocked for good: the socket is put back in non-blocking mode whenever the thread takes
+ * it back from a child (which gets it blocking, as inetd gives it), every read of its own is
+ * {@code MSG_DONTWAIT}, an accept is tried only on a non-blocking socket, and every wait has a
+ * timeout. While the service runs its {@code instances} or the core its {@code children.max}, the
+ * socket is not watched: datagrams and connections wait in the kernel.
  */
 final class WaitService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WaitService.class);
 
     private static final int POLL_MILLIS = 200;
+    private static final long POLICY_BOUND_SECONDS = 3_600;
+    /** The longest pause between two looks at whether a {@code dgram nowait} child took its datagram. */
+    private static final int TAKEN_MILLIS = 20;
+    private static final int MSG_TRUNC = 0x20;
+    private static final int SO_TIMESTAMPNS = 35;
+    private static final int MSGHDR_SIZE = 56;
 
     private final Binding binding;
     private final Launcher launcher;
@@ -71,8 +90,18 @@ final class WaitService implements AutoCloseable {
 
     private void run() {
         Memory pollfd = new Memory(8);
+        if (!binding.definition().isWait()) {
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_TIMESTAMPNS, new int[] {1}, 4);
+        }
         try {
             while (!stopped) {
+                nonBlocking();
+                String limit = binding.full();
+                binding.limited(limit);
+                if (limit != null) {
+                    Thread.sleep(POLL_MILLIS); // the kernel keeps what arrives meanwhile
+                    continue;
+                }
                 pollfd.setInt(0, fd);
                 pollfd.setShort(4, Libc.POLLIN);
                 pollfd.setShort(6, (short) 0);
@@ -104,6 +133,10 @@ final class WaitService implements AutoCloseable {
             return;
         }
         binding.countAccepted();
+        byte[] head = dgram && !definition.isWait() ? headOfQueue() : null;
+        if (dgram && !definition.isWait() && head == null) {
+            return; // taken meanwhile
+        }
         InetSocketAddress remote = dgram ? peekSender() : null;
         Map<String, String> env = Map.of();
         if (!definition.policies().isEmpty()) {
@@ -127,9 +160,18 @@ final class WaitService implements AutoCloseable {
             env = verdict.env();
             program = program.tuned(verdict.tuning());
         }
-        CompletableFuture<Reaper.Exit> exit = ExecDispatcher.launch(launcher, binding, program, fd, local, remote, env);
+        Binding.Slot slot = binding.reserve();
+        if (slot == null) {
+            return; // a limit was reached meanwhile: the datagram or connection waits
+        }
+        CompletableFuture<Reaper.Exit> exit = ExecDispatcher.launch(launcher, binding, program, fd, local, remote, env,
+                slot);
         if (exit == null) {
             drop(dgram);
+            return;
+        }
+        if (head != null) {
+            awaitTaken(head, exit);
             return;
         }
         binding.busy("server of this wait service is running; the socket is its own until it exits");
@@ -149,14 +191,93 @@ final class WaitService implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the {@code dgram nowait} child has taken the datagram at the head of the queue
+     * ({@code head}), or has exited without it (then the datagram is dropped, so no second child
+     * gets it), or the service stops.
+     */
+    private void awaitTaken(byte[] head, CompletableFuture<Reaper.Exit> exit) throws InterruptedException {
+        long pause = 1;
+        while (!stopped) {
+            boolean ended = exit.isDone();
+            if (!java.util.Arrays.equals(head, headOfQueue())) {
+                return;
+            }
+            if (ended) {
+                ServiceDefinition definition = binding.definition();
+                LOG.info("DROP service={} protocol={} origin={} reason=the server exited without reading its"
+                        + " datagram", definition.name(), definition.protocol().configName(), definition.origin());
+                drop(true);
+                return;
+            }
+            Thread.sleep(pause);
+            pause = Math.min(TAKEN_MILLIS, pause * 2);
+        }
+    }
+
+    /**
+     * What tells the datagram at the head of the queue apart from any other: its sender, length
+     * and kernel receive time; {@code null} when none is pending.
+     */
+    private byte[] headOfQueue() {
+        Memory name = new Memory(128);
+        name.clear();
+        Memory data = new Memory(1);
+        Memory iov = new Memory(16);
+        iov.setPointer(0, data);
+        iov.setLong(8, 1);
+        Memory control = new Memory(64);
+        control.clear();
+        Memory msg = new Memory(MSGHDR_SIZE);
+        msg.clear();
+        msg.setPointer(0, name);
+        msg.setInt(8, 128);
+        msg.setPointer(16, iov);
+        msg.setLong(24, 1);
+        msg.setPointer(32, control);
+        msg.setLong(40, control.size());
+        long n = Libc.recvmsg(fd, msg, Libc.MSG_PEEK | Libc.MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0) {
+            return null;
+        }
+        java.nio.ByteBuffer id = java.nio.ByteBuffer.allocate(128 + 8 + 32);
+        id.put(name.getByteArray(0, 128)).putLong(n);
+        long controlLength = msg.getLong(40);
+        for (long at = 0; at + 16 <= controlLength; ) {
+            long length = control.getLong(at);
+            if (length < 16) {
+                break;
+            }
+            if (control.getInt(at + 8) == Libc.SOL_SOCKET && control.getInt(at + 12) == SO_TIMESTAMPNS
+                    && length >= 32) {
+                id.putLong(control.getLong(at + 16)).putLong(control.getLong(at + 24));
+            }
+            at += (length + 7) & ~7L;
+        }
+        return id.array();
+    }
+
+    /** Puts the socket back in non-blocking mode (a child gets it blocking), so no call of ours can hang. */
+    private void nonBlocking() {
+        int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
+        if (flags >= 0 && (flags & Libc.O_NONBLOCK) == 0) {
+            Libc.fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK);
+        }
+    }
+
     private PolicyChain.Verdict decide(ServiceDefinition definition, InetSocketAddress remote)
             throws InterruptedException {
         ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
                 local, remote, Instant.now());
         try {
-            return policies.check(connection, definition, Runnable::run).toCompletableFuture().get();
+            // The chain times out by itself; this bound only keeps the thread from waiting for good.
+            return policies.check(connection, definition, Runnable::run).toCompletableFuture()
+                    .get(POLICY_BOUND_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             return new PolicyChain.Verdict(false, e.getCause().toString(), java.util.List.of());
+        } catch (TimeoutException e) {
+            return new PolicyChain.Verdict(false, "no decision within " + POLICY_BOUND_SECONDS + " s",
+                    java.util.List.of());
         }
     }
 
@@ -173,8 +294,9 @@ final class WaitService implements AutoCloseable {
         return socketAddress(address);
     }
 
-    /** Takes one pending datagram or connection and drops it. */
+    /** Takes one pending datagram or connection and drops it; never blocks (the socket is non-blocking). */
     private void drop(boolean dgram) {
+        nonBlocking();
         if (dgram) {
             Memory buffer = new Memory(65536);
             Libc.recvfrom(fd, buffer, buffer.size(), Libc.MSG_DONTWAIT, null, null);

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -404,13 +406,39 @@ public class ExecTest extends CoreFixture {
     }
 
     @Test
-    public void datagramNowaitExecServiceFailsWithTheReason() throws Exception {
-        registry.addDefinition("d", ServiceDefinition.builder().id("udpnowait").name("udpnowait")
-                .socketType(SocketType.DGRAM).protocol(Protocol.UDP).bindAddress("127.0.0.1").port(0)
-                .server("/bin/cat").argv(List.of("cat")).origin("test:udp").build());
-        ListenerStatus status = status("udpnowait");
-        assertEquals(ListenerState.FAILED, status.state());
-        assertTrue(status.detail(), status.detail().contains("must be 'wait'"));
+    public void dgramNowaitStartsOneChildPerDatagramWhichReadsItFromFd0() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")));
+        Path udp = script("udp.py", "import os, socket, time\n"
+                + "s = socket.socket(fileno=0)\n"
+                + "data, peer = s.recvfrom(512)\n"
+                + "s.sendto(data + b' ' + str(os.getpid()).encode(), peer)\n"
+                + "time.sleep(0.3)\n");
+        registry.addDefinition("d", ServiceDefinition.builder().id("udp").name("udp").socketType(SocketType.DGRAM)
+                .protocol(Protocol.UDP).bindAddress("127.0.0.1").port(0).wait(false).server("/usr/bin/python3")
+                .argv(List.of("python3", udp.toString())).origin("test:udp").build());
+        int port = port("udp");
+        DatagramSocket client = datagramSocket();
+        client.setSoTimeout(10_000);
+        for (int i = 0; i < 3; i++) {
+            byte[] ping = ("ping" + i).getBytes(StandardCharsets.US_ASCII);
+            client.send(new DatagramPacket(ping, ping.length, new InetSocketAddress("127.0.0.1", port)));
+        }
+        Set<String> answered = new HashSet<>();
+        Set<Integer> children = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+            client.receive(reply);
+            String[] words = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII).split(" ");
+            answered.add(words[0]);
+            children.add(Integer.parseInt(words[1]));
+            pids.add(Integer.parseInt(words[1]));
+        }
+        assertEquals(Set.of("ping0", "ping1", "ping2"), answered);
+        assertEquals("one child per datagram", 3, children.size());
+        for (int pid : children) {
+            LimitsTest.assertNotZombie(pid);
+        }
+        assertEquals(3, status("udp").accepted());
     }
 
     private void waitForNoActiveConnection(String id) throws Exception {

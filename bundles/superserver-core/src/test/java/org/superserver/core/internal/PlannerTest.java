@@ -195,4 +195,36 @@ public class PlannerTest {
         assertFalse(Planner.sameSocket(echo(7), echo(8)));
         assertFalse(Planner.sameSocket(echo(7), echo(7).toBuilder().bindAddress("::1").build()));
     }
+
+    @Test
+    public void aChangeOfOriginAloneIsNoChange() {
+        ServiceDefinition moved = echo(7).toBuilder().origin("test:2").build();
+        for (ListenerState state : ListenerState.values()) {
+            if (state == ListenerState.WAITING_FOR_HANDLER) {
+                continue; // its handler is there now: bound, whatever the origin
+            }
+            assertPlan(Planner.plan(current(echo(7), state), desired(moved), Set.of("echo")), Kind.RETAG, moved);
+        }
+        ServiceDefinition movedExec = exec("ftp", 21).toBuilder().origin("test:9").build();
+        assertPlan(Planner.plan(current(exec("ftp", 21), ListenerState.LISTENING), desired(movedExec), Set.of()),
+                Kind.RETAG, movedExec);
+        assertTrue(Planner.sameButOrigin(echo(7), moved));
+        assertFalse(Planner.sameButOrigin(echo(7), echo(7)));
+        assertFalse(Planner.sameButOrigin(echo(7), echo(8).toBuilder().origin("test:2").build()));
+    }
+
+    @Test
+    public void aChangeOfOriginAndAnotherFieldCountsAsThatChange() {
+        ServiceDefinition changed = echo(7).toBuilder().origin("test:2").maxPerMinute(5).build();
+        assertPlan(Planner.plan(current(echo(7), ListenerState.LISTENING), desired(changed), Set.of("echo")),
+                Kind.SWAP, changed);
+    }
+
+    @Test
+    public void retryingDefinitionKeepsItsScheduleUntilItChanges() {
+        assertEquals(List.of(), Planner.plan(current(echo(7), ListenerState.RETRYING), desired(echo(7)),
+                Set.of("echo")));
+        assertPlan(Planner.plan(current(echo(7), ListenerState.RETRYING), desired(echo(8)), Set.of("echo")),
+                Kind.BIND, echo(8));
+    }
 }

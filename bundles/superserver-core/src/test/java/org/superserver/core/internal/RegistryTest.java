@@ -159,15 +159,16 @@ public class RegistryTest extends CoreFixture {
     }
 
     @Test
-    public void bindConflictFailsThatServiceWhileTheOthersServe() throws Exception {
+    public void bindConflictIsRetriedForThatServiceWhileTheOthersServe() throws Exception {
         registry.addHandler("h", List.of("echo"), 0, echo);
         try (ServerSocket occupant = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             registry.addDefinition("taken", tcp("taken").port(occupant.getLocalPort()).build());
             registry.addDefinition("free", tcp("free").build());
 
             ListenerStatus failed = status("taken");
-            assertEquals(ListenerState.FAILED, failed.state());
+            assertEquals(ListenerState.RETRYING, failed.state());
             assertTrue(failed.detail(), failed.detail().toLowerCase().contains("in use"));
+            assertTrue(failed.detail(), failed.detail().contains("next try in 1 s, at "));
             assertNull(failed.boundAddress());
             assertEchoes(connect(port("free")), "fine\n");
         }
@@ -225,5 +226,23 @@ public class RegistryTest extends CoreFixture {
         } finally {
             nio.stop();
         }
+    }
+
+    @Test
+    public void aDefinitionThatMovedToAnotherLineKeepsItsSocketAndConnections() throws Exception {
+        registry.addHandler("h", List.of("echo"), 0, echo);
+        ServiceDefinition first = tcp("echo").origin("inetd.conf:3").build();
+        registry.addDefinition("d", first);
+        int port = port("echo");
+        Socket client = connect(port);
+        assertEchoes(client, "before\n");
+
+        registry.addDefinition("d", first.toBuilder().origin("inetd.conf:4").build());
+        ListenerStatus moved = status("echo");
+        assertEquals(ListenerState.LISTENING, moved.state());
+        assertEquals("inetd.conf:4", moved.definition().origin());
+        assertEquals(port, moved.boundAddress().getPort());
+        assertEquals("the same socket: its count goes on", 1, moved.accepted());
+        assertEchoes(client, "after\n");
     }
 }
