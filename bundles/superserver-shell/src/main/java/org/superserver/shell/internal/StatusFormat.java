@@ -28,7 +28,11 @@ final class StatusFormat {
     private StatusFormat() {
     }
 
-    /** One aligned line per listener under a header, sorted by service name. */
+    /**
+     * One aligned line per listener under a header, sorted by service name; then, for each listener
+     * whose status has a detail (why it is RETRYING, FAILED, PAUSED or waiting, or a problem of a
+     * listening one), a line {@code NAME/PROTO STATE: detail}.
+     */
     static String table(List<ListenerStatus> listeners) {
         if (listeners.isEmpty()) {
             return NO_LISTENERS;
@@ -67,6 +71,9 @@ final class StatusFormat {
             }
             out.append(line.toString().stripTrailing());
         }
+        listeners.stream().sorted(ORDER).filter(l -> !l.detail().isEmpty()).forEach(l -> out.append('\n')
+                .append(l.definition().name()).append('/').append(l.definition().protocol().configName())
+                .append(' ').append(l.state().name()).append(": ").append(l.detail()));
         return out.toString();
     }
 

@@ -45,6 +45,20 @@ public class StatusFormatTest {
 
         assertEquals("ftp      tcp6   *:2121   FAILED  /usr/sbin/in.ftpd  0         0       /etc/inetd.conf:7",
                 text.split("\n")[1]);
+        assertEquals("ftp/tcp6 FAILED: Address already in use", text.split("\n")[2]);
+    }
+
+    @Test
+    public void listSaysWhyAListenerIsRetryingAndWhenItsNextTryIs() {
+        String why = "bind(..) failed: Address already in use; next try in 4 s, at 2026-12-05T10:00:04Z";
+        String text = StatusFormat.table(List.of(
+                new ListenerStatus(FTP, ListenerState.RETRYING, null, why, 0, 0),
+                listening(builtin("echo", Protocol.TCP, 10007), 0, 0)));
+
+        String[] lines = text.split("\n");
+        assertEquals(4, lines.length);
+        assertTrue(lines[2], lines[2].matches("ftp +tcp6 +\\*:2121 +RETRYING +/usr/sbin/in.ftpd .*"));
+        assertEquals("ftp/tcp6 RETRYING: " + why, lines[3]);
     }
 
     @Test
