@@ -378,7 +378,7 @@ public class ExecServicesIT extends ItestSupport {
     @Test
     public void overItsMaxPerMinuteAServicePausesAndServesAgainAfterThePause() throws Exception {
         LogCapture log = log();
-        configureCore("rate.pause.seconds", 2);  // before the service exists: it restarts the listeners
+        configureCore("rate.pause.seconds", 2);
         Path served = scratch().script("served.sh", "echo served\n");
         int port = freePort();
         Path conf = scratch().write("inetd.conf",

@@ -264,8 +264,8 @@ public abstract class ItestSupport {
 
     /**
      * Configures the core (PID {@value #CORE_PID}) with {@code key = value} and waits until the core
-     * runs with it (a new configuration restarts the core's listeners, so do it before defining
-     * services); after the test the configuration is deleted and the core runs on its defaults again.
+     * runs with it (applied in place: listeners and connections stay); after the test the
+     * configuration is deleted and the core runs on its defaults again.
      */
     protected void configureCore(String key, Object value) throws Exception {
         // the core's service carries its configuration (defaults included) as service properties
