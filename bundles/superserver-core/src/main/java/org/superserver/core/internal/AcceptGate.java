@@ -3,6 +3,7 @@ package org.superserver.core.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.AttributeKey;
 
 /**
@@ -12,7 +13,8 @@ import io.netty.util.AttributeKey;
  * every accepted connection gets a {@link Binding.Slot} ({@link #SLOT}), given back when it is
  * closed without a child; when no slot is left, reading (accepting) stops until one is given back.
  * A connection accepted in the same batch as the last slot is held here (not dropped) and handed
- * on first. Runs on the listener's event loop only.
+ * on first. The episode ({@link Binding#limited}) ends once the listener accepts again with no
+ * connection left waiting in its backlog. Runs on the listener's event loop only.
  */
 final class AcceptGate extends ChannelInboundHandlerAdapter {
 
@@ -31,7 +33,13 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
-        binding.onRoom(() -> context.executor().execute(this::room));
+        binding.onRoom(() -> {
+            try {
+                context.executor().execute(this::room);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the event loops are shutting down: nothing is accepted any more
+            }
+        });
     }
 
     @Override
@@ -100,8 +108,24 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
             return;
         }
         paused = false;
-        binding.limited(null);
         ctx.channel().config().setAutoRead(true);
+        endEpisodeIfDrained();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        endEpisodeIfDrained();
+        context.fireChannelReadComplete();
+    }
+
+    /** Ends the episode when accepting and no connection waits in the backlog. */
+    private void endEpisodeIfDrained() {
+        if (paused || binding.limited() == null) {
+            return;
+        }
+        if (!(ctx.channel() instanceof UnixChannel channel) || !WaitService.pending(channel.fd().intValue())) {
+            binding.limited(null);
+        }
     }
 
     @Override

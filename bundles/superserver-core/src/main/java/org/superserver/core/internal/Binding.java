@@ -217,19 +217,24 @@ final class Binding {
     }
 
     /**
-     * Marks the listener as not accepting because of {@code limit} ({@code null}: accepting again),
-     * with one {@code LIMIT} line per episode of a service's {@code instances} limit.
+     * Marks the listener as held back by {@code limit} ({@code instances} or {@code children.max};
+     * {@code null}: the episode is over), with one {@code LIMIT ... accepting=paused} line when an
+     * episode starts and one {@code accepting=resumed} line when it ends. An episode ends when the
+     * listener accepts again and nothing is left waiting for it, so a flood that keeps a service
+     * at its limit is one episode, not two lines per child.
      */
     void limited(String limit) {
         String before = limited;
         limited = limit;
         ServiceDefinition d = definition;
-        if (limit != null && before == null && limit.equals("instances")) {
-            LOG.warn("LIMIT service={} protocol={} limit=instances max={} running={} origin={} accepting=paused",
-                    d.name(), d.protocol().configName(), d.instances(), children.get(), d.origin());
-        } else if (limit == null && "instances".equals(before)) {
-            LOG.info("LIMIT service={} protocol={} limit=instances max={} running={} origin={} accepting=resumed",
-                    d.name(), d.protocol().configName(), d.instances(), children.get(), d.origin());
+        if (limit != null && before == null) {
+            LOG.warn("LIMIT service={} protocol={} limit={} max={} running={} origin={} accepting=paused", d.name(),
+                    d.protocol().configName(), limit, limit.equals("instances") ? d.instances() : slots.max(),
+                    limit.equals("instances") ? children.get() : slots.running(), d.origin());
+        } else if (limit == null && before != null) {
+            LOG.info("LIMIT service={} protocol={} limit={} max={} running={} origin={} accepting=resumed", d.name(),
+                    d.protocol().configName(), before, before.equals("instances") ? d.instances() : slots.max(),
+                    before.equals("instances") ? children.get() : slots.running(), d.origin());
         }
     }
 

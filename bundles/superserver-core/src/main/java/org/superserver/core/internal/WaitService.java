@@ -97,10 +97,15 @@ final class WaitService implements AutoCloseable {
             while (!stopped) {
                 nonBlocking();
                 String limit = binding.full();
-                binding.limited(limit);
                 if (limit != null) {
+                    if (binding.limited() == null) {
+                        binding.limited(limit);
+                    }
                     Thread.sleep(POLL_MILLIS); // the kernel keeps what arrives meanwhile
                     continue;
+                }
+                if (binding.limited() != null && !pending(fd)) {
+                    binding.limited(null); // the episode is over: nothing waits any more
                 }
                 pollfd.setInt(0, fd);
                 pollfd.setShort(4, Libc.POLLIN);
@@ -255,6 +260,15 @@ final class WaitService implements AutoCloseable {
             at += (length + 7) & ~7L;
         }
         return id.array();
+    }
+
+    /** Whether a connection or datagram waits on {@code fd} now ({@code poll(2)} without waiting). */
+    static boolean pending(int fd) {
+        Memory pollfd = new Memory(8);
+        pollfd.setInt(0, fd);
+        pollfd.setShort(4, Libc.POLLIN);
+        pollfd.setShort(6, (short) 0);
+        return Libc.poll(pollfd, 1, 0) > 0 && (pollfd.getShort(6) & Libc.POLLIN) != 0;
     }
 
     /** Puts the socket back in non-blocking mode (a child gets it blocking), so no call of ours can hang. */
