@@ -66,9 +66,13 @@ record Settings(String transport, int workerThreads, int backlog, int writeBuffe
                 config.rate_pause_seconds(), config.children_max());
     }
 
-    /** Whether going from this to {@code next} needs new event loops (a new transport or thread count). */
+    /**
+     * Whether going from this to {@code next} needs new event loops: another transport in effect
+     * ({@code auto} and {@code epoll} are the same where epoll is available) or thread count.
+     */
     boolean needsNewEventLoops(Settings next) {
-        return !transport.equals(next.transport) || effectiveWorkerThreads() != next.effectiveWorkerThreads();
+        return !Transport.resolvedName(this).equals(Transport.resolvedName(next))
+                || effectiveWorkerThreads() != next.effectiveWorkerThreads();
     }
 
     /** The number of worker threads to start. */

@@ -49,6 +49,11 @@ final class Transport implements AutoCloseable {
         this.datagramChannel = datagramChannel;
     }
 
+    /** The transport {@link #start} gives for {@code settings}: {@code epoll} or {@code nio}. */
+    static String resolvedName(Settings settings) {
+        return !settings.transport().equals("nio") && EpollProbe.unavailabilityCause() == null ? "epoll" : "nio";
+    }
+
     /** Starts the event loops for {@code settings.transport()}. */
     static Transport start(Settings settings) {
         String wanted = settings.transport();

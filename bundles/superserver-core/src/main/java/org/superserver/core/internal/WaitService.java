@@ -271,8 +271,16 @@ final class WaitService implements AutoCloseable {
         return Libc.poll(pollfd, 1, 0) > 0 && (pollfd.getShort(6) & Libc.POLLIN) != 0;
     }
 
-    /** Puts the socket back in non-blocking mode (a child gets it blocking), so no call of ours can hang. */
+    /**
+     * Puts the socket back in non-blocking mode (a child gets it blocking), so no call of ours can
+     * hang. Not for {@code dgram nowait}, whose children may still use the socket while the next
+     * one is watched: every call of ours on a datagram socket is {@code MSG_DONTWAIT} anyway.
+     */
     private void nonBlocking() {
+        ServiceDefinition definition = binding.definition();
+        if (definition.socketType() == SocketType.DGRAM && !definition.isWait()) {
+            return;
+        }
         int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
         if (flags >= 0 && (flags & Libc.O_NONBLOCK) == 0) {
             Libc.fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK);
