@@ -129,6 +129,18 @@ final class WaitService implements AutoCloseable {
     }
 
     private void serveOne() throws InterruptedException {
+        Binding.Slot slot = binding.reserve();
+        if (slot == null) {
+            return; // a limit was reached meanwhile: the datagram or connection waits in the kernel
+        }
+        try {
+            serveOne(slot);
+        } finally {
+            slot.release(); // nothing if a child took the slot over
+        }
+    }
+
+    private void serveOne(Binding.Slot slot) throws InterruptedException {
         Program program = binding.program();
         ServiceDefinition definition = program.definition();
         boolean dgram = definition.socketType() == SocketType.DGRAM;
@@ -164,10 +176,6 @@ final class WaitService implements AutoCloseable {
             }
             env = verdict.env();
             program = program.tuned(verdict.tuning());
-        }
-        Binding.Slot slot = binding.reserve();
-        if (slot == null) {
-            return; // a limit was reached meanwhile: the datagram or connection waits
         }
         CompletableFuture<Reaper.Exit> exit = ExecDispatcher.launch(launcher, binding, program, fd, local, remote, env,
                 slot);

@@ -9,6 +9,8 @@ import io.netty.channel.unix.UnixChannel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -223,6 +225,47 @@ public class LimitsTest extends CoreFixture {
         assertNotZombie(pid);
         again.close();
         assertNotZombie(second);
+    }
+
+    @Test
+    public void aDgramNowaitServiceAtItsInstancesLeavesTheNextDatagramInTheSocketUntilItsChildExits()
+            throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")));
+        Path release = dir.resolve("release");
+        Path udp = script("udp.py", "import os, socket, time\n"
+                + "s = socket.socket(fileno=0)\n"
+                + "data, peer = s.recvfrom(512)\n"
+                + "s.sendto(data + b' ' + str(os.getpid()).encode(), peer)\n"
+                + "while not os.path.exists('" + release + "'):\n"
+                + "    time.sleep(0.01)\n");
+        registry.addDefinition("d", ServiceDefinition.builder().id("udp").name("udp").socketType(SocketType.DGRAM)
+                .protocol(Protocol.UDP).bindAddress("127.0.0.1").port(0).wait(false).instances(1)
+                .server("/usr/bin/python3").argv(List.of("python3", udp.toString())).origin("test:udp").build());
+        InetSocketAddress service = new InetSocketAddress("127.0.0.1", port("udp"));
+        DatagramSocket client = datagramSocket();
+        client.setSoTimeout(10_000);
+        client.send(new DatagramPacket("one".getBytes(StandardCharsets.US_ASCII), 3, service));
+        String[] first = answer(client);
+        assertEquals("one", first[0]);
+        pids.add(Integer.parseInt(first[1]));
+        client.send(new DatagramPacket("two".getBytes(StandardCharsets.US_ASCII), 3, service));
+        ListenerStatus limited = waitForState("udp", ListenerState.PAUSED);
+        assertTrue(limited.detail(), limited.detail().contains("instances"));
+        assertEquals("the second datagram waits in the socket", 1, limited.accepted());
+
+        Files.createFile(release);
+        String[] second = answer(client);
+        assertEquals("two", second[0]);
+        pids.add(Integer.parseInt(second[1]));
+        assertNotEquals(first[1], second[1]);
+        assertNotZombie(Integer.parseInt(first[1]));
+        assertNotZombie(Integer.parseInt(second[1]));
+    }
+
+    private static String[] answer(DatagramSocket client) throws IOException {
+        DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+        client.receive(reply);
+        return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII).split(" ");
     }
 
     @Test
