@@ -113,8 +113,12 @@ final class Binding {
         if (next.maxPerMinute() != definition.maxPerMinute()) {
             rateLimit = new RateLimit(next.maxPerMinute());
         }
+        boolean otherInstances = next.instances() != definition.instances();
         this.program = nextProgram;
         this.definition = next;
+        if (otherInstances) {
+            onRoom.run(); // a listener held back by the old bound looks again
+        }
     }
 
     /**

@@ -129,6 +129,22 @@ public class LimitsTest extends CoreFixture {
     }
 
     @Test
+    public void raisingAServicesInstancesLetsItsWaitingClientInAtOnce() throws Exception {
+        registry.addDefinition("d", exec("one").instances(1).build());
+        int port = port("one");
+        Socket first = connect(port);
+        pidOf(first);
+        Socket second = connect(port);
+        waitForState("one", ListenerState.PAUSED);
+
+        registry.addDefinition("d", exec("one").instances(2).build());
+        pidOf(second);
+        assertEchoes(first, "both run\n");
+        assertEchoes(second, "both run\n");
+        assertEquals(port, port("one"));
+    }
+
+    @Test
     public void childrenMaxHoldsEveryExecServiceWhileInternalServicesKeepAnswering() throws Exception {
         registry.reconfigure(SETTINGS.withChildrenMax(1)).get(10, TimeUnit.SECONDS);
         registry.addDefinition("a", exec("a").build());
