@@ -308,6 +308,22 @@ public class LimitsTest extends CoreFixture {
         assertTrue("the listening socket is left blocking", nonBlocking(fd));
     }
 
+    @Test
+    public void aStreamWaitServiceWhoseServerCannotStartDropsEachPendingConnectionAndKeepsServing()
+            throws Exception {
+        Path gone = dir.resolve("gone");
+        registry.addDefinition("d", ServiceDefinition.builder().id("w").name("w").socketType(SocketType.STREAM)
+                .protocol(Protocol.TCP).bindAddress("127.0.0.1").port(0).wait(true).server(gone.toString())
+                .argv(List.of("gone")).origin("test:w").build());
+        int port = port("w");
+        int fd = ((UnixChannel) registry.binding("w").channel()).fd().intValue();
+        for (int i = 0; i < 3; i++) {
+            assertClosedByServer(connect(port)); // taken and dropped: the thread never hangs on it
+        }
+        assertTrue(nonBlocking(fd));
+        assertEquals(3, status("w").accepted());
+    }
+
     private static boolean nonBlocking(int fd) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
             if (line.startsWith("flags:")) {
