@@ -106,7 +106,8 @@ final class Entry {
     }
 
     /**
-     * A snapshot. A listening wait service whose server has the socket reports {@link
+     * A snapshot. A listening wait service whose server has the socket, and a listener held back
+     * at its service's {@code instances} or the core's {@code children.max}, report {@link
      * ListenerState#PAUSED}; a listening exec'd service whose program is missing says so in the
      * detail. Active connections count open stream connections plus running children.
      */
@@ -123,9 +124,9 @@ final class Entry {
                 why = busy;
             } else if (limit != null) {
                 s = ListenerState.PAUSED;
-                why = "not accepting: " + b.children() + " servers running, the limit of "
-                        + (limit.equals("instances") ? "the service's instances" : "the core's children.max")
-                        + "; clients wait in the backlog until one exits";
+                why = "at " + (limit.equals("instances") ? "its instances" : "the core's children.max") + ": "
+                        + b.children() + " of its servers running; new clients wait in the kernel (listen backlog or"
+                        + " socket buffer) until a server exits";
             } else if (warning != null) {
                 why = warning;
             }
