@@ -10,7 +10,9 @@ import org.superserver.api.ServiceDefinition;
 import org.superserver.core.internal.Accounts.Account;
 
 /**
- * Starts exec'd servers on a socket and has them reaped: one per core. Logs one line per child's
+ * Starts exec'd servers on a socket and has them reaped: one per core. Prepares programs with
+ * account look-ups through its {@link AccountCache} (never blocking an event loop), starts tuned
+ * children on {@link TunedSpawners} threads, and gives every child the {@link ChildLimits}. Logs one line per child's
  * end, {@code EXIT service=… pid=… from=addr:port status=exit N|signal N duration=…ms}, at INFO,
  * and a failed start as {@code EXEC service=… from=… origin=… error=…} at ERROR.
  */

@@ -29,6 +29,9 @@ final class TunedSpawners implements AutoCloseable {
 
     static final int MAX_THREADS = 8;
 
+    /** Why this spawner thread cannot give its children the tuning, or {@code null}. */
+    private static final ThreadLocal<String> BROKEN = new ThreadLocal<>();
+
     private final Map<Program.Tuning, ExecutorService> threads = new LinkedHashMap<>(16, 0.75f, true);
     private boolean closed;
 
@@ -92,9 +95,6 @@ final class TunedSpawners implements AutoCloseable {
             }
         }
     }
-
-    /** Why this spawner thread cannot give its children the tuning, or {@code null}. */
-    private static final ThreadLocal<String> BROKEN = new ThreadLocal<>();
 
     /** Gives the calling (new) thread the umask and nice value of {@code tuning}. */
     private static void tune(Program.Tuning tuning) {
