@@ -21,8 +21,8 @@ import org.superserver.core.internal.Accounts.Account;
  * path as argv[0], so when the definition's argv[0] differs from the server path, setpriv execs
  * {@code perl -e 'exec {$p} @ARGV'} (perl-base is part of every Debian system), already as the
  * target user, which execs the server with the definition's argv[0]. Both get the child's
- * laundered environment ({@link ChildEnvironment}); no interpreter runs as root with it unless the
- * target user is root. The umask and nice value are not applied by a program in the chain but by
+ * allow-listed environment ({@link ChildEnvironment}). perl therefore never runs as root: a line
+ * for root is not switched ({@link Identity}), so it is spawned directly. The umask and nice value are not applied by a program in the chain but by
  * the thread that spawns the child ({@link TunedSpawners}).
  *
  * <p>A definition whose user or group does not exist yet is prepared {@link #resolved()
