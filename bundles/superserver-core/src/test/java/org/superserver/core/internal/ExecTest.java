@@ -294,7 +294,7 @@ public class ExecTest extends CoreFixture {
             }
             assertEquals(name, answer);
         } finally {
-            run("/usr/sbin/userdel", name);
+            removeUser(name);
         }
     }
 
@@ -329,7 +329,7 @@ public class ExecTest extends CoreFixture {
                 assertEquals(line.getKey(), line.getValue(), answer);
             }
         } finally {
-            run("/usr/sbin/userdel", name);
+            removeUser(name);
         }
     }
 
@@ -345,6 +345,21 @@ public class ExecTest extends CoreFixture {
             assertEquals("uid=1(daemon) gid=1(daemon) groups=1(daemon)", new BufferedReader(new InputStreamReader(
                     client.getInputStream(), StandardCharsets.UTF_8)).readLine());
         }
+    }
+
+    /** userdel, once the user's last child (which may still be exiting) is gone. */
+    private static void removeUser(String name) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Process process = new ProcessBuilder("/usr/sbin/userdel", name).redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            if (process.exitValue() != 8) { // 8: the user is still running a process
+                assertEquals("userdel " + name, 0, process.exitValue());
+                return;
+            }
+            Thread.sleep(50);
+        }
+        run("/usr/sbin/userdel", name);
     }
 
     private static void run(String... command) throws Exception {
