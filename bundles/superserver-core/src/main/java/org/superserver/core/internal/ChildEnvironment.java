@@ -3,24 +3,27 @@ package org.superserver.core.internal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.superserver.api.InheritedEnvironment;
 import org.superserver.api.SocketType;
 import org.superserver.core.internal.Accounts.Account;
 
 /**
- * The environment of an exec'd server, built in this order (a later step overrides an earlier one):
+ * The environment of an exec'd server (and of an access policy's {@code twist} command), built in
+ * this order (a later step overrides an earlier one):
  *
  * <ol>
- *   <li>The superserver's own environment, laundered: every {@code LD_*} variable, {@code PATH},
- *       {@code HOME}, {@code SHELL}, {@code USER}, {@code LOGNAME}, {@code TERM*}, {@code TMP*},
- *       and any inherited {@code PROTO}, {@code TCP*}, {@code UDP*} and {@code REMOTE_*} are
- *       dropped.</li>
  *   <li>{@code PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}; {@code HOME},
  *       {@code SHELL}, {@code USER} and {@code LOGNAME} of the account the child runs as (from
  *       {@code getpwnam}).</li>
+ *   <li>From the superserver's own environment, by allow-list only ({@link InheritedEnvironment}):
+ *       {@code TZ}, {@code LANG}, {@code LC_*} and the names the definition's {@code passenv}
+ *       lists (a name listed there passes the server's value, even over step 1). Nothing else
+ *       passes: not {@code LD_*}, {@code BASH_ENV}, {@code PERL5OPT}, {@code JAVA_TOOL_OPTIONS},
+ *       {@code GCONV_PATH}, {@code MALLOC_*}, nor a secret the server was started with.</li>
  *   <li>The client, for a stream connection: {@code PROTO=TCP}, {@code TCPREMOTEIP},
  *       {@code TCPREMOTEPORT}, {@code TCPLOCALIP}, {@code TCPLOCALPORT} (UCSPI, as tcpserver sets
  *       them) and {@code REMOTE_HOST}, {@code REMOTE_ADDR}, {@code REMOTE_PORT} (xinetd, systemd);
@@ -41,29 +44,15 @@ final class ChildEnvironment {
     private ChildEnvironment() {
     }
 
-    /** Whether a variable of the superserver's environment is withheld from children. */
-    static boolean laundered(String name) {
-        String upper = name.toUpperCase(Locale.ROOT);
-        return upper.startsWith("LD_") || upper.startsWith("TERM") || upper.startsWith("TMP")
-                || upper.startsWith("TCP") || upper.startsWith("UDP") || upper.startsWith("REMOTE_")
-                || upper.equals("PROTO") || upper.equals("PATH") || upper.equals("HOME") || upper.equals("SHELL")
-                || upper.equals("USER") || upper.equals("LOGNAME");
-    }
-
-    /** Steps 1, 2 and 4: what every child of a definition gets. */
-    static Map<String, String> base(Map<String, String> server, Account account, Map<String, String> definitionEnv) {
+    /** Steps 1 and 2: what every child of a definition starts from. */
+    static Map<String, String> base(Map<String, String> server, Collection<String> passenv, Account account) {
         Map<String, String> env = new LinkedHashMap<>();
-        server.forEach((k, v) -> {
-            if (!laundered(k)) {
-                env.put(k, v);
-            }
-        });
         env.put("PATH", PATH);
         env.put("HOME", account.home().isEmpty() ? "/" : account.home());
         env.put("SHELL", account.shell().isEmpty() ? "/bin/sh" : account.shell());
         env.put("USER", account.name());
         env.put("LOGNAME", account.name());
-        env.putAll(definitionEnv);
+        env.putAll(InheritedEnvironment.of(server, passenv));
         return env;
     }
 

@@ -94,23 +94,27 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /**
+     * Starts the child once its identity is known: a definition's user that did not exist at load,
+     * or the user or group an access policy asks for, is looked up through the account cache, off
+     * the event loop when the cache does not know it ({@link WhenPrepared}).
+     */
     private void spawn(Program program, int fd, InetSocketAddress local, InetSocketAddress remote,
                        PolicyChain.Verdict verdict, Binding.Slot slot) {
-        Program run = program;
-        if (verdict.user() != null || verdict.group() != null) {
-            ServiceDefinition d = program.definition();
-            try {
-                run = launcher.prepare(d.toBuilder()
-                        .user(verdict.user() == null ? d.user() : verdict.user())
-                        .group(verdict.group() == null ? d.group() : verdict.group()).build());
-            } catch (IllegalArgumentException e) {
-                LOG.error("EXEC service={} protocol={} from={} origin={} error=the access policy's identity is"
-                                + " refused: {}", d.name(), d.protocol().configName(), Addresses.format(remote),
-                        d.origin(), e.getMessage());
+        boolean override = verdict.user() != null || verdict.group() != null;
+        Binding.Slot held = slot.pass(); // outlives the caller, which may give its slot back before the look-up ends
+        WhenPrepared.run(launcher.resolve(program, verdict.user(), verdict.group()), fd, (run, failure, socket) -> {
+            if (run != null) {
+                launch(launcher, binding, run.tuned(verdict.tuning()), socket, local, remote, verdict.env(), held);
                 return;
             }
-        }
-        launch(launcher, binding, run.tuned(verdict.tuning()), fd, local, remote, verdict.env(), slot);
+            held.release();
+            ServiceDefinition d = program.definition();
+            String why = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+            LOG.error("EXEC service={} protocol={} from={} origin={} error={}{}", d.name(), d.protocol().configName(),
+                    Addresses.format(remote), d.origin(), override ? "the access policy's identity is refused: " : "",
+                    why + "; connection refused");
+        });
     }
 
     /**

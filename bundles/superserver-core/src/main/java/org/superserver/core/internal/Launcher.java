@@ -10,7 +10,9 @@ import org.superserver.api.ServiceDefinition;
 import org.superserver.core.internal.Accounts.Account;
 
 /**
- * Starts exec'd servers on a socket and has them reaped: one per core. Logs one line per child's
+ * Starts exec'd servers on a socket and has them reaped: one per core. Prepares programs with
+ * account look-ups through its {@link AccountCache} (never blocking an event loop), starts tuned
+ * children on {@link TunedSpawners} threads, and gives every child the {@link ChildLimits}. Logs one line per child's
  * end, {@code EXIT service=… pid=… from=addr:port status=exit N|signal N duration=…ms}, at INFO,
  * and a failed start as {@code EXEC service=… from=… origin=… error=…} at ERROR.
  */
@@ -21,6 +23,24 @@ final class Launcher implements AutoCloseable {
     private final Reaper reaper = new Reaper();
     private final Account server = Accounts.current();
     private final Map<String, String> serverEnv = System.getenv();
+    private final AccountCache accounts;
+    private final TunedSpawners spawners = new TunedSpawners();
+    private final ChildLimits limits;
+    private final boolean setLimits;
+
+    Launcher() {
+        this(ChildLimits.original(), new AccountCache());
+    }
+
+    /**
+     * @param limits the open-file limits every child gets
+     * @param accounts where children's accounts are looked up; closed with this launcher
+     */
+    Launcher(ChildLimits limits, AccountCache accounts) {
+        this.limits = limits;
+        this.setLimits = limits.differFrom(ChildLimits.current());
+        this.accounts = accounts;
+    }
 
     /** The server's own account, which decides whether children switch identity. */
     Account server() {
@@ -33,7 +53,46 @@ final class Launcher implements AutoCloseable {
      * @throws IllegalArgumentException when it must not be served
      */
     Program prepare(ServiceDefinition definition) {
-        return Program.prepare(definition, server, serverEnv);
+        return Program.prepare(definition, server, serverEnv, accounts);
+    }
+
+    /**
+     * Prepares a definition without blocking the caller on an account look-up: at once when the
+     * account cache answers, else on the look-up thread. Completes with a {@link Program#resolved()
+     * resolved} program, or fails with an {@link IllegalArgumentException} saying why the service
+     * must not be served (a user that does not exist included) or with a rejection when look-ups
+     * are backed up.
+     */
+    CompletableFuture<Program> prepareAsync(ServiceDefinition definition) {
+        try {
+            return CompletableFuture.completedFuture(resolvedOrThrow(Program.prepare(definition, server, serverEnv,
+                    accounts.cachedOnly())));
+        } catch (AccountCache.NotCached e) {
+            return accounts.async(() -> resolvedOrThrow(prepare(definition)));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@code program} as a child of it runs: itself when resolved, or prepared again (account
+     * look-ups as in {@link #prepareAsync}) when its user was unknown or an access policy names
+     * another {@code user} or {@code group}.
+     */
+    CompletableFuture<Program> resolve(Program program, String user, String group) {
+        if (user == null && group == null && program.resolved()) {
+            return CompletableFuture.completedFuture(program);
+        }
+        ServiceDefinition d = program.definition();
+        return prepareAsync(d.toBuilder().user(user == null ? d.user() : user)
+                .group(group == null ? d.group() : group).build());
+    }
+
+    private static Program resolvedOrThrow(Program program) {
+        if (!program.resolved()) {
+            throw new IllegalArgumentException(program.unresolved());
+        }
+        return program;
     }
 
     /**
@@ -53,6 +112,14 @@ final class Launcher implements AutoCloseable {
         long start = System.nanoTime();
         int pid;
         try {
+            if (!program.resolved()) {
+                // a wait service's thread: it may wait for the look-up
+                Program again = prepare(definition);
+                if (!again.resolved()) {
+                    throw new Spawner.SpawnException(again.unresolved() + "; not started");
+                }
+                program = again.tuned(program.tuning());
+            }
             if (program.wrapped()) {
                 String problem = program.problem();
                 if (problem != null) {
@@ -62,11 +129,22 @@ final class Launcher implements AutoCloseable {
             List<String> env = ChildEnvironment.of(program.baseEnv(), definition.env(), definition.socketType(), local,
                     remote, decisionEnv);
             Spawner.blocking(fd);
-            pid = Spawner.spawn(fd, program.command().path(), program.command().argv(), env);
+            pid = spawners.spawn(program.tuning(), fd, program.command().path(), program.command().argv(), env);
+        } catch (IllegalArgumentException e) {
+            LOG.error("EXEC service={} protocol={} from={} origin={} error={}", definition.name(),
+                    definition.protocol().configName(), from, definition.origin(), e.getMessage());
+            throw new Spawner.SpawnException(e.getMessage());
         } catch (Spawner.SpawnException e) {
             LOG.error("EXEC service={} protocol={} from={} origin={} error={}", definition.name(),
                     definition.protocol().configName(), from, definition.origin(), e.getMessage());
             throw e;
+        }
+        if (setLimits) {
+            int errno = limits.applyTo(pid);
+            if (errno != 0 && errno != Libc.ESRCH) {
+                LOG.warn("EXEC service={} pid={} error=cannot give the child the open-file limit {}: {}",
+                        definition.name(), pid, limits, Libc.describe(errno));
+            }
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("START service={} protocol={} pid={} from={} server={} user={}", definition.name(),
@@ -82,6 +160,8 @@ final class Launcher implements AutoCloseable {
     /** Stops reaping; children still running are left alone. */
     @Override
     public void close() {
+        accounts.close();
+        spawners.close();
         reaper.close();
     }
 }

@@ -25,6 +25,16 @@ final class Libc {
     static final int X_OK = 1;
     static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    /** glibc 2.26 and later: the child calls {@code setsid(2)} before it execs. */
+    static final short POSIX_SPAWN_SETSID = 0x80;
+    static final int RLIMIT_NOFILE = 7;
+    /** {@code RLIM_INFINITY} as a signed 64-bit value. */
+    static final long RLIM_INFINITY = -1L;
+    static final int CLONE_FS = 0x200;
+    static final int PRIO_PROCESS = 0;
+    static final int EACCES = 13;
+    static final int EPERM = 1;
+    static final int ESRCH = 3;
     static final short POLLIN = 0x1;
     static final int MSG_PEEK = 0x2;
     static final int SOL_SOCKET = 1;
@@ -125,6 +135,33 @@ final class Libc {
 
     static native Pointer getgrnam(String name);
 
+    /**
+     * The groups {@code initgroups(user, group)} would set: {@code group} and every group that
+     * lists {@code user} as a member. Returns -1 when {@code groups} is too small, with the size
+     * needed in {@code count}.
+     */
+    static native int getgrouplist(String user, int group, int[] groups, IntByReference count);
+
+    /** {@code limits} holds {@code rlim_cur} and {@code rlim_max}. */
+    static native int getrlimit(int resource, long[] limits);
+
+    static native int setrlimit(int resource, long[] limits);
+
+    /** Sets another process's limits; {@code oldLimits} may be {@code null}. */
+    static native int prlimit(int pid, int resource, long[] newLimits, long[] oldLimits);
+
+    static native int unshare(int flags);
+
+    static native int umask(int mask);
+
+    /** With {@code PRIO_PROCESS}, Linux applies the nice value to the one thread {@code who} names. */
+    static native int setpriority(int which, int who, int priority);
+
+    /** The nice value; -1 is a valid answer, so callers clear errno first. */
+    static native int getpriority(int which, int who);
+
+    static native int gettid();
+
     static native int access(String path, int mode);
 
     static native String strerror(int errno);
@@ -133,6 +170,11 @@ final class Libc {
 
     static native long recvfrom(int fd, Pointer buffer, long length, int flags, Pointer address,
                                 IntByReference addressLength);
+
+    /** Sets the calling thread's saved {@code errno}, before a call whose result alone cannot tell failure. */
+    static void clearErrno() {
+        Native.setLastError(0);
+    }
 
     /** The calling thread's {@code errno} after the last call. */
     static int errno() {

@@ -4,70 +4,108 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
 import org.superserver.core.internal.Accounts.Account;
 
 /**
- * What an exec'd definition starts, worked out once when it is loaded: the identity its children
- * run as, their base environment and the command line that gets them there.
+ * What an exec'd definition starts: the identity its children run as, their base environment,
+ * the command line that gets them there, and the umask and nice value an access decision asked for.
  *
  * <p>Without an identity switch the command is the definition's server with its argv, argv[0]
  * included, spawned directly. With one (the superserver runs as root and the definition names
  * another user or group), the command is util-linux {@code setpriv --reuid=UID --regid=GID
- * --init-groups -- ...}, which sets the ids and the user's supplementary groups and then execs
- * the server. setpriv always passes the program path as argv[0], so when the definition's argv[0]
- * differs from the server path, setpriv execs {@code perl -e 'exec {$p} @ARGV'} (perl-base is
- * part of every Debian system) which execs the server with the definition's argv[0]; the
- * environment passes through both untouched.
+ * --groups=G,... -- ...} (or {@code --clear-groups}), which sets the ids and the supplementary
+ * groups {@link Identity} worked out and then execs the server. setpriv always passes the program
+ * path as argv[0], so when the definition's argv[0] differs from the server path, setpriv execs
+ * {@code perl -e 'exec {$p} @ARGV'} (perl-base is part of every Debian system), already as the
+ * target user, which execs the server with the definition's argv[0]. Both get the child's
+ * allow-listed environment ({@link ChildEnvironment}). perl therefore never runs as root: a line
+ * for root is not switched ({@link Identity}), so it is spawned directly. The umask and nice value are not applied by a program in the chain but by
+ * the thread that spawns the child ({@link TunedSpawners}).
+ *
+ * <p>A definition whose user or group does not exist yet is prepared {@link #resolved()
+ * unresolved}: its socket is served, and each connection looks the account up again.
  */
 final class Program {
 
     static final String SETPRIV = "/usr/bin/setpriv";
     static final String PERL = "/usr/bin/perl";
     static final String ARGV0_SCRIPT = "my $p = shift; exec {$p} @ARGV or die \"$p: $!\\n\"";
-    /** Sets the umask (unless "-") and adds to the nice value, then execs the program with its argv. */
-    static final String TUNING_SCRIPT = "my ($m, $n, $p) = splice(@ARGV, 0, 3); umask(oct $m) if $m ne \"-\";"
-            + " setpriority(0, 0, getpriority(0, 0) + $n) if $n; exec {$p} @ARGV or die \"$p: $!\\n\"";
 
     /** A program path and its argument vector, argv[0] first. */
     record Command(String path, List<String> argv) {
     }
 
+    /**
+     * The umask and the nice increment a child is started with.
+     *
+     * @param umask the child's umask, or -1 for the superserver's own
+     * @param nice added to the superserver's nice value
+     */
+    record Tuning(int umask, int nice) {
+
+        static final Tuning NONE = new Tuning(-1, 0);
+
+        boolean changesProcess() {
+            return umask >= 0 || nice != 0;
+        }
+    }
+
     private final ServiceDefinition definition;
     private final Identity identity;
+    private final String unresolved;
     private final Command command;
     private final Map<String, String> baseEnv;
+    private final Tuning tuning;
 
     private Program(ServiceDefinition definition, Identity identity, Map<String, String> serverEnv) {
         this.definition = definition;
         this.identity = identity;
+        this.unresolved = null;
         this.command = command(definition.server(), definition.argv(), identity);
-        this.baseEnv = ChildEnvironment.base(serverEnv, identity.account(), Map.of());
+        this.baseEnv = ChildEnvironment.base(serverEnv, definition.passenv(), identity.account());
+        this.tuning = Tuning.NONE;
     }
 
-    private Program(Program program, Command command) {
+    private Program(ServiceDefinition definition, String unresolved) {
+        this.definition = definition;
+        this.identity = null;
+        this.unresolved = unresolved;
+        this.command = null;
+        this.baseEnv = Map.of();
+        this.tuning = Tuning.NONE;
+    }
+
+    private Program(Program program, Tuning tuning) {
         this.definition = program.definition;
         this.identity = program.identity;
-        this.command = command;
+        this.unresolved = program.unresolved;
+        this.command = program.command;
         this.baseEnv = program.baseEnv;
+        this.tuning = tuning;
     }
 
     /**
-     * Prepares {@code definition}'s program for the server running as {@code server}.
+     * Prepares {@code definition}'s program for the server running as {@code server}. A user or
+     * group that does not exist gives an {@link #resolved() unresolved} program.
      *
      * @throws IllegalArgumentException when the service must not be served (a refused identity)
      */
-    static Program prepare(ServiceDefinition definition, Account server, Map<String, String> serverEnv) {
-        Identity identity = Identity.decide(server, definition.user(), definition.group(), Accounts::user,
-                Accounts::group);
-        if (identity.isRefused()) {
-            throw new IllegalArgumentException(identity.refusal());
-        }
+    static Program prepare(ServiceDefinition definition, Account server, Map<String, String> serverEnv,
+                           Accounts.Directory accounts) {
         if (definition.socketType() == SocketType.STREAM && definition.isWait() && !definition.policies().isEmpty()) {
             throw new IllegalArgumentException("a 'stream wait' server accepts its own connections, so the access"
                     + " policies (" + String.join(", ", definition.policies()) + ") could not check its clients;"
                     + " not served");
+        }
+        Identity identity = Identity.decide(server, definition.user(), definition.group(), accounts);
+        if (identity.unknown()) {
+            return new Program(definition, identity.refusal());
+        }
+        if (identity.isRefused()) {
+            throw new IllegalArgumentException(identity.refusal());
         }
         if (identity.switched() && !new File(SETPRIV).canExecute()) {
             throw new IllegalArgumentException("running a server as user " + identity.account().name()
@@ -76,29 +114,17 @@ final class Program {
         return new Program(definition, identity, serverEnv);
     }
 
-    /**
-     * This program with the umask and nice value an access decision asked for: perl sets them and
-     * execs the command (before setpriv, so that a root server may also lower the nice value).
-     * A nice value the server's privileges do not allow is left as it is.
-     */
-    Program tuned(PolicyChain.Tuning tuning) {
-        if (!tuning.changesProcess()) {
+    /** This program with the umask and nice value an access decision asked for. */
+    Program tuned(PolicyChain.Tuning decided) {
+        if (!decided.changesProcess()) {
             return this;
         }
-        return new Program(this, tuned(command, tuning.umask(), tuning.nice()));
+        return tuned(new Tuning(decided.umask(), decided.nice()));
     }
 
-    /** {@code command} started through perl with {@code umask} (or -1) and the {@code nice} increment (pure). */
-    static Command tuned(Command command, int umask, int nice) {
-        List<String> line = new ArrayList<>();
-        line.add("perl");
-        line.add("-e");
-        line.add(TUNING_SCRIPT);
-        line.add(umask < 0 ? "-" : Integer.toOctalString(umask));
-        line.add(Integer.toString(nice));
-        line.add(command.path());
-        line.addAll(command.argv());
-        return new Command(PERL, List.copyOf(line));
+    /** This program with {@code next} as its tuning. */
+    Program tuned(Tuning next) {
+        return next.equals(tuning) ? this : new Program(this, next);
     }
 
     /** The command line for {@code server} with {@code argv} run as {@code identity} (pure). */
@@ -110,7 +136,11 @@ final class Program {
         line.add("setpriv");
         line.add("--reuid=" + identity.account().uid());
         line.add("--regid=" + identity.gid());
-        line.add("--init-groups");
+        if (identity.groups().isEmpty()) {
+            line.add("--clear-groups");
+        } else {
+            line.add("--groups=" + identity.groups().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
         line.add("--");
         if (argv.get(0).equals(server)) {
             line.add(server);
@@ -147,12 +177,32 @@ final class Program {
         return definition;
     }
 
+    /** Whether the identity is known; when not, {@link #unresolved()} says which account is missing. */
+    boolean resolved() {
+        return identity != null;
+    }
+
+    /** Why the identity is not known ({@code user ghost does not exist ...}), or {@code null}. */
+    String unresolved() {
+        return unresolved;
+    }
+
+    /** The identity children run as; {@code null} while {@link #resolved() unresolved}. */
     Identity identity() {
         return identity;
     }
 
+    /** The user children run as, by name: the account's, or the one the definition names while unresolved. */
+    String userName() {
+        return identity != null ? identity.account().name() : definition.user();
+    }
+
     Command command() {
         return command;
+    }
+
+    Tuning tuning() {
+        return tuning;
     }
 
     /** The environment every child of this definition starts from (before the client's variables). */

@@ -442,7 +442,9 @@ final class Registry implements ServerStatus {
      * Binds an exec'd service after its load-time checks: an identity that must not be used, a
      * transport without raw descriptors or a missing JNA fail the service; a missing or
      * non-executable program is logged at ERROR and the listener stays up (each attempt is then
-     * logged and its connection closed).
+     * logged and its connection closed). A user or group that does not exist is logged at WARN and
+     * the listener stays up too, as under inetd: each connection looks the account up again and is
+     * refused, with a line naming it, until the account exists (NSS/LDAP accounts may appear later).
      */
     private void bindProgram(Entry entry, ServiceDefinition definition) {
         Program program;
@@ -457,13 +459,13 @@ final class Registry implements ServerStatus {
         }
         try {
             Binding binding = listeners.bind(definition, program);
-            String problem = program.problem();
+            String problem = program.resolved() ? program.problem() : program.unresolved();
             binding.warning(problem);
             entry.listening(definition, binding);
             LOG.info("LISTEN service={} protocol={} address={} server={} wait={} user={} origin={}", definition.name(),
                     definition.protocol().configName(), Addresses.format(binding.boundAddress()), definition.server(),
-                    definition.isWait() ? "wait" : "nowait", program.identity().account().name(), definition.origin());
-            programProblem(definition, problem);
+                    definition.isWait() ? "wait" : "nowait", program.userName(), definition.origin());
+            programProblem(definition, program, problem);
         } catch (Listeners.BindFailure e) {
             retryLater(entry, definition, e.getMessage());
         } catch (Exception e) {
@@ -535,14 +537,18 @@ final class Registry implements ServerStatus {
             return false;
         }
         entry.swap(definition, program);
-        String problem = program.problem();
+        String problem = program.resolved() ? program.problem() : program.unresolved();
         entry.binding().warning(problem);
-        programProblem(definition, problem);
+        programProblem(definition, program, problem);
         return true;
     }
 
-    private static void programProblem(ServiceDefinition definition, String problem) {
-        if (problem != null) {
+    private static void programProblem(ServiceDefinition definition, Program program, String problem) {
+        if (!program.resolved()) {
+            LOG.warn("PROGRAM service={} protocol={} origin={} error={}; the listener stays up and refuses each"
+                    + " connection until the account exists", definition.name(), definition.protocol().configName(),
+                    definition.origin(), problem);
+        } else if (problem != null) {
             LOG.error("PROGRAM service={} protocol={} origin={} error={}; the listener stays up and closes every"
                     + " connection until the program is there", definition.name(), definition.protocol().configName(),
                     definition.origin(), problem);

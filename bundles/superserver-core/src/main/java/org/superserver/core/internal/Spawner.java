@@ -8,8 +8,11 @@ import java.util.List;
 /**
  * Starts a program with one socket as its fd 0, 1 and 2 through {@code posix_spawn(3)}: file
  * actions {@code dup2(fd, 0..2)} and {@code closefrom(3)} (the child inherits no other descriptor
- * of the server), an empty signal mask and every signal at its default disposition. glibc's
- * posix_spawn uses {@code CLONE_VFORK}: no copy of the JVM's page tables.
+ * of the server), an empty signal mask, every signal at its default disposition, and a session of
+ * its own ({@code POSIX_SPAWN_SETSID}, glibc 2.26): a Ctrl-C on a foreground server, or a signal
+ * to its process group, does not reach the children, and no child shares the server's terminal.
+ * glibc's posix_spawn uses {@code CLONE_VFORK}: no copy of the JVM's page tables. The child also
+ * inherits the calling thread's umask and nice value, which {@link TunedSpawners} relies on.
  *
  * <p>Each thread that spawns keeps one {@link Arena} of native memory for the whole call: the pid,
  * the file actions, the spawn attributes (set up once) and argv/envp with their strings. A spawn
@@ -26,6 +29,12 @@ final class Spawner {
         SpawnException(String what, int errno) {
             super(what + ": " + Libc.describe(errno));
             this.errno = errno;
+        }
+
+        /** A child that is not started for a reason of the server's own (no errno). */
+        SpawnException(String why) {
+            super(why);
+            this.errno = 0;
         }
 
         int errno() {
@@ -122,7 +131,7 @@ final class Spawner {
             long attributes = base + ATTRIBUTES;
             check("posix_spawnattr_init", Libc.posix_spawnattr_init(attributes));
             check("posix_spawnattr_setflags", Libc.posix_spawnattr_setflags(attributes,
-                    (short) (Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF)));
+                    (short) (Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSID)));
             check("posix_spawnattr_setsigmask", Libc.posix_spawnattr_setsigmask(attributes, base + EMPTY_SET));
             check("posix_spawnattr_setsigdefault", Libc.posix_spawnattr_setsigdefault(attributes, base + FULL_SET));
             attributesReady = true;

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -45,6 +46,8 @@ public class ExecTest extends CoreFixture {
             + "for v in PROTO TCPREMOTEIP TCPREMOTEPORT TCPLOCALIP TCPLOCALPORT REMOTE_HOST REMOTE_ADDR REMOTE_PORT"
             + " PATH HOME USER LOGNAME SHELL EXTRA; do eval \"echo $v=\\${$v-unset}\"; done\n"
             + "echo \"ld=$(env | grep -c '^LD_')\"\n"
+            + "echo \"names=$(env | grep -o '^[A-Za-z_][A-Za-z0-9_]*=' | tr -d = | sort | tr '\\n' ' ')\"\n"
+            + "echo \"stat=$(cut -d' ' -f5,6,7 /proc/$$/stat)\"\n"
             + "echo end\n";
 
     private Path dir;
@@ -130,6 +133,32 @@ public class ExecTest extends CoreFixture {
         assertEquals(me.home(), seen.get("HOME"));
         assertEquals("from the definition", seen.get("EXTRA"));
         assertEquals("0", seen.get("ld"));
+        // its own session and process group, and no controlling terminal
+        String pid = seen.get("pid");
+        assertEquals(pid + " " + pid + " 0", seen.get("stat"));
+    }
+
+    @Test
+    public void childInheritsOnlyTzLangLcAndWhatPassenvNamesOfTheServersEnvironment() throws Exception {
+        assumeTrue("surefire sets BASH_ENV, TZ and a secret for this test", "s3cret".equals(
+                System.getenv("SUPERSERVER_TEST_SECRET")) && System.getenv("BASH_ENV") != null);
+        Path report = script("report.sh", REPORT);
+        registry.addDefinition("d", stream("env", "/bin/sh", "sh", report.toString()).env("EXTRA", "1").build());
+        Map<String, String> seen = report(connect(port("env")));
+        java.util.Set<String> allowed = new java.util.HashSet<>(List.of("PATH", "HOME", "SHELL", "USER", "LOGNAME",
+                "PROTO", "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP", "TCPLOCALPORT", "REMOTE_HOST", "REMOTE_ADDR",
+                "REMOTE_PORT", "EXTRA", "TZ", "LANG", "PWD", "SHLVL", "OLDPWD", "_"));
+        List<String> names = List.of(seen.get("names").trim().split(" "));
+        for (String name : names) {
+            assertTrue(name + " reached the child: " + names, allowed.contains(name) || name.startsWith("LC_"));
+        }
+        assertTrue(names.toString(), names.contains("TZ") && names.contains("LC_TIME"));
+
+        registry.addDefinition("d", stream("env", "/bin/sh", "sh", report.toString())
+                .passenv(List.of("SUPERSERVER_TEST_SECRET")).build());
+        Map<String, String> passing = report(connect(port("env")));
+        assertTrue(passing.get("names"), List.of(passing.get("names").split(" ")).contains("SUPERSERVER_TEST_SECRET"));
+        assertFalse(passing.get("names"), passing.get("names").contains("BASH_ENV"));
     }
 
     @Test
@@ -239,11 +268,107 @@ public class ExecTest extends CoreFixture {
     }
 
     @Test
-    public void unknownUserFailsTheServiceAtLoadTime() throws Exception {
-        registry.addDefinition("d", stream("ghost", "/bin/cat", "cat").user("no-such-user-here").build());
-        ListenerStatus status = status("ghost");
-        assertEquals(ListenerState.FAILED, status.state());
-        assertTrue(status.detail(), status.detail().contains("user no-such-user-here does not exist"));
+    public void unknownUserKeepsTheSocketAndEachConnectionIsRefusedUntilTheUserExists() throws Exception {
+        String name = "ss" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        registry.addDefinition("d", stream("late", "/usr/bin/id", "id", "-un").user(name).build());
+        ListenerStatus status = status("late");
+        assertEquals(ListenerState.LISTENING, status.state());
+        assertTrue(status.detail(), status.detail().contains("user " + name + " does not exist"));
+        int port = port("late");
+        assertClosedByServer(connect(port));
+        assertClosedByServer(connect(port));
+        assertEquals(ListenerState.LISTENING, status("late").state());
+
+        assumeTrue("adding a user needs root", Accounts.current().uid() == 0
+                && Files.isExecutable(Path.of("/usr/sbin/useradd")));
+        run("/usr/sbin/useradd", "-M", "-r", "-s", "/usr/sbin/nologin", name);
+        try {
+            // a missing user is remembered for AccountCache.NEGATIVE_SECONDS; then the next connection is served
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AccountCache.NEGATIVE_SECONDS + 10);
+            String answer = null;
+            while (answer == null && System.nanoTime() < deadline) {
+                Socket client = connect(port);
+                answer = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                if (answer == null) {
+                    Thread.sleep(200);
+                }
+            }
+            assertEquals(name, answer);
+        } finally {
+            removeUser(name);
+        }
+    }
+
+    @Test
+    public void supplementaryGroupsAreThoseOpenbsdInetdGives() throws Exception {
+        assumeTrue("switching users needs root", Accounts.current().uid() == 0
+                && Files.isExecutable(Path.of("/usr/sbin/useradd")));
+        String name = "ss" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        // a user whose own group is not daemon, and a member of audio
+        run("/usr/sbin/useradd", "-M", "-r", "-s", "/usr/sbin/nologin", "-U", "-G", "audio", name);
+        try {
+            int uid = Accounts.user(name).orElseThrow().uid();
+            int own = Accounts.user(name).orElseThrow().gid();
+            // what openbsd-inetd 0.20160825 answers for the same lines (id(1) as the server)
+            Map<String, String> expected = new LinkedHashMap<>();
+            expected.put("nobody.daemon", "uid=65534(nobody) gid=1(daemon) groups=1(daemon)");
+            expected.put("nobody", "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)");
+            expected.put("daemon.audio", "uid=1(daemon) gid=29(audio) groups=29(audio)");
+            expected.put("root.daemon", "uid=0(root) gid=0(root) groups=0(root)");
+            expected.put(name + ".daemon", "uid=" + uid + "(" + name + ") gid=1(daemon) groups=1(daemon),29(audio)");
+            expected.put(name, "uid=" + uid + "(" + name + ") gid=" + own + "(" + name + ") groups=" + own + "("
+                    + name + "),29(audio)");
+            int i = 0;
+            for (Map.Entry<String, String> line : expected.entrySet()) {
+                String[] userGroup = line.getKey().split("\\.");
+                String id = "id" + i++;
+                registry.addDefinition(id, stream(id, "/usr/bin/id", "id").user(userGroup[0])
+                        .group(userGroup.length > 1 ? userGroup[1] : null).build());
+                Socket client = connect(port(id));
+                String answer = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine();
+                assertEquals(line.getKey(), line.getValue(), answer);
+            }
+        } finally {
+            removeUser(name);
+        }
+    }
+
+    @Test
+    public void anAccessDecisionsUserIsLookedUpAndTheChildRunsAsIt() throws Exception {
+        assumeTrue("switching users needs root", Accounts.current().uid() == 0);
+        registry.addPolicy("p", List.of("as-daemon"), 0, (c, d) -> java.util.concurrent.CompletableFuture
+                .completedFuture(org.superserver.api.access.Decision.builder(true).reason("allow:1").user("daemon")
+                        .build()));
+        registry.addDefinition("d", stream("as", "/usr/bin/id", "id").policy("as-daemon").build());
+        for (int i = 0; i < 2; i++) { // the second from the account cache
+            Socket client = connect(port("as"));
+            assertEquals("uid=1(daemon) gid=1(daemon) groups=1(daemon)", new BufferedReader(new InputStreamReader(
+                    client.getInputStream(), StandardCharsets.UTF_8)).readLine());
+        }
+    }
+
+    /** userdel, once the user's last child (which may still be exiting) is gone. */
+    private static void removeUser(String name) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Process process = new ProcessBuilder("/usr/sbin/userdel", name).redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            if (process.exitValue() != 8) { // 8: the user is still running a process
+                assertEquals("userdel " + name, 0, process.exitValue());
+                return;
+            }
+            Thread.sleep(50);
+        }
+        run("/usr/sbin/userdel", name);
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(String.join(" ", command) + ": " + output, process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(String.join(" ", command) + ": " + output, 0, process.exitValue());
     }
 
     @Test

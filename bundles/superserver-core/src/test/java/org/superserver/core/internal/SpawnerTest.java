@@ -74,4 +74,96 @@ public class SpawnerTest {
         assertTrue(e.getMessage(), e.getMessage().contains("/nonexistent/program"));
         assertTrue(e.getMessage(), e.getMessage().contains("No such file or directory"));
     }
+
+    /** The umask in /proc/self/status (shared by the JVM's threads unless one unshared it). */
+    private static String jvmUmask() throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Umask:"))
+                .findFirst().orElseThrow().substring(6).trim();
+    }
+
+    @Test
+    public void aTunedChildGetsItsUmaskAndNiceFromItsSpawnerThreadAndTheServerKeepsItsOwn() throws Exception {
+        Path out = folder.getRoot().toPath();
+        String umaskBefore = jvmUmask();
+        String script = "printf '%s %s %s' \"$(umask)\" \"$(cut -d' ' -f19 /proc/$$/stat)\" \"$$\" > \"$OUT/$1\"";
+        try (Reaper reaper = new Reaper(); TunedSpawners spawners = new TunedSpawners()) {
+            List<String> env = List.of("OUT=" + out);
+            int plain = spawners.spawn(Program.Tuning.NONE, 2, "/bin/sh", List.of("sh", "-c", script, "plain", "plain"),
+                    env);
+            int tuned = spawners.spawn(new Program.Tuning(0027, 4), 2, "/bin/sh",
+                    List.of("sh", "-c", script, "tuned", "tuned"), env);
+            int again = spawners.spawn(new Program.Tuning(0077, 0), 2, "/bin/sh",
+                    List.of("sh", "-c", script, "again", "again"), env);
+            for (int pid : List.of(plain, tuned, again)) {
+                assertEquals("exit 0", reaper.watch(pid).get(10, TimeUnit.SECONDS).describe());
+            }
+            String[] p = Files.readString(out.resolve("plain")).split(" ");
+            String[] t = Files.readString(out.resolve("tuned")).split(" ");
+            String[] a = Files.readString(out.resolve("again")).split(" ");
+            assertEquals("0027", t[0]);
+            assertEquals(Math.min(19, Integer.parseInt(p[1]) + 4), Integer.parseInt(t[1]));
+            assertEquals("0077", a[0]);
+            assertEquals(p[1], a[1]);
+            assertEquals(umaskBefore, jvmUmask());
+            assertEquals(umaskBefore, p[0]);
+            // no interpreter in between: the spawned pid is the shell itself
+            assertEquals(String.valueOf(tuned), t[2]);
+        }
+    }
+
+    @Test
+    public void asRootATunedChildMayGetALowerNiceValue() throws Exception {
+        org.junit.Assume.assumeTrue("lowering a nice value needs root", Libc.geteuid() == 0);
+        Path out = folder.getRoot().toPath();
+        String script = "cut -d' ' -f19 /proc/$$/stat > \"$OUT/$1\"";
+        try (Reaper reaper = new Reaper(); TunedSpawners spawners = new TunedSpawners()) {
+            int plain = spawners.spawn(Program.Tuning.NONE, 2, "/bin/sh", List.of("sh", "-c", script, "p", "p"),
+                    List.of("OUT=" + out));
+            int lower = spawners.spawn(new Program.Tuning(-1, -3), 2, "/bin/sh", List.of("sh", "-c", script, "l", "l"),
+                    List.of("OUT=" + out));
+            assertEquals("exit 0", reaper.watch(plain).get(10, TimeUnit.SECONDS).describe());
+            assertEquals("exit 0", reaper.watch(lower).get(10, TimeUnit.SECONDS).describe());
+        }
+        int plainNice = Integer.parseInt(Files.readString(out.resolve("p")).trim());
+        assertEquals(Math.max(-20, plainNice - 3), Integer.parseInt(Files.readString(out.resolve("l")).trim()));
+    }
+
+    @Test
+    public void eachChildLeadsASessionOfItsOwn() throws Exception {
+        Path out = folder.getRoot().toPath();
+        try (Reaper reaper = new Reaper()) {
+            int pid = sh("cut -d' ' -f5,6 /proc/$$/stat > \"$OUT/sid\"", List.of(), List.of("OUT=" + out));
+            assertEquals("exit 0", reaper.watch(pid).get(10, TimeUnit.SECONDS).describe());
+            assertEquals(pid + " " + pid, Files.readString(out.resolve("sid")).trim());
+        }
+    }
+
+    @Test
+    public void childrenGetTheOriginalOpenFileLimitNotTheServersRaisedOne() throws Exception {
+        ChildLimits server = ChildLimits.current();
+        org.junit.Assume.assumeTrue("needs a hard limit above 64", server.hard() == Libc.RLIM_INFINITY
+                || server.hard() > 64);
+        ChildLimits original = new ChildLimits(64, server.hard() == Libc.RLIM_INFINITY ? 4096
+                : Math.min(server.hard(), 4096));
+        Path out = folder.getRoot().toPath();
+        // the child reads its limits once the launch has returned (the go file), as documented
+        String script = "while [ ! -e \"$OUT/go\" ]; do sleep 0.01; done;"
+                + " printf '%s:%s %s' \"$(ulimit -n)\" \"$(ulimit -Hn)\" \"$(cut -d' ' -f6 /proc/$$/stat)\" > \"$OUT/limits\"";
+        org.superserver.api.ServiceDefinition definition = org.superserver.api.ServiceDefinition.builder().id("l")
+                .name("l").socketType(org.superserver.api.SocketType.STREAM)
+                .protocol(org.superserver.api.Protocol.TCP).port(0).server("/bin/sh")
+                .argv(List.of("sh", "-c", script)).env("OUT", out.toString()).origin("test:1").build();
+        Launcher launcher = new Launcher(original, new AccountCache());
+        try {
+            Program program = launcher.prepare(definition);
+            CompletableFuture<Reaper.Exit> exit = launcher.launch(program, 2, null, null, java.util.Map.of());
+            Files.writeString(out.resolve("go"), "");
+            Reaper.Exit end = exit.get(10, TimeUnit.SECONDS);
+            assertEquals("exit 0", end.describe());
+            assertEquals(original + " " + end.pid(), Files.readString(out.resolve("limits")));
+            assertEquals("the server's own limits are untouched", server, ChildLimits.current());
+        } finally {
+            launcher.close();
+        }
+    }
 }
