@@ -30,7 +30,7 @@ final class ServiceConfigMapper {
 
     /** Properties this mapper interprets; every other property without a dot becomes an attribute. */
     static final Set<String> KNOWN = Set.of("service", "id", "type", "socket_type", "protocol", "port",
-            "bind", "wait", "user", "group", "server", "server_args", "instances", "policies", "disable");
+            "bind", "wait", "user", "group", "server", "server_args", "passenv", "instances", "policies", "disable");
 
     private ServiceConfigMapper() {
     }
@@ -162,6 +162,18 @@ final class ServiceConfigMapper {
             }
             b.policy(policy);
         }
+
+        List<String> passenv = new ArrayList<>();
+        for (String name : words(p, "passenv")) {
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new Invalid("passenv", "'" + name + "' is not an environment variable name; expected "
+                        + "names of letters, digits and _ separated by blanks, e.g. passenv = PATH_INFO TERM");
+            }
+            if (!passenv.contains(name)) {
+                passenv.add(name);
+            }
+        }
+        b.passenv(passenv);
 
         String server = string(p, "server");
         List<String> args = words(p, "server_args");

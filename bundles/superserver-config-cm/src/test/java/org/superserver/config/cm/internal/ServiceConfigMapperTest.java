@@ -160,6 +160,25 @@ public class ServiceConfigMapperTest {
     }
 
     @Test
+    public void passenvNamesTheInheritedVariablesAndIsNoAttribute() {
+        ServiceDefinition d = valid(pidConfig("service", "x", "port", 1, "server", "/bin/env",
+                "passenv", " TERM  PATH_INFO TERM "));
+        assertEquals(List.of("TERM", "PATH_INFO"), d.passenv());
+        assertEquals(0, d.attributes().size());
+        assertEquals(List.of("TERM"), valid(pidConfig("service", "x", "port", 1, "server", "/bin/env",
+                "passenv", new String[] {"TERM"})).passenv());
+        assertEquals(List.of(), valid(echoTcpFromFile()).passenv());
+    }
+
+    @Test
+    public void passenvWithSomethingOtherThanAVariableNameIsInvalid() {
+        invalid(pidConfig("service", "x", "port", 1, "server", "/bin/env", "passenv", "TERM LD_*"),
+                "passenv", "'LD_*' is not an environment variable name");
+        invalid(pidConfig("service", "x", "port", 1, "server", "/bin/env", "passenv", "A=1"),
+                "passenv", "'A=1' is not an environment variable name");
+    }
+
+    @Test
     public void theSamePropertiesGiveAnEqualDefinition() {
         assertEquals(valid(echoTcpFromFile()), valid(echoTcpFromFile()));
     }
