@@ -1,6 +1,7 @@
 package org.superserver.config.cm.internal;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -198,7 +199,8 @@ final class ServiceConfigMapper {
             List<String> argv = new ArrayList<>();
             argv.add(server.substring(server.lastIndexOf('/') + 1));
             argv.addAll(args);
-            b.server(server).argv(argv);
+            argv.replaceAll(ServiceConfigMapper::asBytes);
+            b.server(asBytes(server)).argv(argv);
         }
 
         p.forEach((key, value) -> {
@@ -212,6 +214,15 @@ final class ServiceConfigMapper {
         } catch (IllegalArgumentException e) {
             throw new Invalid("service", e.getMessage());
         }
+    }
+
+    /**
+     * A program's path or argument as the definition carries it: one char per byte (as inetd.conf,
+     * read as ISO-8859-1, gives it, and as the core writes it), here the UTF-8 bytes of the
+     * configuration's text, so that a program gets its arguments in UTF-8.
+     */
+    static String asBytes(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     private static int port(Map<String, ?> p) {

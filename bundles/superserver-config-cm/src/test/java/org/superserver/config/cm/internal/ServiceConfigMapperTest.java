@@ -130,6 +130,17 @@ public class ServiceConfigMapperTest {
     }
 
     @Test
+    public void programAndArgumentsAreCarriedAsTheirUtf8BytesOneCharPerByte() {
+        ServiceDefinition d = valid(pidConfig("service", "x", "port", 1, "server", "/srv/caf\u00e9/run",
+                "server_args", "na\u00efve \u20ac"));
+        assertEquals("/srv/caf\u00c3\u00a9/run", d.server());
+        assertEquals(List.of("run", "na\u00c3\u00afve", "\u00e2\u0082\u00ac"), d.argv());
+        // what the core writes (ISO-8859-1) is the UTF-8 of the configuration's text
+        assertEquals("\u20ac", new String(d.argv().get(2).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     public void otherUndottedPropertiesBecomeAttributesForPolicies() {
         Map<String, Object> p = echoTcpFromFile();
         p.put("only_from", "127.0.0.1 10.0.0.0/8");
