@@ -217,6 +217,7 @@ final class InetdConfParser {
             service = first.substring(colon + 1);
             if (service.isEmpty()) {
                 if (next == w.size()) {
+                    noNul("address", host);
                     checkHostSyntax(host);
                     return host;
                 }
@@ -233,6 +234,16 @@ final class InetdConfParser {
         String userText = field(w, next++, "user", service);
         String server = field(w, next++, "server program", service);
         List<String> args = w.subList(next, w.size());
+        noNul("address", host);
+        noNul("service", service);
+        noNul("socket type", socketText);
+        noNul("protocol", protocolText);
+        noNul("wait", waitText);
+        noNul("user", userText);
+        noNul("server program", server);
+        for (String arg : args) {
+            noNul("server arguments", arg);
+        }
 
         SocketType socketType = socketType(socketText);
         ProtocolField protocol = protocol(protocolText);
@@ -344,6 +355,18 @@ final class InetdConfParser {
             byId.put(id, definition);
         }
         return null;
+    }
+
+    /**
+     * A NUL byte cannot pass to a program (a C string ends there) nor name anything; inetd, which
+     * reads lines as C strings, would cut the word short without a word.
+     */
+    private static void noNul(String field, String value) {
+        int nul = value.indexOf('\0');
+        if (nul >= 0) {
+            throw new Invalid(field, "'" + value.substring(0, nul) + "\\0...' contains a NUL byte at offset " + nul
+                    + "; expected text without NUL bytes");
+        }
     }
 
     private static String field(List<String> words, int index, String name, String service) {

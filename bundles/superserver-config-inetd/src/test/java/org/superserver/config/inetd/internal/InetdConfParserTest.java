@@ -135,6 +135,14 @@ public class InetdConfParserTest {
     }
 
     @Test
+    public void aNulByteInAnArgumentIsAnErrorNamingTheField() {
+        Diagnostic d = error("10079 stream tcp nowait nobody /usr/bin/printf printf a\0b", "server arguments");
+        assertMentions(d, "'a\\0...' contains a NUL byte at offset 1");
+        error("10079 stream tcp nowait nobo\0dy /usr/bin/printf printf", "user");
+        error("10079 stream tcp nowait nobody /usr/bin/pr\0intf printf", "server program");
+    }
+
+    @Test
     public void aDirectoryBehindTcpdIsAnErrorNamingTheArguments() {
         Diagnostic d = error("finger stream tcp nowait nobody /usr/sbin/tcpd /usr/sbin/", "server arguments");
         assertMentions(d, "'/usr/sbin/' names a directory");
