@@ -136,7 +136,10 @@ final class ServiceConfigMapper {
 
         int port = port(p);
         String bind = string(p, "bind");
-        if (bind != null && !"*".equals(bind) && !AddressLiterals.isLiteral(bind)) {
+        if ("*".equals(bind)) {
+            bind = null;
+        }
+        if (bind != null && !AddressLiterals.isLiteral(bind)) {
             throw new Invalid("bind", "'" + bind + "' is not an IP address; expected a literal address "
                     + "such as 127.0.0.1 or ::1, or * (or no bind) for every address");
         }

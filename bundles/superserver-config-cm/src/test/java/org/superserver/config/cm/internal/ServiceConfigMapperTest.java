@@ -262,6 +262,13 @@ public class ServiceConfigMapperTest {
     }
 
     @Test
+    public void bindStarMeansEveryAddress() {
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("bind", "*");
+        assertNull(valid(p).bindAddress());
+    }
+
+    @Test
     public void hostNameAsBindAddressIsInvalid() {
         Map<String, Object> p = echoTcpFromFile();
         p.put("bind", "localhost");
