@@ -12,6 +12,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import org.superserver.api.AddressLiterals;
 import org.superserver.api.ServiceDefinition;
 
@@ -30,10 +31,13 @@ public class ServiceConfigMapperFuzzTest {
 
     @Property
     void anyPropertiesMapToADefinitionOrANamedProblem(@ForAll("configurations") Map<String, Object> properties) {
-        check(properties);
+        MappingResult r = check(properties);
+        // the report shows how the inputs spread over the outcomes (each invalid property by name)
+        Statistics.label("outcome").collect(!r.isValid() ? "invalid " + r.property()
+                : r.definition() == null ? "disabled" : r.definition().isInternal() ? "valid built-in" : "valid program");
     }
 
-    static void check(Map<String, Object> properties) {
+    static MappingResult check(Map<String, Object> properties) {
         MappingResult r = ServiceConfigMapper.map(properties);
         String what = r + " from " + properties;
         require(r.origin() != null && !r.origin().isBlank(), "no origin: " + what);
@@ -41,11 +45,11 @@ public class ServiceConfigMapperFuzzTest {
             require(r.definition() == null, "invalid with a definition: " + what);
             require(ServiceConfigMapper.KNOWN.contains(r.property()), "names no known property: " + what);
             require(r.problem() != null && !r.problem().isBlank(), "says nothing: " + what);
-            return;
+            return r;
         }
         ServiceDefinition d = r.definition();
         if (d == null) {
-            return; // disabled
+            return r; // disabled
         }
         require(d.id().startsWith("cm:"), "id: " + what);
         require(d.origin().equals(r.origin()), "origin: " + what);
@@ -64,6 +68,7 @@ public class ServiceConfigMapperFuzzTest {
         }
         d.attributes().keySet().forEach(k -> require(!ServiceConfigMapper.KNOWN.contains(k) && k.indexOf('.') < 0,
                 "attribute " + k + ": " + what));
+        return r;
     }
 
     private static void require(boolean condition, String message) {
@@ -100,14 +105,24 @@ public class ServiceConfigMapperFuzzTest {
             p.put(random.nextBoolean() ? pick(random, "only_from", "no_access", "component.name",
                     "service.factoryPid", "", ".", "x.y") : text(random), anyValue(random));
         }
+        // a valid configuration first (a built-in or a program), then one property in eight spoiled
+        boolean internal = random.nextBoolean();
         for (String key : KEYS) {
-            int roll = random.nextInt(14);
-            if (roll < 8) {
-                p.put(key, plausible(random, key));
-            } else if (roll < 10) {
-                p.put(key, mutate(random, plausible(random, key)));
-            } else if (roll < 12) {
-                p.put(key, anyValue(random));
+            String valid = valid(random, key, internal);
+            if (valid != null) {
+                p.put(key, valid);
+            }
+            if (random.nextInt(8) == 0) {
+                int roll = random.nextInt(4);
+                if (roll == 0) {
+                    p.put(key, plausible(random, key));
+                } else if (roll == 1) {
+                    p.put(key, mutate(random, valid != null ? valid : plausible(random, key)));
+                } else if (roll == 2) {
+                    p.put(key, anyValue(random));
+                } else {
+                    p.remove(key);
+                }
             }
         }
         p.put("service.pid", pick(random, "org.superserver.service~echo", "", "x"));
@@ -192,6 +207,46 @@ public class ServiceConfigMapperFuzzTest {
                 return new String[0];
             default:
                 return text(random);
+        }
+    }
+
+    /** A valid value of one known property for a built-in or a program, or {@code null} to leave it out. */
+    private static String valid(Random random, String key, boolean internal) {
+        switch (key) {
+            case "service":
+                return pick(random, "echo", "ftp", "x-" + random.nextInt(1000));
+            case "id":
+                return internal && random.nextBoolean() ? pick(random, "echo", "discard") : null;
+            case "type":
+                return internal ? pick(random, "INTERNAL", "INTERNAL UNLISTED", "internal") : pick(random, null, "UNLISTED");
+            case "socket_type":
+                return pick(random, "stream", null);
+            case "protocol":
+                return pick(random, "tcp", "tcp4", "tcp6", null);
+            case "port":
+                return String.valueOf(random.nextInt(65536));
+            case "bind":
+                return pick(random, "127.0.0.1", "::1", "*", null, "0.0.0.0");
+            case "wait":
+                return pick(random, "yes", "no", null);
+            case "disable":
+                return pick(random, "no", null, null, "false");
+            case "user":
+                return pick(random, "root", "nobody", null);
+            case "group":
+                return pick(random, "nogroup", null);
+            case "server":
+                return internal ? null : pick(random, "/bin/cat", "/usr/sbin/in.fingerd", "/srv/caf\u00e9");
+            case "server_args":
+                return internal ? null : pick(random, "-l -a", null, "caf\u00e9 \u20ac");
+            case "passenv":
+                return pick(random, "TERM", "TERM PATH", null);
+            case "instances":
+                return pick(random, "UNLIMITED", "1", "25", null);
+            case "policies":
+                return pick(random, "tcpd", "tcpd extra", null);
+            default:
+                return null;
         }
     }
 
