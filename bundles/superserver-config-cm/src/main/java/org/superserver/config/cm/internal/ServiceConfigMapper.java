@@ -279,14 +279,14 @@ final class ServiceConfigMapper {
         }
     }
 
-    /** A single trimmed value, or {@code null} when absent or blank. */
+    /** A single value without leading and trailing white space (Unicode's too), or {@code null} when absent or blank. */
     private static String string(Map<String, ?> p, String key) {
         return scalar(p.get(key), key);
     }
 
     private static String scalar(Object value, String key) {
         if (value instanceof String) {
-            String text = ((String) value).trim();
+            String text = ((String) value).strip();
             return text.isEmpty() ? null : text;
         }
         List<String> values = value == null ? List.of() : values(value);
@@ -296,7 +296,7 @@ final class ServiceConfigMapper {
         if (values.isEmpty()) {
             return null;
         }
-        String text = values.get(0).trim();
+        String text = values.get(0).strip();
         return text.isEmpty() ? null : text;
     }
 
@@ -307,7 +307,7 @@ final class ServiceConfigMapper {
             return List.of();
         }
         if (value instanceof String) {
-            String text = ((String) value).trim();
+            String text = ((String) value).strip();
             return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\s+"));
         }
         return values(value);
@@ -316,7 +316,7 @@ final class ServiceConfigMapper {
     private static List<String> values(Object value) {
         List<String> out = new ArrayList<>();
         if (value instanceof String) {
-            String text = ((String) value).trim();
+            String text = ((String) value).strip();
             if (!text.isEmpty()) {
                 out.addAll(Arrays.asList(text.split("\\s+")));
             }

@@ -262,6 +262,16 @@ public class ServiceConfigMapperTest {
     }
 
     @Test
+    public void aValueOfUnicodeWhiteSpaceIsBlank() {
+        // found by ServiceConfigMapperFuzzTest: an id of U+3000 named a built-in that is a blank
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("id", "\u3000");
+        assertEquals("echo", valid(p).handler());
+        p.put("id", "\u2003discard\u3000");
+        assertEquals("discard", valid(p).handler());
+    }
+
+    @Test
     public void bindStarMeansEveryAddress() {
         Map<String, Object> p = echoTcpFromFile();
         p.put("bind", "*");
