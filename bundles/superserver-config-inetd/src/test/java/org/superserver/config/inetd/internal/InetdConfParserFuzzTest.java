@@ -10,6 +10,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 import org.superserver.api.AddressLiterals;
 import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
@@ -51,7 +53,11 @@ public class InetdConfParserFuzzTest {
 
     @Property
     void plausibleFilesParseToDiagnosticsAndValidDefinitions(@ForAll("plausibleFiles") String text) {
-        check(PARSER, text);
+        ParseResult result = check(PARSER, text);
+        // the report shows how the lines spread over the outcomes (each error by its field)
+        Statistics.label("definitions").collect(Math.min(result.definitions().size(), 5));
+        result.diagnostics().stream().filter(Diagnostic::isError).map(Diagnostic::field).distinct()
+                .forEach(field -> Statistics.label("error fields").collect(field));
     }
 
     @Property
@@ -67,7 +73,7 @@ public class InetdConfParserFuzzTest {
     }
 
     /** The fuzzing property itself: any exception fails it; so does a diagnostic or definition out of shape. */
-    static void check(InetdConfParser parser, String text) {
+    static ParseResult check(InetdConfParser parser, String text) {
         ParseResult result = parser.parse(FILE, text);
         int lines = text.split("\n", -1).length;
         for (Diagnostic d : result.diagnostics()) {
@@ -99,6 +105,7 @@ public class InetdConfParserFuzzTest {
                 require(d.policies().contains(InetdConfParser.TCPD_POLICY), "wrap_all without tcpd: " + what);
             }
         }
+        return result;
     }
 
     /** No separator and no NUL: a word as a program could receive it. */
@@ -132,12 +139,12 @@ public class InetdConfParserFuzzTest {
     @Provide
     Arbitrary<String> plausibleFiles() {
         Arbitrary<String> line = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, mutated(validLine())),
-                net.jqwik.api.Tuple.of(3, validLine()),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("", "#", "# a comment", "#<off># echo stream tcp nowait root internal",
-                        "   ", "\t", "\r", "127.0.0.1:", "[::1]:", "*:", "dual:", "999.0.0.1:", ",:", "[:", "nohost:")),
-                net.jqwik.api.Tuple.of(1, continuation()));
-        return Combinators.combine(line.list().ofMaxSize(12), Arbitraries.of("", "\n", "\r\n"))
+                Tuple.of(4, mutated(validLine())),
+                Tuple.of(6, validLine()),
+                Tuple.of(1, Arbitraries.of("", "#", "# a comment", "#<off># echo stream tcp nowait root internal",
+                        "   ", "\t", "\r", "127.0.0.1:", "*:", "*:", "dual:", "999.0.0.1:", ",:", "[:", "nohost:")),
+                Tuple.of(1, continuation()));
+        return Combinators.combine(line.list().ofMinSize(1).ofMaxSize(12), Arbitraries.of("", "\n", "\r\n"))
                 .as((lines, end) -> String.join("\n", lines) + end);
     }
 
@@ -145,43 +152,55 @@ public class InetdConfParserFuzzTest {
         return validLine().map(l -> l.replaceFirst("[ \t]+", "\n\t").replaceFirst(" (nowait|wait)", "\n   $1"));
     }
 
+    /** Mostly one of the valid values, now and then one of the odd ones. */
+    private static Arbitrary<String> field(List<String> valid, List<String> odd) {
+        return Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.of(valid)), Tuple.of(1, Arbitraries.of(odd)));
+    }
+
+    /** A line that is valid in most of its fields, with odd values (that may make it invalid) mixed in. */
     private static Arbitrary<String> validLine() {
-        Arbitrary<String> address = Arbitraries.of("", "", "", "127.0.0.1:", "[::1]:", "::1:", "*:", ":", "localhost:",
-                "dual:", "127.0.0.1,[::1]:", "[127.0.0.1]:", "999.1.1.1:", "1.2.3:", "fe80::1%lo:", "[fe80::1%nosuch]:",
-                "unknown.invalid:", "[]:", ",,:", "0.0.0.0:", "::ffff:127.0.0.1:", "[::1]", "a:b:c:");
+        Arbitrary<String> address = field(List.of("", "", "", "127.0.0.1:", "[::1]:", "::1:", "*:", ":",
+                "localhost:", "dual:", "127.0.0.1,[::1]:", "[127.0.0.1]:", "0.0.0.0:", "::ffff:127.0.0.1:"),
+                List.of("999.1.1.1:", "1.2.3:", "fe80::1%lo:", "[fe80::1%nosuch]:", "unknown.invalid:", "[]:", ",,:",
+                        "[::1]", "a:b:c:"));
         Arbitrary<String> service = Arbitraries.oneOf(
-                Arbitraries.of("echo", "discard", "daytime", "chargen", "time", "finger", "ftp", "telnet", "nosuch",
-                        "0", "1", "65535", "65536", "99999", "000007", "-1", "0x10", "18446744073709551616",
-                        "99999999999999999999999", "7a", ""),
-                Arbitraries.integers().between(-5, 70000).map(String::valueOf));
-        Arbitrary<String> socket = Arbitraries.of("stream", "dgram", "stream", "dgram", "raw", "rdm", "seqpacket",
-                "STREAM", "streams", "");
-        Arbitrary<String> protocol = Arbitraries.of("tcp", "udp", "tcp4", "udp4", "tcp6", "udp6", "tcp46", "udp46",
-                "unix", "rpc/tcp", "sctp", "tcp,sndbuf=64k", "udp,rcvbuf=1m", "tcp,sndbuf=1,rcvbuf=2",
-                "tcp,sndbuf=1,rcvbuf=2,sndbuf=3", "tcp,sndbuf=99999999999k", "tcp,rcvbuf=", "tcp,rcvbuf=0",
-                "tcp,other=1", "tcp,sndbuf", "tcp,", ",", "udp,rcvbuf=2147483648", "tcp,sndbuf=2047m");
+                field(List.of("echo", "discard", "daytime", "chargen", "time", "1", "65535", "000007", "10007"),
+                        List.of("nosuch", "finger", "tftp", "0", "65536", "99999", "-1", "0x10", "18446744073709551616",
+                                "99999999999999999999999", "7a", "")),
+                Arbitraries.integers().between(1, 65535).map(String::valueOf));
+        Arbitrary<String> socketAndProtocol = Combinators.combine(
+                field(List.of("stream tcp", "stream tcp4", "stream tcp6", "stream tcp46", "dgram udp", "dgram udp4",
+                        "dgram udp6", "dgram udp46"),
+                        List.of("raw tcp", "rdm udp", "seqpacket tcp", "STREAM tcp", "streams tcp", "stream udp",
+                                "dgram tcp", "stream unix", "stream rpc/tcp", "dgram sctp")),
+                field(List.of("", "", "", ",sndbuf=64k", ",rcvbuf=1m", ",sndbuf=1,rcvbuf=2", ",sndbuf=2047m"),
+                        List.of(",sndbuf=1,rcvbuf=2,sndbuf=3", ",sndbuf=99999999999k", ",rcvbuf=", ",rcvbuf=0",
+                                ",other=1", ",sndbuf", ",", ",rcvbuf=2147483648")))
+                .as((sp, options) -> sp + options);
         Arbitrary<String> wait = Arbitraries.oneOf(
-                Arbitraries.of("wait", "nowait", "nowait.", "wait.0", "nowait.0x10", "nowait.0X", "nowait.0777",
-                        "nowait.08", "nowait.-1", "nowait.+5", "nowait.99999999999999999999", "nowait.2147483648",
-                        "nowait.2147483647", "nowait/5", "wait/0", "nowait/", "nowait/5/6", "nowait/5/6/7",
-                        "nowait/1234567890", "maybe", "nowait.5/3", "nowait..5", "."),
+                field(List.of("wait", "nowait", "nowait", "nowait.0x10", "nowait.0777", "nowait.2147483647", "wait.1",
+                        "nowait/5", "wait/0"),
+                        List.of("nowait.", "wait.0", "nowait.0X", "nowait.08", "nowait.-1", "nowait.+5",
+                                "nowait.99999999999999999999", "nowait.2147483648", "nowait/", "nowait/5/6",
+                                "nowait/5/6/7", "nowait/1234567890", "maybe", "nowait.5/3", "nowait..5", ".")),
                 Arbitraries.longs().map(n -> "nowait." + n));
-        Arbitrary<String> user = Arbitraries.of("root", "nobody", "nobody.tty", "nobody:nogroup", "root.", "root:",
-                ".wheel", ":wheel", ".", ":", "a.b:c", "a:b.c", "user.group.more", "\u00e9l\u00e8ve");
-        Arbitrary<String> server = Arbitraries.of("internal", "internal", "/usr/sbin/tcpd", "tcpd", "/bin/cat",
-                "/usr/sbin/in.fingerd", "/", "/usr/sbin/", "relative/prog", "prog");
-        Arbitrary<List<String>> args = Arbitraries.oneOf(
-                Arbitraries.of("echo", "internal", "#", "in.fingerd", "/usr/sbin/in.fingerd", "/", "-w", "caf\u00e9",
-                        "sub/prog", "\"quoted", "\u00ff\u00fe").list().ofMaxSize(4),
-                Arbitraries.strings().withCharRange('!', '~').ofMaxLength(8).list().ofMaxSize(25));
+        Arbitrary<String> user = field(List.of("root", "nobody", "nobody.tty", "nobody:nogroup", "a.b:c", "a:b.c",
+                "user.group.more", "\u00e9l\u00e8ve"), List.of("root.", "root:", ".wheel", ":wheel", ".", ":"));
+        Arbitrary<String> server = field(List.of("internal", "internal echo", "internal internal", "/usr/sbin/tcpd in.fingerd",
+                "tcpd /usr/sbin/in.fingerd -w", "/usr/sbin/tcpd /usr/lib/git-core/git-daemon --inetd", "/bin/cat cat",
+                "/usr/sbin/in.fingerd", "/usr/sbin/in.fingerd in.fingerd -w caf\u00e9", "relative/prog prog"),
+                List.of("/", "/usr/sbin/", "/usr/sbin/tcpd", "tcpd /usr/sbin/", "/usr/sbin/tcpd sub/prog"));
+        Arbitrary<List<String>> args = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.just(List.of())),
+                Tuple.of(2, Arbitraries.of("echo", "internal", "#", "-w", "caf\u00e9", "sub/prog", "\"quoted",
+                        "\u00ff\u00fe").list().ofMaxSize(4)),
+                Tuple.of(1, Arbitraries.strings().withCharRange('!', '~').ofMaxLength(8).list().ofMaxSize(25)));
         Arbitrary<String> separator = Arbitraries.of(" ", "\t", "  ", " \t ", "\t\t");
-        Arbitrary<List<String>> serverAndSeparator = Combinators.combine(server, separator).as(List::of);
-        return Combinators.combine(address, service, socket, protocol, wait, user, serverAndSeparator, args)
-                .as((a, sv, so, pr, wa, us, svsep, ar) -> {
-                    String sep = svsep.get(1);
+        return Combinators.combine(address, service, socketAndProtocol, wait, user, server, args, separator)
+                .as((a, sv, sp, wa, us, sr, ar, sep) -> {
                     StringBuilder b = new StringBuilder(a).append(sv);
-                    for (String f : List.of(so, pr, wa, us, svsep.get(0))) {
-                        b.append(sep).append(f);
+                    for (String f : List.of(sp, wa, us, sr)) {
+                        b.append(sep).append(f.replace(" ", sep));
                     }
                     for (String arg : ar) {
                         b.append(sep).append(arg);
