@@ -4,6 +4,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -77,32 +78,32 @@ public class InetdConfParserFuzzTest {
         ParseResult result = parser.parse(FILE, text);
         int lines = text.split("\n", -1).length;
         for (Diagnostic d : result.diagnostics()) {
-            String where = InetdConfParser.describe(d) + " for input " + quote(text);
-            require(FILE.equals(d.file()), "diagnostic names another file: " + where);
-            require(d.line() >= 1 && d.line() <= lines, "diagnostic names no line of the input: " + where);
-            require(d.field() != null && FIELDS.contains(d.field()), "diagnostic names no known field: " + where);
-            require(d.message() != null && !d.message().isBlank(), "diagnostic says nothing: " + where);
+            Supplier<String> where = () -> InetdConfParser.describe(d) + " for input " + quote(text);
+            require(FILE.equals(d.file()), () -> "diagnostic names another file: " + where.get());
+            require(d.line() >= 1 && d.line() <= lines, () -> "diagnostic names no line of the input: " + where.get());
+            require(d.field() != null && FIELDS.contains(d.field()), () -> "diagnostic names no known field: " + where.get());
+            require(d.message() != null && !d.message().isBlank(), () -> "diagnostic says nothing: " + where.get());
         }
         for (ServiceDefinition d : result.definitions()) {
-            String what = d + " from input " + quote(text);
-            require(d.id().startsWith(InetdConfParser.ID_PREFIX + FILE + ":"), "id outside the file's: " + what);
-            require(d.origin() != null && d.origin().startsWith(FILE + ":"), "origin is not FILE:LINE: " + what);
+            Supplier<String> what = () -> d + " from input " + quote(text);
+            require(d.id().startsWith(InetdConfParser.ID_PREFIX + FILE + ":"), () -> "id outside the file's: " + what.get());
+            require(d.origin() != null && d.origin().startsWith(FILE + ":"), () -> "origin is not FILE:LINE: " + what.get());
             int line = Integer.parseInt(d.origin().substring(FILE.length() + 1));
-            require(line >= 1 && line <= lines, "origin names no line of the input: " + what);
-            require(d.port() >= 1 && d.port() <= 65535, "port outside 1-65535: " + what);
-            require(d.bindAddress() == null || AddressLiterals.isLiteral(d.bindAddress()), "bind address: " + what);
-            require(d.maxPerMinute() >= 0 && d.instances() >= 0, "negative limit: " + what);
-            require(!d.name().isEmpty() && clean(d.name()), "service name: " + what);
-            require(d.user() != null && !d.user().isEmpty() && clean(d.user()), "user: " + what);
-            require(d.group() == null || (!d.group().isEmpty() && clean(d.group())), "group: " + what);
+            require(line >= 1 && line <= lines, () -> "origin names no line of the input: " + what.get());
+            require(d.port() >= 1 && d.port() <= 65535, () -> "port outside 1-65535: " + what.get());
+            require(d.bindAddress() == null || AddressLiterals.isLiteral(d.bindAddress()), () -> "bind address: " + what.get());
+            require(d.maxPerMinute() >= 0 && d.instances() >= 0, () -> "negative limit: " + what.get());
+            require(!d.name().isEmpty() && clean(d.name()), () -> "service name: " + what.get());
+            require(d.user() != null && !d.user().isEmpty() && clean(d.user()), () -> "user: " + what.get());
+            require(d.group() == null || (!d.group().isEmpty() && clean(d.group())), () -> "group: " + what.get());
             if (d.isInternal()) {
-                require(d.server() == null && clean(d.handler()) && !d.handler().isEmpty(), "built-in: " + what);
+                require(d.server() == null && clean(d.handler()) && !d.handler().isEmpty(), () -> "built-in: " + what.get());
             } else {
-                require(!d.argv().isEmpty() && clean(d.server()) && !d.server().isEmpty(), "program: " + what);
-                d.argv().forEach(a -> require(clean(a) && !a.isEmpty(), "argument: " + what));
+                require(!d.argv().isEmpty() && clean(d.server()) && !d.server().isEmpty(), () -> "program: " + what.get());
+                d.argv().forEach(a -> require(clean(a) && !a.isEmpty(), () -> "argument: " + what.get()));
             }
             if (parser == WRAPPING) {
-                require(d.policies().contains(InetdConfParser.TCPD_POLICY), "wrap_all without tcpd: " + what);
+                require(d.policies().contains(InetdConfParser.TCPD_POLICY), () -> "wrap_all without tcpd: " + what.get());
             }
         }
         return result;
@@ -113,9 +114,10 @@ public class InetdConfParserFuzzTest {
         return word.indexOf(' ') < 0 && word.indexOf('\t') < 0 && word.indexOf('\n') < 0 && word.indexOf('\0') < 0;
     }
 
-    private static void require(boolean condition, String message) {
+    /** The message is built only on failure: quoting the input for every check would dominate a long run. */
+    private static void require(boolean condition, Supplier<String> message) {
         if (!condition) {
-            throw new AssertionError(message);
+            throw new AssertionError(message.get());
         }
     }
 
