@@ -79,6 +79,13 @@ import org.osgi.service.metatype.annotations.Option;
                     + "Default: empty.")
     String server__args() default "";
 
+    @AttributeDefinition(name = "passenv", required = false,
+            description = "Names of the superserver's own environment variables that a started program "
+                    + "(the server, or a command an access policy runs) inherits, separated by blanks or "
+                    + "given as a list, as xinetd's passenv. Every child gets TZ, LANG and LC_* anyway; "
+                    + "nothing else passes unless named here. Default: empty.")
+    String[] passenv() default {};
+
     @AttributeDefinition(name = "instances", required = false,
             description = "Simultaneous connections or servers allowed: a number or UNLIMITED. Default: UNLIMITED.")
     String instances() default "UNLIMITED";

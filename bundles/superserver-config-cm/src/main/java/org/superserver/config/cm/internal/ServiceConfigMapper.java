@@ -1,6 +1,7 @@
 package org.superserver.config.cm.internal;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +31,7 @@ final class ServiceConfigMapper {
 
     /** Properties this mapper interprets; every other property without a dot becomes an attribute. */
     static final Set<String> KNOWN = Set.of("service", "id", "type", "socket_type", "protocol", "port",
-            "bind", "wait", "user", "group", "server", "server_args", "instances", "policies", "disable");
+            "bind", "wait", "user", "group", "server", "server_args", "passenv", "instances", "policies", "disable");
 
     private ServiceConfigMapper() {
     }
@@ -135,7 +136,10 @@ final class ServiceConfigMapper {
 
         int port = port(p);
         String bind = string(p, "bind");
-        if (bind != null && !"*".equals(bind) && !AddressLiterals.isLiteral(bind)) {
+        if ("*".equals(bind)) {
+            bind = null;
+        }
+        if (bind != null && !AddressLiterals.isLiteral(bind)) {
             throw new Invalid("bind", "'" + bind + "' is not an IP address; expected a literal address "
                     + "such as 127.0.0.1 or ::1, or * (or no bind) for every address");
         }
@@ -163,6 +167,18 @@ final class ServiceConfigMapper {
             b.policy(policy);
         }
 
+        List<String> passenv = new ArrayList<>();
+        for (String name : words(p, "passenv")) {
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new Invalid("passenv", "'" + name + "' is not an environment variable name; expected "
+                        + "names of letters, digits and _ separated by blanks, e.g. passenv = PATH_INFO TERM");
+            }
+            if (!passenv.contains(name)) {
+                passenv.add(name);
+            }
+        }
+        b.passenv(passenv);
+
         String server = string(p, "server");
         List<String> args = words(p, "server_args");
         if (internal) {
@@ -186,7 +202,8 @@ final class ServiceConfigMapper {
             List<String> argv = new ArrayList<>();
             argv.add(server.substring(server.lastIndexOf('/') + 1));
             argv.addAll(args);
-            b.server(server).argv(argv);
+            argv.replaceAll(ServiceConfigMapper::asBytes);
+            b.server(asBytes(server)).argv(argv);
         }
 
         p.forEach((key, value) -> {
@@ -200,6 +217,15 @@ final class ServiceConfigMapper {
         } catch (IllegalArgumentException e) {
             throw new Invalid("service", e.getMessage());
         }
+    }
+
+    /**
+     * A program's path or argument as the definition carries it: one char per byte (as inetd.conf,
+     * read as ISO-8859-1, gives it, and as the core writes it), here the UTF-8 bytes of the
+     * configuration's text, so that a program gets its arguments in UTF-8.
+     */
+    static String asBytes(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     private static int port(Map<String, ?> p) {
@@ -253,14 +279,14 @@ final class ServiceConfigMapper {
         }
     }
 
-    /** A single trimmed value, or {@code null} when absent or blank. */
+    /** A single value without leading and trailing white space (Unicode's too), or {@code null} when absent or blank. */
     private static String string(Map<String, ?> p, String key) {
         return scalar(p.get(key), key);
     }
 
     private static String scalar(Object value, String key) {
         if (value instanceof String) {
-            String text = ((String) value).trim();
+            String text = ((String) value).strip();
             return text.isEmpty() ? null : text;
         }
         List<String> values = value == null ? List.of() : values(value);
@@ -270,7 +296,7 @@ final class ServiceConfigMapper {
         if (values.isEmpty()) {
             return null;
         }
-        String text = values.get(0).trim();
+        String text = values.get(0).strip();
         return text.isEmpty() ? null : text;
     }
 
@@ -281,7 +307,7 @@ final class ServiceConfigMapper {
             return List.of();
         }
         if (value instanceof String) {
-            String text = ((String) value).trim();
+            String text = ((String) value).strip();
             return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\s+"));
         }
         return values(value);
@@ -290,7 +316,7 @@ final class ServiceConfigMapper {
     private static List<String> values(Object value) {
         List<String> out = new ArrayList<>();
         if (value instanceof String) {
-            String text = ((String) value).trim();
+            String text = ((String) value).strip();
             if (!text.isEmpty()) {
                 out.addAll(Arrays.asList(text.split("\\s+")));
             }

@@ -130,6 +130,17 @@ public class ServiceConfigMapperTest {
     }
 
     @Test
+    public void programAndArgumentsAreCarriedAsTheirUtf8BytesOneCharPerByte() {
+        ServiceDefinition d = valid(pidConfig("service", "x", "port", 1, "server", "/srv/caf\u00e9/run",
+                "server_args", "na\u00efve \u20ac"));
+        assertEquals("/srv/caf\u00c3\u00a9/run", d.server());
+        assertEquals(List.of("run", "na\u00c3\u00afve", "\u00e2\u0082\u00ac"), d.argv());
+        // what the core writes (ISO-8859-1) is the UTF-8 of the configuration's text
+        assertEquals("\u20ac", new String(d.argv().get(2).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     public void otherUndottedPropertiesBecomeAttributesForPolicies() {
         Map<String, Object> p = echoTcpFromFile();
         p.put("only_from", "127.0.0.1 10.0.0.0/8");
@@ -157,6 +168,25 @@ public class ServiceConfigMapperTest {
         Map<String, Object> p = echoTcpFromFile();
         p.put("policies", "tcpd,xinetd");
         invalid(p, "policies", "'tcpd,xinetd' is not a policy name; expected names such as tcpd");
+    }
+
+    @Test
+    public void passenvNamesTheInheritedVariablesAndIsNoAttribute() {
+        ServiceDefinition d = valid(pidConfig("service", "x", "port", 1, "server", "/bin/env",
+                "passenv", " TERM  PATH_INFO TERM "));
+        assertEquals(List.of("TERM", "PATH_INFO"), d.passenv());
+        assertEquals(0, d.attributes().size());
+        assertEquals(List.of("TERM"), valid(pidConfig("service", "x", "port", 1, "server", "/bin/env",
+                "passenv", new String[] {"TERM"})).passenv());
+        assertEquals(List.of(), valid(echoTcpFromFile()).passenv());
+    }
+
+    @Test
+    public void passenvWithSomethingOtherThanAVariableNameIsInvalid() {
+        invalid(pidConfig("service", "x", "port", 1, "server", "/bin/env", "passenv", "TERM LD_*"),
+                "passenv", "'LD_*' is not an environment variable name");
+        invalid(pidConfig("service", "x", "port", 1, "server", "/bin/env", "passenv", "A=1"),
+                "passenv", "'A=1' is not an environment variable name");
     }
 
     @Test
@@ -229,6 +259,23 @@ public class ServiceConfigMapperTest {
         Map<String, Object> p = echoTcpFromFile();
         p.put("wait", "nowait");
         invalid(p, "wait", "expected yes or no");
+    }
+
+    @Test
+    public void aValueOfUnicodeWhiteSpaceIsBlank() {
+        // found by ServiceConfigMapperFuzzTest: an id of U+3000 named a built-in that is a blank
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("id", "\u3000");
+        assertEquals("echo", valid(p).handler());
+        p.put("id", "\u2003discard\u3000");
+        assertEquals("discard", valid(p).handler());
+    }
+
+    @Test
+    public void bindStarMeansEveryAddress() {
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("bind", "*");
+        assertNull(valid(p).bindAddress());
     }
 
     @Test

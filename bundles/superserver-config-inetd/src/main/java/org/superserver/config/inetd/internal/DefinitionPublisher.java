@@ -11,8 +11,12 @@ import org.superserver.api.ServiceDefinition;
  * difference: an unchanged definition ({@code equals}) keeps its registration; a changed one (same
  * id) is registered anew <em>before</em> its old registration goes, so that the core, which keys
  * listeners by id, sees a change and keeps a listener whose socket is the same; a removed one is
- * unregistered (first, so that a new id may take over its port); a new one is registered. Not
- * thread-safe: the caller serializes.
+ * unregistered (first, so that a new id may take over its port); a new one is registered.
+ *
+ * <p>The origin (file and line) is metadata: a definition that differs only in it (a line that
+ * moved because a line above it was added or removed) counts as unchanged, and is re-registered
+ * the same way as a changed one only so that messages name its new line; the core sees an update
+ * of the same id, never a removal. Not thread-safe: the caller serializes.
  */
 final class DefinitionPublisher {
 
@@ -21,18 +25,23 @@ final class DefinitionPublisher {
         final int added;
         final int changed;
         final int removed;
+        /** Definitions equal but for their origin (including {@link #moved}). */
         final int unchanged;
+        /** Of the unchanged, those whose origin changed (re-registered to carry it). */
+        final int moved;
 
-        Changes(int added, int changed, int removed, int unchanged) {
+        Changes(int added, int changed, int removed, int unchanged, int moved) {
             this.added = added;
             this.changed = changed;
             this.removed = removed;
             this.unchanged = unchanged;
+            this.moved = moved;
         }
 
         @Override
         public String toString() {
-            return "added " + added + ", changed " + changed + ", removed " + removed + ", unchanged " + unchanged;
+            return "added " + added + ", changed " + changed + ", removed " + removed + ", unchanged " + unchanged
+                    + (moved > 0 ? " (" + moved + " moved)" : "");
         }
     }
 
@@ -71,6 +80,7 @@ final class DefinitionPublisher {
         int added = 0;
         int changed = 0;
         int unchanged = 0;
+        int moved = 0;
         List<RegistrationSink.Registration> replaced = new ArrayList<>();
         for (ServiceDefinition d : wanted.values()) {
             Published old = published.get(d.id());
@@ -83,12 +93,22 @@ final class DefinitionPublisher {
             if (old == null) {
                 added++;
             } else {
-                changed++;
+                if (equalButForOrigin(old.definition, d)) {
+                    unchanged++;
+                    moved++;
+                } else {
+                    changed++;
+                }
                 replaced.add(old.registration);
             }
         }
         replaced.forEach(RegistrationSink.Registration::unregister);
-        return new Changes(added, changed, removed, unchanged);
+        return new Changes(added, changed, removed, unchanged, moved);
+    }
+
+    /** Whether two definitions differ in nothing but their origin. */
+    static boolean equalButForOrigin(ServiceDefinition a, ServiceDefinition b) {
+        return a.toBuilder().origin(null).build().equals(b.toBuilder().origin(null).build());
     }
 
     /** Withdraws every published definition. */

@@ -80,8 +80,9 @@ import org.superserver.api.SocketType;
  * </ul>
  *
  * <p>Access policies: a line whose server program is {@code tcpd} (any path) gets the policy
- * {@code tcpd} and serves the program tcpd would start, directly: argv stays as written, and
- * argv[0] names the program (relative to /usr/sbin, tcpd's REAL_DAEMON_DIR, when it has no path);
+ * {@code tcpd} and serves the program tcpd would start, directly, with the argv tcpd would give it:
+ * argv[0] names the program; an absolute one is cut to its basename, as tcpd does, and any other
+ * is looked up in /usr/sbin, tcpd's REAL_DAEMON_DIR, and kept as written;
  * the tcpd bundle makes the check in-process, so no extra program runs per connection. With
  * {@code wrapAll} (Debian inetd's {@code -l}) every line gets the policy.
  */
@@ -216,6 +217,7 @@ final class InetdConfParser {
             service = first.substring(colon + 1);
             if (service.isEmpty()) {
                 if (next == w.size()) {
+                    noNul("address", host);
                     checkHostSyntax(host);
                     return host;
                 }
@@ -232,6 +234,16 @@ final class InetdConfParser {
         String userText = field(w, next++, "user", service);
         String server = field(w, next++, "server program", service);
         List<String> args = w.subList(next, w.size());
+        noNul("address", host);
+        noNul("service", service);
+        noNul("socket type", socketText);
+        noNul("protocol", protocolText);
+        noNul("wait", waitText);
+        noNul("user", userText);
+        noNul("server program", server);
+        for (String arg : args) {
+            noNul("server arguments", arg);
+        }
 
         SocketType socketType = socketType(socketText);
         ProtocolField protocol = protocol(protocolText);
@@ -294,13 +306,25 @@ final class InetdConfParser {
             List<String> argv = args.isEmpty() ? List.of(base) : args;
             if (TCPD_POLICY.equals(base)) {
                 // The check tcpd would make runs in-process; the program tcpd would start is started
-                // directly, with the same argv: argv[0] names it, relative to tcpd's own directory.
+                // directly, with the argv tcpd gives it (tcpd.c): an absolute argv[0] is the program
+                // and is cut to its basename; any other names the program in tcpd's own directory
+                // and stays as written.
                 if (args.isEmpty()) {
                     throw new Invalid("server arguments", "tcpd is given no program to run; expected the "
                             + "real server as its first argument, e.g. /usr/sbin/tcpd /usr/sbin/in.fingerd");
                 }
-                String real = args.get(0).startsWith("/") ? args.get(0) : TCPD_DAEMON_DIR + "/" + args.get(0);
-                b.server(real).argv(argv).attribute(TCPD_POLICY, List.of(server));
+                String program = args.get(0);
+                String real = program.startsWith("/") ? program : TCPD_DAEMON_DIR + "/" + program;
+                List<String> tcpdArgv = new ArrayList<>(args);
+                if (program.startsWith("/")) {
+                    String argv0 = program.substring(program.lastIndexOf('/') + 1);
+                    if (argv0.isEmpty()) {
+                        throw new Invalid("server arguments", "'" + program + "' names a directory; expected the "
+                                + "real server's path, e.g. /usr/sbin/tcpd /usr/sbin/in.fingerd");
+                    }
+                    tcpdArgv.set(0, argv0);
+                }
+                b.server(real).argv(tcpdArgv).attribute(TCPD_POLICY, List.of(server));
                 policies.add(TCPD_POLICY);
             } else {
                 b.server(server).argv(argv);
@@ -331,6 +355,18 @@ final class InetdConfParser {
             byId.put(id, definition);
         }
         return null;
+    }
+
+    /**
+     * A NUL byte cannot pass to a program (a C string ends there) nor name anything; inetd, which
+     * reads lines as C strings, would cut the word short without a word.
+     */
+    private static void noNul(String field, String value) {
+        int nul = value.indexOf('\0');
+        if (nul >= 0) {
+            throw new Invalid(field, "'" + value.substring(0, nul) + "\\0...' contains a NUL byte at offset " + nul
+                    + "; expected text without NUL bytes");
+        }
     }
 
     private static String field(List<String> words, int index, String name, String service) {

@@ -238,7 +238,14 @@ public final class InetdConfigComponent {
     /** Host names in address prefixes, as inetd resolves them (getaddrinfo: /etc/hosts, then DNS). */
     private static List<String> resolve(String host) throws java.net.UnknownHostException {
         List<String> out = new ArrayList<>();
-        for (InetAddress address : InetAddress.getAllByName(host)) {
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (RuntimeException e) {
+            // a malformed name is a name that does not resolve, whatever the JDK throws for it
+            throw new java.net.UnknownHostException(host + ": " + e.getMessage());
+        }
+        for (InetAddress address : addresses) {
             String literal = address.getHostAddress();
             int zone = literal.indexOf('%');
             out.add(zone >= 0 ? literal.substring(0, zone) : literal);

@@ -26,7 +26,10 @@ import org.superserver.api.ServiceDefinition;
  * poll sees that a file's modification time, size or identity (an editor that replaces the file)
  * changed <em>and</em> its content did. A file that cannot be read is an error naming it, and the
  * definitions of its last good read stay published, so a file caught mid-replacement never drops
- * services. Thread-safe: every public method is serialized.
+ * services. A path that is not a regular file (a FIFO, a device, a directory) is such an error too,
+ * found without opening it, so that no read blocks. The bytes are read as ISO-8859-1, one char per
+ * byte, so that arguments reach a program unchanged whatever their encoding. Thread-safe: every
+ * public method is serialized.
  */
 final class InetdSource implements ConfigSource {
 
@@ -108,12 +111,18 @@ final class InetdSource implements ConfigSource {
             byte[] bytes;
             try {
                 Object stat = stat(file);
-                bytes = Files.readAllBytes(file);
+                bytes = ConfigFile.read(file);
                 seen.put(file, new Seen(stat, Arrays.hashCode(bytes)));
             } catch (NoSuchFileException e) {
                 seen.put(file, new Seen(null, 0));
                 diagnostics.add(Diagnostic.error(name, 0, "file", "inetd.conf file " + name + " does not exist"
                         + keeping(file) + "; expected a readable inetd.conf(5) file"));
+                lastGood.getOrDefault(file, List.of()).forEach(d -> all.put(d.id(), d));
+                continue;
+            } catch (ConfigFile.NotRegular e) {
+                seen.put(file, new Seen(null, 0));
+                diagnostics.add(Diagnostic.error(name, 0, "file", "inetd.conf file " + e.getMessage()
+                        + "; it is not read" + keeping(file) + "; expected a readable inetd.conf(5) file"));
                 lastGood.getOrDefault(file, List.of()).forEach(d -> all.put(d.id(), d));
                 continue;
             } catch (IOException e) {
@@ -123,7 +132,8 @@ final class InetdSource implements ConfigSource {
                 lastGood.getOrDefault(file, List.of()).forEach(d -> all.put(d.id(), d));
                 continue;
             }
-            ParseResult result = parser.parse(name, new String(bytes, StandardCharsets.UTF_8));
+            // byte-transparent: each byte is one char of the same value, so arguments keep their bytes
+            ParseResult result = parser.parse(name, new String(bytes, StandardCharsets.ISO_8859_1));
             diagnostics.addAll(result.diagnostics());
             lastGood.put(file, result.definitions());
             result.definitions().forEach(d -> all.put(d.id(), d));
@@ -167,7 +177,7 @@ final class InetdSource implements ConfigSource {
             int hash = 0;
             if (stat != null) {
                 try {
-                    hash = Arrays.hashCode(Files.readAllBytes(file));
+                    hash = Arrays.hashCode(ConfigFile.read(file));
                 } catch (IOException e) {
                     stat = null;
                 }
@@ -192,13 +202,13 @@ final class InetdSource implements ConfigSource {
         String name = servicesFile.toString();
         try {
             Object stat = stat(servicesFile);
-            byte[] bytes = Files.readAllBytes(servicesFile);
+            byte[] bytes = ConfigFile.read(servicesFile);
             seen.put(servicesFile, new Seen(stat, Arrays.hashCode(bytes)));
             lastServices = ServicesTable.parse(new String(bytes, StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             seen.put(servicesFile, new Seen(null, 0));
             diagnostics.add(Diagnostic.error(name, 0, "services", "services table " + name + " cannot be read ("
-                    + e + "); " + (lastServices != null ? "using its last good read"
+                    + (e instanceof ConfigFile.NotRegular ? e.getMessage() : e.toString()) + "); " + (lastServices != null ? "using its last good read"
                             : "only numeric ports resolve") + "; expected a services(5) file such as /etc/services"));
         }
         return lastServices != null ? lastServices : ServicesTable.EMPTY;

@@ -113,9 +113,39 @@ public class InetdConfParserTest {
         ServiceDefinition d = only("finger\tstream\ttcp\tnowait\tnobody\t/usr/sbin/tcpd\t/usr/sbin/in.fingerd");
         assertEquals(79, d.port());
         assertEquals("/usr/sbin/in.fingerd", d.server());
-        assertEquals(List.of("/usr/sbin/in.fingerd"), d.argv());
+        assertEquals(List.of("in.fingerd"), d.argv());
         assertEquals(List.of("tcpd"), d.policies());
         assertEquals(List.of("/usr/sbin/tcpd"), d.attribute("tcpd"));
+    }
+
+    @Test
+    public void anAbsoluteProgramBehindTcpdRunsWithArgv0CutToItsBasenameAsTcpdDoes() {
+        // tcpd.c: if (argv[0][0] == '/') { strcpy(path, argv[0]); argv[0] = strrchr(argv[0], '/') + 1; }
+        ServiceDefinition d = only("9418 stream tcp nowait nobody /usr/sbin/tcpd /usr/lib/git-core/git-daemon"
+                + " --inetd --base-path=/srv/git");
+        assertEquals("/usr/lib/git-core/git-daemon", d.server());
+        assertEquals(List.of("git-daemon", "--inetd", "--base-path=/srv/git"), d.argv());
+    }
+
+    @Test
+    public void aRelativeProgramWithASlashBehindTcpdIsFoundInUsrSbinAndKeepsItsArgv0() {
+        ServiceDefinition d = only("finger stream tcp nowait nobody tcpd sub/in.fingerd -w");
+        assertEquals("/usr/sbin/sub/in.fingerd", d.server());
+        assertEquals(List.of("sub/in.fingerd", "-w"), d.argv());
+    }
+
+    @Test
+    public void aNulByteInAnArgumentIsAnErrorNamingTheField() {
+        Diagnostic d = error("10079 stream tcp nowait nobody /usr/bin/printf printf a\0b", "server arguments");
+        assertMentions(d, "'a\\0...' contains a NUL byte at offset 1");
+        error("10079 stream tcp nowait nobo\0dy /usr/bin/printf printf", "user");
+        error("10079 stream tcp nowait nobody /usr/bin/pr\0intf printf", "server program");
+    }
+
+    @Test
+    public void aDirectoryBehindTcpdIsAnErrorNamingTheArguments() {
+        Diagnostic d = error("finger stream tcp nowait nobody /usr/sbin/tcpd /usr/sbin/", "server arguments");
+        assertMentions(d, "'/usr/sbin/' names a directory");
     }
 
     @Test

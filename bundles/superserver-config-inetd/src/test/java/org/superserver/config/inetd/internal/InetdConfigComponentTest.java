@@ -227,4 +227,20 @@ public class InetdConfigComponentTest {
         }
         assertEquals(2, definitions().size());
     }
+
+    @Test(timeout = 20_000)
+    public void aFifoAsTheInetdFileDoesNotBlockActivationAndTheOtherFilesServe() throws Exception {
+        Path fifo = tmp.getRoot().toPath().resolve("inetd.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        Path directory = tmp.newFolder("inetd.d").toPath();
+        write(conf, "echo stream tcp nowait root internal");
+        frameworkProperties.put("superserver.inetd", fifo + "," + directory + "," + conf);
+
+        component = new InetdConfigComponent(context, config(Map.of()));
+
+        assertEquals(1, definitions().size());
+        assertEquals("echo", definitions().get(0).name());
+        configSource().reload();
+        assertEquals(1, definitions().size());
+    }
 }

@@ -1,11 +1,14 @@
 package org.superserver.config.inetd.internal;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +18,8 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.superserver.api.Diagnostic;
+import org.superserver.api.ServiceDefinition;
 
 /** A file set read from disk and published through the difference logic, with a recording sink. */
 public class InetdSourceTest {
@@ -164,6 +169,136 @@ public class InetdSourceTest {
         assertNull(source.reloadNow());
         source.reload();
         assertFalse(source.reloadIfChanged());
+        assertEquals(List.of(), sink.events);
+    }
+
+    // ---- bytes ----
+
+    @Test
+    public void argumentsKeepTheFilesBytesOneCharPerByte() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes("10079 stream tcp nowait nobody /usr/bin/printf printf %s caf".getBytes(StandardCharsets.US_ASCII));
+        bytes.write(0xE9); // Latin-1 e-acute: not valid UTF-8 on its own
+        bytes.writeBytes(" na".getBytes(StandardCharsets.US_ASCII));
+        bytes.writeBytes("\u00efve".getBytes(StandardCharsets.UTF_8)); // UTF-8 i-diaeresis: two bytes
+        bytes.write('\n');
+        Files.write(conf, bytes.toByteArray());
+
+        source.reloadNow();
+        ServiceDefinition d = sink.live.get(id("*:10079/tcp"));
+        assertEquals(List.of("printf", "%s", "caf\u00e9", "na\u00c3\u00afve"), d.argv());
+        // what the core must write (ISO-8859-1, one byte per char) is the file's bytes again
+        assertArrayEquals(new byte[] {'c', 'a', 'f', (byte) 0xE9}, d.argv().get(2).getBytes(StandardCharsets.ISO_8859_1));
+        assertArrayEquals("na\u00efve".getBytes(StandardCharsets.UTF_8),
+                d.argv().get(3).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    // ---- files that are not regular ----
+
+    private Path fifo(String name) throws IOException, InterruptedException {
+        Path fifo = tmp.getRoot().toPath().resolve(name);
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals("mkfifo " + fifo, 0, mkfifo.waitFor());
+        return fifo;
+    }
+
+    private static Diagnostic fileError(InetdSource.Report report, Path file) {
+        return report.diagnostics.stream().filter(d -> d.file().equals(file.toString())).findFirst()
+                .orElseThrow(() -> new AssertionError("no diagnostic names " + file + ": " + report.diagnostics));
+    }
+
+    @Test(timeout = 20_000)
+    public void aFifoIsRefusedWithoutBeingOpenedAndTheOtherFilesServe() throws Exception {
+        Path fifo = fifo("fifo.conf");
+        write(conf, "echo stream tcp nowait root internal");
+        InetdSource both = new InetdSource(List.of(fifo, conf), services, false, AddressResolver.LITERAL_ONLY,
+                new DefinitionPublisher(sink));
+
+        InetdSource.Report report = both.reloadNow();
+
+        assertEquals(1, report.errors());
+        Diagnostic d = fileError(report, fifo);
+        assertTrue(d.isError());
+        assertEquals("file", d.field());
+        String text = InetdConfParser.describe(d);
+        assertTrue(text, text.contains(fifo + " is a FIFO (named pipe), not a regular file"));
+        assertEquals(1, sink.liveCount());
+        assertTrue(sink.live.containsKey(id("*:echo/tcp")));
+        // the poll does not open it either
+        assertFalse(both.reloadIfChanged());
+    }
+
+    @Test(timeout = 20_000)
+    public void aDirectoryIsRefusedWithAnErrorNamingIt() throws IOException {
+        Files.createDirectory(conf);
+        InetdSource.Report report = source.reloadNow();
+        assertEquals(1, report.errors());
+        String text = InetdConfParser.describe(fileError(report, conf));
+        assertTrue(text, text.contains(conf + " is a directory, not a regular file"));
+        assertEquals(0, sink.liveCount());
+    }
+
+    @Test(timeout = 20_000)
+    public void aFileReplacedByAFifoKeepsItsLastGoodDefinitions() throws Exception {
+        write(conf, "echo stream tcp nowait root internal");
+        source.reloadNow();
+        Files.delete(conf);
+        Files.move(fifo("fifo"), conf);
+        sink.clearEvents();
+
+        assertTrue(source.reloadIfChanged());
+        assertEquals(List.of(), sink.events);
+        assertEquals(1, sink.liveCount());
+    }
+
+    @Test(timeout = 20_000)
+    public void aFifoAsTheServicesTableIsRefusedAndNumericPortsServe() throws Exception {
+        Files.delete(services);
+        Files.move(fifo("services.fifo"), services);
+        write(conf, "10007 stream tcp nowait root internal echo");
+        InetdSource.Report report = source.reloadNow();
+        String text = InetdConfParser.describe(fileError(report, services));
+        assertTrue(text, text.contains("is a FIFO (named pipe), not a regular file"));
+        assertEquals(1, sink.liveCount());
+    }
+
+    @Test
+    public void aCharacterDeviceIsRefusedWithoutBeingRead() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.Assume.assumeTrue("needs /dev/zero", Files.exists(zero));
+        InetdSource devices = new InetdSource(List.of(zero), services, false, AddressResolver.LITERAL_ONLY,
+                new DefinitionPublisher(sink));
+        String text = InetdConfParser.describe(fileError(devices.reloadNow(), zero));
+        assertTrue(text, text.contains("/dev/zero is a character device, not a regular file"));
+    }
+
+    // ---- origin ----
+
+    @Test
+    public void aCommentAddedAtTheTopChangesNoServiceAndWithdrawsNone() throws IOException {
+        write(conf,
+                "echo stream tcp nowait root internal",
+                "daytime stream tcp nowait root internal");
+        source.reloadNow();
+        sink.clearEvents();
+
+        write(conf,
+                "# a comment above every line",
+                "echo stream tcp nowait root internal",
+                "daytime stream tcp nowait root internal");
+        InetdSource.Report report = source.reloadNow();
+
+        assertEquals("added 0, changed 0, removed 0, unchanged 2 (2 moved)", report.changes.toString());
+        assertEquals(0, report.changes.changed);
+        // each id is re-registered with its new line before its old registration goes: never absent
+        assertEquals(List.of("+" + id("*:echo/tcp"), "+" + id("*:daytime/tcp"), "-" + id("*:echo/tcp"),
+                "-" + id("*:daytime/tcp")), sink.events);
+        assertEquals(conf + ":2", sink.live.get(id("*:echo/tcp")).origin());
+        assertEquals(conf + ":3", sink.live.get(id("*:daytime/tcp")).origin());
+
+        sink.clearEvents();
+        InetdSource.Report again = source.reloadNow();
+        assertEquals("added 0, changed 0, removed 0, unchanged 2", again.changes.toString());
         assertEquals(List.of(), sink.events);
     }
 }
