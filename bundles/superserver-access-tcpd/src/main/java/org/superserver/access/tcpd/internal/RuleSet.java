@@ -145,6 +145,21 @@ final class RuleSet {
         return new RuleSet(allow, deny, files, diagnostics, seen);
     }
 
+    /**
+     * Rules from two texts, as if read from files of those names, without pattern files: what the
+     * matcher works on, for tests and fuzzing that need no files.
+     */
+    static RuleSet parsed(String allowName, String allowText, String denyName, String denyText, boolean netgroups) {
+        HostsParser parser = new HostsParser(netgroups);
+        HostsParser.Result a = parser.parse(allowName, allowText);
+        HostsParser.Result d = parser.parse(denyName, denyText);
+        List<Diagnostic> diagnostics = new ArrayList<>(a.diagnostics);
+        diagnostics.addAll(d.diagnostics);
+        return new RuleSet(new Table(Path.of(allowName), Status.READ, null, a.rules),
+                new Table(Path.of(denyName), Status.READ, null, d.rules), new HashMap<>(), diagnostics,
+                new LinkedHashMap<>());
+    }
+
     private static Table table(Path path, HostsParser parser, List<Diagnostic> diagnostics, Map<Path, Watch> seen,
                                Set<String> wanted, long loadedAt, long racyWindowNanos) {
         String name = path.toString();
