@@ -118,6 +118,23 @@ public class TcpdPolicyTest {
     }
 
     @Test
+    public void aNetgroupIsNeverAskedOnTheCallersThread() throws Exception {
+        hosts.files("", "echo: @trusted\n");
+        List<String> askedOn = Collections.synchronizedList(new ArrayList<>());
+        TcpdPolicy p = new TcpdPolicy(hosts.allow, hosts.deny, 1000, false,
+                new NameCache(hosts, executor, 30_000, 100, System::nanoTime), executor, (group, host) -> {
+                    askedOn.add(Thread.currentThread().getName());
+                    return host.equals("host2.foobar.edu");
+                }, (l, r, t) -> Request.UNKNOWN, TcpdPolicy.SH, 0);
+        p.reload();
+        for (int i = 0; i < 2; i++) {
+            assertFalse(get(p.check(from("127.0.0.2"), internal("echo"))).isAllowed());
+        }
+        assertEquals(2, askedOn.size());
+        assertFalse(askedOn.toString(), askedOn.contains(Thread.currentThread().getName()));
+    }
+
+    @Test
     public void aLookupThatTakesTooLongLeavesTheNameUnknown() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Resolver slow = new Resolver() {
