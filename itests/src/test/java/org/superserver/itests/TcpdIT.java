@@ -252,6 +252,26 @@ public class TcpdIT extends ItestSupport {
                 before.accepted() + 4, after.accepted());
     }
 
+    @Test
+    public void aHostsDenyThatBecomesADanglingSymlinkDeniesTheNextConnectionAndTheErrorNamesIt() throws Exception {
+        Rules rules = tcpdRules("", "# nothing denied yet\n");
+        InetSocketAddress echo = echoByServiceName(true);
+        assertEchoServes(echo, ALLOWED, "echo before hosts.deny dangles");
+
+        // a symlink renamed over hosts.deny, pointing nowhere: unreadable, so fail closed at once
+        Path link = scratch().path("hosts.deny.link");
+        java.nio.file.Files.createSymbolicLink(link, scratch().path("no-such-target"));
+        java.nio.file.Files.move(link, rules.deny, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertDenied(echo, ALLOWED, "echo right after hosts.deny became a dangling symlink");
+        log().await(TIMEOUT, rules.deny + ": error: cannot be read: is a dangling symbolic link");
+
+        scratch().write("hosts.deny.new", "# readable again\n");
+        java.nio.file.Files.move(scratch().path("hosts.deny.new"), rules.deny,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEchoServes(echo, ALLOWED, "echo right after hosts.deny is a readable file again");
+    }
+
     // ---- 5: the policy's bundle stopped and started -------------------------------------------
 
     @Test
