@@ -35,7 +35,8 @@ import org.superserver.api.access.PolicyInspector;
  * one small thread. Lookups run on at most four threads and decisions that wait for them on at most
  * two, so the event loops never wait. Registered also as the policy's {@link PolicyInspector}, with
  * the same {@code superserver.policy=tcpd}: tcpdmatch and tcpdchk for the shell, over the same files
- * and netgroups (one thread for innetgr, which is not thread-safe); its lookups run on two threads of their own and are not cached for connections, so
+ * and netgroups (one thread for innetgr, which is not thread-safe, shared by both); its name
+ * lookups run on two threads of their own and are not cached for connections, so
  * a slow lookup typed in the shell cannot hold up a connection's.
  */
 @Component(name = TcpdPolicyComponent.PID,
