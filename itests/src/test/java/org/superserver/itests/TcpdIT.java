@@ -234,21 +234,42 @@ public class TcpdIT extends ItestSupport {
         ListenerStatus before = listener(inetdId(scratch().path("inetd.conf"), "127.0.0.1", "echo", "tcp"));
         assertEchoServes(echo, OTHER, "echo before hosts.deny names " + OTHER);
 
-        // as an administrator edits it; the policy polls every 100 ms (see tcpdRules)
+        // as an administrator edits it: the very next connection, with no wait between them, is decided
+        // by the new rules (each decision checks the files; no poll has to see the edit first)
         scratch().write("hosts.deny", "# now it is\nALL: " + OTHER + "\n");
+        assertDenied(echo, OTHER, "echo right after hosts.deny names " + OTHER);
         log().await(TIMEOUT, "Read tcpd rules ", rules.deny + " (1 rules)");
-        assertDenied(echo, OTHER, "echo once hosts.deny names " + OTHER);
         assertEchoServes(echo, ALLOWED, "echo once hosts.deny names " + OTHER);
         log().await(TIMEOUT, "TCPD service=echo daemon=echo from=" + OTHER + " rule=" + rules.deny + ":2 deny");
 
         scratch().write("hosts.deny", "ALL: 127.0.0.3\n" + "in.nosuchd: ALL\n");
+        assertEchoServes(echo, OTHER, "echo right after hosts.deny no longer names " + OTHER);
         log().await(TIMEOUT, "Read tcpd rules ", rules.deny + " (2 rules)");
-        assertEchoServes(echo, OTHER, "echo once hosts.deny no longer names " + OTHER);
 
         ListenerStatus after = listener(inetdId(scratch().path("inetd.conf"), "127.0.0.1", "echo", "tcp"));
         assertEquals("the listener was not rebound", before.boundAddress(), after.boundAddress());
         assertEquals("the listener was not restarted: it counted the 4 connections since",
                 before.accepted() + 4, after.accepted());
+    }
+
+    @Test
+    public void aHostsDenyThatBecomesADanglingSymlinkDeniesTheNextConnectionAndTheErrorNamesIt() throws Exception {
+        Rules rules = tcpdRules("", "# nothing denied yet\n");
+        InetSocketAddress echo = echoByServiceName(true);
+        assertEchoServes(echo, ALLOWED, "echo before hosts.deny dangles");
+
+        // a symlink renamed over hosts.deny, pointing nowhere: unreadable, so fail closed at once
+        Path link = scratch().path("hosts.deny.link");
+        java.nio.file.Files.createSymbolicLink(link, scratch().path("no-such-target"));
+        java.nio.file.Files.move(link, rules.deny, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertDenied(echo, ALLOWED, "echo right after hosts.deny became a dangling symlink");
+        log().await(TIMEOUT, rules.deny + ": error: cannot be read: is a dangling symbolic link");
+
+        scratch().write("hosts.deny.new", "# readable again\n");
+        java.nio.file.Files.move(scratch().path("hosts.deny.new"), rules.deny,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEchoServes(echo, ALLOWED, "echo right after hosts.deny is a readable file again");
     }
 
     // ---- 5: the policy's bundle stopped and started -------------------------------------------

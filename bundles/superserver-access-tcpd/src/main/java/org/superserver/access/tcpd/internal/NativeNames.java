@@ -16,7 +16,8 @@ import java.util.List;
  * {@code NI_NAMEREQD} for the reverse lookup alone (the JDK's always adds its own forward check and
  * hides the difference between no name and a false one), and {@code innetgr} for netgroups.
  * Loading this class fails with a {@link LinkageError} where JNA or Linux is missing; callers fall
- * back to {@link Resolver#SYSTEM} and no netgroups. Blocking: called only on lookup threads.
+ * back to {@link Resolver#SYSTEM} and no netgroups. Blocking: called only on lookup threads and the
+ * netgroup thread, never on an event loop.
  */
 final class NativeNames {
 
@@ -59,9 +60,17 @@ final class NativeNames {
         return end == 0 ? null : new String(host, 0, end, StandardCharsets.ISO_8859_1);
     }
 
-    /** Whether {@code host} is a host member of {@code netgroup} (any user, any domain). */
+    /** Serialises innetgr: glibc keeps the netgroup it walks in static state. */
+    private static final Object INNETGR = new Object();
+
+    /**
+     * Whether {@code host} is a host member of {@code netgroup} (any user, any domain). One call at a
+     * time in the whole JVM (innetgr is not thread-safe); blocking, so through {@link Netgroups} only.
+     */
     static boolean inNetgroup(String netgroup, String host) {
-        return innetgr(netgroup, host, null, null) == 1;
+        synchronized (INNETGR) {
+            return innetgr(netgroup, host, null, null) == 1;
+        }
     }
 
     /** Linux's struct sockaddr_in / sockaddr_in6, port 0. */

@@ -41,7 +41,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     boolean ident() default false;
 
     @AttributeDefinition(name = "poll_interval_ms", required = false, type = AttributeType.LONG, min = "0",
-            description = "How often, in milliseconds, the files are checked for changes (modification time, size, "
-                    + "identity, then content); 0: never; below 100 counts as 100. Default: 1000.")
+            description = "How often, in milliseconds, the files are checked in the background, so that their "
+                    + "problems are logged soon after an edit; every decision checks them anyway (device, inode, size, "
+                    + "modification and change time) and reads them again first when one changed. 0: never; below 100 "
+                    + "counts as 100. Default: 1000.")
     long poll__interval__ms() default 1000;
 }

@@ -28,9 +28,12 @@ import org.superserver.api.access.Decision;
 /**
  * The tcpd access policy for one pair of files: decides on the caller's thread (the event loop)
  * when nothing needs a name, a user, a file or a process, and otherwise makes the same decision
- * again on a small executor where lookups may wait (each bounded by the lookup timeout). Rules are
- * read by {@link #reload()} (and {@link #reloadIfChanged()}), never while a connection waits.
- * {@code spawn} commands are run here, in the background with stdio on /dev/null.
+ * again on a small executor where lookups may wait (each bounded by the lookup timeout). As tcpd
+ * reads the tables for every request, every decision first checks with one stat(2) per file that
+ * the files are as they were read ({@link RuleSet#freshness()}); when one changed, the files are
+ * read again on the executor before the decision, so an edit decides the very next connection.
+ * {@code spawn} commands are run here, in the background, in a session of their own, with stdio on
+ * /dev/null and the environment of {@link SpawnEnvironment}.
  */
 final class TcpdPolicy implements AccessPolicy {
 
@@ -40,17 +43,38 @@ final class TcpdPolicy implements AccessPolicy {
 
     /** Runs a spawn or aclexec command: {@code /bin/sh -c command}, stdio on /dev/null. */
     interface Shell {
+        /** @param env the command's whole environment (nothing else of the JVM's is added) */
         Process start(String command, Map<String, String> env) throws IOException;
     }
 
+    /** setsid(1), which makes the command the leader of a new session; {@code null} where there is none. */
+    static final String SETSID = findSetsid();
+
+    /**
+     * {@code setsid -w /bin/sh -c command}: a session of its own, so no terminal and no signal meant
+     * for the superserver's process group reaches it; stdin, stdout and stderr on /dev/null and no
+     * other descriptor (the JDK closes every other one in the child); exactly {@code env}.
+     */
     static final Shell SH = (command, env) -> {
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command)
+        List<String> argv = SETSID == null ? List.of("/bin/sh", "-c", command)
+                : List.of(SETSID, "-w", "/bin/sh", "-c", command);
+        ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().clear();
         pb.environment().putAll(env);
         return pb.start();
     };
+
+    private static String findSetsid() {
+        for (String p : List.of("/usr/bin/setsid", "/bin/setsid")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return p;
+            }
+        }
+        return null;
+    }
 
     final Path allowFile;
     final Path denyFile;
@@ -63,6 +87,7 @@ final class TcpdPolicy implements AccessPolicy {
     private final Shell shell;
     private final Semaphore spawns = new Semaphore(MAX_SPAWNS);
     private final long pid = ProcessHandle.current().pid();
+    private final long racyWindowNanos;
     private volatile RuleSet rules;
 
     /**
@@ -70,6 +95,18 @@ final class TcpdPolicy implements AccessPolicy {
      */
     TcpdPolicy(Path allowFile, Path denyFile, long lookupTimeoutMillis, boolean ident, NameCache names,
                Executor evaluator, BiPredicate<String, String> netgroups, Ident identClient, Shell shell) {
+        this(allowFile, denyFile, lookupTimeoutMillis, ident, names, evaluator, netgroups, identClient, shell,
+                RuleSet.RACY_WINDOW_NANOS);
+    }
+
+    /**
+     * @param racyWindowNanos see {@link RuleSet#load(Path, Path, boolean, long)}: 0 for tests that write
+     *                        the files just before a decision that must be made on the caller's thread
+     */
+    TcpdPolicy(Path allowFile, Path denyFile, long lookupTimeoutMillis, boolean ident, NameCache names,
+               Executor evaluator, BiPredicate<String, String> netgroups, Ident identClient, Shell shell,
+               long racyWindowNanos) {
+        this.racyWindowNanos = racyWindowNanos;
         this.allowFile = allowFile;
         this.denyFile = denyFile;
         this.lookupTimeoutMillis = lookupTimeoutMillis;
@@ -92,7 +129,7 @@ final class TcpdPolicy implements AccessPolicy {
      * make them; logs every problem and one summary line.
      */
     synchronized RuleSet reload(RuleSet like) {
-        RuleSet next = RuleSet.load(allowFile, denyFile, netgroups != null);
+        RuleSet next = RuleSet.load(allowFile, denyFile, netgroups != null, racyWindowNanos);
         if (like != null) {
             next.prepareLike(like);
         }
@@ -113,22 +150,29 @@ final class TcpdPolicy implements AccessPolicy {
 
     /** Reloads when any file read for the current rules looks different on disk. */
     synchronized boolean reloadIfChanged() {
-        RuleSet current = rules;
-        if (current == null || current.changedOnDisk()) {
-            reload();
-            return true;
-        }
-        return false;
+        RuleSet before = rules;
+        return current() != before;
     }
 
+    /** The rules in effect, as last read (may be older than the files: see {@link #current()}). */
     RuleSet rules() {
         return rules;
     }
 
-    /** The rules, read now if no one has read them yet. */
-    private synchronized RuleSet loaded() {
-        RuleSet current = rules;
-        return current != null ? current : reload();
+    /**
+     * The rules the files say now: those in effect when every file is as it was read, else the
+     * files read again. Reads files, so never called on an event loop.
+     */
+    synchronized RuleSet current() {
+        RuleSet r = rules;
+        if (r == null) {
+            return reload();
+        }
+        RuleSet.Freshness f = r.freshness();
+        if (f == RuleSet.Freshness.STALE || (f == RuleSet.Freshness.UNSURE && !r.settle())) {
+            return reload(r);
+        }
+        return r;
     }
 
     private static String describe(RuleSet.Table t) {
@@ -137,34 +181,33 @@ final class TcpdPolicy implements AccessPolicy {
     }
 
     /**
-     * Decides on the caller's thread when the rules are read and nothing needs waiting; otherwise on
-     * the evaluator, which also reads the files first if they have not been read yet (never the
-     * caller's thread: it is an event loop).
+     * Decides on the caller's thread when the rules are read, every file is as it was read and
+     * nothing needs waiting; otherwise on the evaluator, which first reads the files again if they
+     * changed (or have not been read yet): never the caller's thread, an event loop.
      */
     @Override
     public CompletionStage<Decision> check(ConnectionInfo connection, ServiceDefinition definition) {
         RuleSet current = rules;
         String daemon = daemonName(definition);
         boolean tcp = connection.protocol().isTcp();
-        if (current != null) {
+        if (current != null && current.freshness() == RuleSet.Freshness.FRESH) {
             try {
-                Request fast = request(daemon, connection, tcp, false);
+                Request fast = request(daemon, connection, tcp, nonBlocking);
                 Outcome o = Matcher.decide(current, fast);
                 if (!o.needsIo()) {
-                    return CompletableFuture.completedFuture(finish(o, fast, connection));
+                    return CompletableFuture.completedFuture(finish(o, fast, connection, definition));
                 }
             } catch (Request.WouldBlock e) {
                 // a name, a user or a command is needed: decide again where waiting is allowed
             }
         }
-        RuleSet snapshot = current;
         CompletableFuture<Decision> result = new CompletableFuture<>();
         try {
             evaluator.execute(() -> {
                 try {
-                    RuleSet read = snapshot != null ? snapshot : loaded();
-                    Request slow = request(daemon, connection, tcp, true);
-                    result.complete(finish(Matcher.decide(read, slow), slow, connection));
+                    RuleSet read = current();
+                    Request slow = request(daemon, connection, tcp, blocking(connection, definition));
+                    result.complete(finish(Matcher.decide(read, slow), slow, connection, definition));
                 } catch (RuntimeException | Error e) {
                     result.completeExceptionally(e);
                 }
@@ -189,12 +232,11 @@ final class TcpdPolicy implements AccessPolicy {
         return base.isEmpty() ? definition.name() : base;
     }
 
-    private Request request(String daemon, ConnectionInfo c, boolean tcp, boolean mayWait) {
-        return new Request(daemon, c.local(), c.remote(), tcp, ident, lookupTimeoutMillis,
-                mayWait ? blocking : nonBlocking, pid);
+    private Request request(String daemon, ConnectionInfo c, boolean tcp, Request.Lookups lookups) {
+        return new Request(daemon, c.local(), c.remote(), tcp, ident, lookupTimeoutMillis, lookups, pid);
     }
 
-    private Decision finish(Outcome o, Request r, ConnectionInfo connection) {
+    private Decision finish(Outcome o, Request r, ConnectionInfo connection, ServiceDefinition definition) {
         StringBuilder banner = null;
         // Banners go to connection-oriented services only, as in tcpd.
         for (String dir : r.tcp ? o.bannerDirs : List.<String>of()) {
@@ -204,8 +246,9 @@ final class TcpdPolicy implements AccessPolicy {
                 banner.append(text);
             }
         }
+        Map<String, String> base = o.spawns.isEmpty() ? Map.of() : SpawnEnvironment.of(definition, connection);
         for (Outcome.Spawn s : o.spawns) {
-            spawn(s, o);
+            spawn(s, o, base);
         }
         Decision.Builder b = Decision.builder(o.allowed)
                 .reason(o.error == null ? o.reason : o.reason + ": " + o.error)
@@ -277,13 +320,13 @@ final class TcpdPolicy implements AccessPolicy {
         return out.toString();
     }
 
-    private void spawn(Outcome.Spawn s, Outcome o) {
+    private void spawn(Outcome.Spawn s, Outcome o, Map<String, String> base) {
         if (!spawns.tryAcquire()) {
             LOG.error("spawn from {} skipped: {} spawn commands are already running", o.reason, MAX_SPAWNS);
             return;
         }
         try {
-            Process p = shell.start(s.command, s.env);
+            Process p = shell.start(s.command, withRuleEnv(base, s.env));
             p.onExit().whenComplete((x, e) -> spawns.release());
             LOG.debug("spawn from {}: /bin/sh -c {} (pid {})", o.reason, s.command, p.pid());
         } catch (IOException | RuntimeException e) {
@@ -318,49 +361,59 @@ final class TcpdPolicy implements AccessPolicy {
         }
     };
 
-    private final Request.Lookups blocking = new Request.Lookups() {
-        @Override
-        public String hostName(InetAddress address) {
-            try {
-                return names.lookup(address).get(lookupTimeoutMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Request.UNKNOWN;
-            } catch (Exception e) {
-                // a timed-out lookup leaves the name unavailable, as in tcpd
-                return Request.UNKNOWN;
+    /** The command's environment: {@code base} and then the rule's {@code setenv}s before it. */
+    private static Map<String, String> withRuleEnv(Map<String, String> base, Map<String, String> ruleEnv) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(base);
+        env.putAll(ruleEnv);
+        return env;
+    }
+
+    /** Lookups that may wait, for one connection (an aclexec command gets the connection's environment). */
+    private Request.Lookups blocking(ConnectionInfo connection, ServiceDefinition definition) {
+        return new Request.Lookups() {
+            @Override
+            public String hostName(InetAddress address) {
+                try {
+                    return names.lookup(address).get(lookupTimeoutMillis, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Request.UNKNOWN;
+                } catch (Exception e) {
+                    // a timed-out lookup leaves the name unavailable, as in tcpd
+                    return Request.UNKNOWN;
+                }
             }
-        }
 
-        @Override
-        public String user(InetSocketAddress local, InetSocketAddress remote, long timeoutMillis) {
-            return identClient.query(local, remote, timeoutMillis);
-        }
+            @Override
+            public String user(InetSocketAddress local, InetSocketAddress remote, long timeoutMillis) {
+                return identClient.query(local, remote, timeoutMillis);
+            }
 
-        @Override
-        public boolean inNetgroup(String netgroup, String host) {
-            return netgroups != null
-                    && names.bounded(() -> netgroups.test(netgroup, host), lookupTimeoutMillis, Boolean.FALSE);
-        }
+            @Override
+            public boolean inNetgroup(String netgroup, String host) {
+                // bounded by the netgroup thread's own timeout (Netgroups); never on the name lookups' threads
+                return netgroups != null && netgroups.test(netgroup, host);
+            }
 
-        @Override
-        public boolean aclexec(String command, Map<String, String> env) {
-            try {
-                Process p = shell.start(command, env);
-                if (!p.waitFor(Math.max(lookupTimeoutMillis, 1000) * 6, TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
+            @Override
+            public boolean aclexec(String command, Map<String, String> env) {
+                try {
+                    Process p = shell.start(command, withRuleEnv(SpawnEnvironment.of(definition, connection), env));
+                    if (!p.waitFor(Math.max(lookupTimeoutMillis, 1000) * 6, TimeUnit.MILLISECONDS)) {
+                        p.destroyForcibly();
+                        return false;
+                    }
+                    return p.exitValue() == 0;
+                } catch (IOException e) {
+                    LOG.error("aclexec /bin/sh -c {} failed: {}", command, e.toString());
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return false;
                 }
-                return p.exitValue() == 0;
-            } catch (IOException e) {
-                LOG.error("aclexec /bin/sh -c {} failed: {}", command, e.toString());
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
             }
-        }
-    };
+        };
+    }
 
     @Override
     public String toString() {

@@ -35,7 +35,8 @@ import org.superserver.api.access.PolicyInspector;
  * one small thread. Lookups run on at most four threads and decisions that wait for them on at most
  * two, so the event loops never wait. Registered also as the policy's {@link PolicyInspector}, with
  * the same {@code superserver.policy=tcpd}: tcpdmatch and tcpdchk for the shell, over the same files
- * and netgroups; its lookups run on two threads of their own and are not cached for connections, so
+ * and netgroups (one thread for innetgr, which is not thread-safe, shared by both); its name
+ * lookups run on two threads of their own and are not cached for connections, so
  * a slow lookup typed in the shell cannot hold up a connection's.
  */
 @Component(name = TcpdPolicyComponent.PID,
@@ -88,7 +89,9 @@ public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector 
 
     private final BundleContext context;
     private final Resolver resolver;
-    private final BiPredicate<String, String> netgroups;
+    /** innetgr, not thread-safe: every query goes through this one thread ({@link Netgroups}). */
+    private final BiPredicate<String, String> innetgr;
+    private final ThreadPoolExecutor netgroupThread;
     private final ThreadPoolExecutor lookups;
     private final ThreadPoolExecutor evaluator;
     private final ThreadPoolExecutor inspection;
@@ -114,7 +117,11 @@ public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector 
                     + "from UNKNOWN) and no netgroups (@netgroup never matches)", e.toString());
         }
         this.resolver = r;
-        this.netgroups = n;
+        this.innetgr = n;
+        if (TcpdPolicy.SETSID == null) {
+            LOG.warn("setsid(1) not found in /usr/bin or /bin: spawn and aclexec commands run in the server's session");
+        }
+        this.netgroupThread = pool("tcpd-netgroup", 1, 1024);
         this.lookups = pool("tcpd-lookup", 4, 1024);
         this.evaluator = pool("tcpd-check", 2, 4096);
         this.inspection = pool("tcpd-inspect", INSPECTION_THREADS, INSPECTION_QUEUE);
@@ -137,6 +144,7 @@ public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector 
         poller.shutdownNow();
         evaluator.shutdownNow();
         lookups.shutdownNow();
+        netgroupThread.shutdownNow();
         inspection.shutdownNow();
     }
 
@@ -164,6 +172,8 @@ public final class TcpdPolicyComponent implements AccessPolicy, PolicyInspector 
 
     private synchronized void apply(Settings s) {
         NameCache names = new NameCache(resolver, lookups, s.cacheMillis, MAX_CACHED_NAMES, System::nanoTime);
+        BiPredicate<String, String> netgroups = innetgr == null ? null : new Netgroups(innetgr, netgroupThread,
+                s.lookupTimeoutMillis, s.cacheMillis, MAX_CACHED_NAMES, System::nanoTime);
         TcpdPolicy next = new TcpdPolicy(s.allow, s.deny, s.lookupTimeoutMillis, s.ident, names, evaluator,
                 netgroups, Ident.RFC1413, TcpdPolicy.SH);
         TcpdPolicy previous = policy;

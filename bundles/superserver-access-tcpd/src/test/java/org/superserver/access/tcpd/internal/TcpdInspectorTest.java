@@ -65,7 +65,7 @@ public class TcpdInspectorTest {
                 (l, r, t) -> Request.UNKNOWN, (command, env) -> {
                     started.add(command);
                     return TcpdPolicy.SH.start(command, env);
-                });
+                }, 0);
         policy.reload();
         inspector = new TcpdInspector(policy, executor, hosts, null, 1000);
     }

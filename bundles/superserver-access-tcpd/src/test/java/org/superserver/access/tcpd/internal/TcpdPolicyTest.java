@@ -59,7 +59,7 @@ public class TcpdPolicyTest {
                 (l, r, t) -> Request.UNKNOWN, (command, env) -> {
                     spawned.add(command + " " + env);
                     return new ProcessBuilder("true").start();
-                });
+                }, 0);
         p.reload();
         return p;
     }
@@ -118,6 +118,23 @@ public class TcpdPolicyTest {
     }
 
     @Test
+    public void aNetgroupIsNeverAskedOnTheCallersThread() throws Exception {
+        hosts.files("", "echo: @trusted\n");
+        List<String> askedOn = Collections.synchronizedList(new ArrayList<>());
+        TcpdPolicy p = new TcpdPolicy(hosts.allow, hosts.deny, 1000, false,
+                new NameCache(hosts, executor, 30_000, 100, System::nanoTime), executor, (group, host) -> {
+                    askedOn.add(Thread.currentThread().getName());
+                    return host.equals("host2.foobar.edu");
+                }, (l, r, t) -> Request.UNKNOWN, TcpdPolicy.SH, 0);
+        p.reload();
+        for (int i = 0; i < 2; i++) {
+            assertFalse(get(p.check(from("127.0.0.2"), internal("echo"))).isAllowed());
+        }
+        assertEquals(2, askedOn.size());
+        assertFalse(askedOn.toString(), askedOn.contains(Thread.currentThread().getName()));
+    }
+
+    @Test
     public void aLookupThatTakesTooLongLeavesTheNameUnknown() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Resolver slow = new Resolver() {
@@ -135,7 +152,7 @@ public class TcpdPolicyTest {
         hosts.files("", "echo: UNKNOWN\n");
         TcpdPolicy p = new TcpdPolicy(hosts.allow, hosts.deny, 100, false,
                 new NameCache(slow, executor, 30_000, 100, System::nanoTime), executor, null,
-                (l, r, t) -> Request.UNKNOWN, TcpdPolicy.SH);
+                (l, r, t) -> Request.UNKNOWN, TcpdPolicy.SH, 0);
         p.reload();
         try {
             Decision d = get(p.check(from("127.0.0.2"), internal("echo")));
@@ -159,7 +176,11 @@ public class TcpdPolicyTest {
         assertEquals("nobody", d.user());
         assertEquals("nogroup", d.group());
         assertNull("spawn is run by the policy, not handed on", d.spawn());
-        assertEquals(List.of("echo in.fingerd 127.0.0.2 {LANG=C}"), spawned);
+        assertEquals(1, spawned.size());
+        String spawn = spawned.get(0);
+        assertTrue(spawn, spawn.startsWith("echo in.fingerd 127.0.0.2 {"));
+        assertTrue("the rule's setenv, after the service's environment: " + spawn,
+                spawn.contains("LANG=C") && spawn.contains("REMOTE_ADDR=127.0.0.2") && spawn.contains("PATH=/"));
         d = get(policy.check(from("127.0.0.2"), exec("ftp", "/usr/sbin/tcpd", "in.ftpd")));
         assertTrue(d.isAllowed());
         assertEquals("/bin/echo 421 go away", d.twist());
@@ -196,7 +217,7 @@ public class TcpdPolicyTest {
                 (l, r, t) -> {
                     asked.add(Thread.currentThread().getName() + " " + t);
                     return "joe";
-                }, TcpdPolicy.SH);
+                }, TcpdPolicy.SH, 0);
         p.reload();
         String caller = Thread.currentThread().getName();
         CompletableFuture<Decision> d = p.check(from("127.0.0.2"), internal("echo")).toCompletableFuture();
@@ -229,7 +250,7 @@ public class TcpdPolicyTest {
         hosts.files("echo: ALL: spawn echo %d %a > " + out + "\n", "");
         TcpdPolicy p = new TcpdPolicy(hosts.allow, hosts.deny, 1000, false,
                 new NameCache(hosts, executor, 30_000, 100, System::nanoTime), executor, null,
-                (l, r, t) -> Request.UNKNOWN, TcpdPolicy.SH);
+                (l, r, t) -> Request.UNKNOWN, TcpdPolicy.SH, 0);
         p.reload();
         assertTrue(get(p.check(from("127.0.0.2"), internal("echo"))).isAllowed());
         while (!Files.exists(out) || Files.size(out) == 0) {
@@ -277,7 +298,7 @@ public class TcpdPolicyTest {
         List<Runnable> queued = new ArrayList<>();
         TcpdPolicy p = new TcpdPolicy(hosts.allow, hosts.deny, 1000, false,
                 new NameCache(hosts, executor, 30_000, 100, System::nanoTime), queued::add, null,
-                (l, r, t) -> Request.UNKNOWN, TcpdPolicy.SH);
+                (l, r, t) -> Request.UNKNOWN, TcpdPolicy.SH, 0);
         CompletableFuture<Decision> d = p.check(from("127.0.0.2"), internal("echo")).toCompletableFuture();
         assertFalse("no decision without the rules", d.isDone());
         assertNull("the files were not read on the caller's thread", p.rules());
