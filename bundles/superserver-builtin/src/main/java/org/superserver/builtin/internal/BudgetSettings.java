@@ -1,0 +1,48 @@
+package org.superserver.builtin.internal;
+
+/**
+ * The reply budget of the UDP built-ins as plain values, checked, so that the budget runs without
+ * OSGi.
+ *
+ * @param repliesPerSecond replies per second one source may get once its burst is spent
+ * @param repliesBurst replies one source may get at once
+ * @param bytesPerSecond payload bytes per second one source may get once its byte burst is spent
+ * @param bytesBurst payload bytes one source may get at once; a larger reply is never sent
+ * @param sources source addresses whose budget is kept at once
+ * @param dropLogSeconds seconds between two log lines about drops from one source
+ */
+record BudgetSettings(int repliesPerSecond, int repliesBurst, int bytesPerSecond, int bytesBurst, int sources,
+                      int dropLogSeconds) {
+
+    static final int REPLIES_PER_SECOND = 20;
+    static final int REPLIES_BURST = 40;
+    static final int BYTES_PER_SECOND = 16 * 1024;
+    static final int BYTES_BURST = 64 * 1024;
+    static final int SOURCES = 4096;
+    static final int DROP_LOG_SECONDS = 60;
+
+    /** The defaults documented in {@link BuiltinConfig}. */
+    static final BudgetSettings DEFAULTS = new BudgetSettings(REPLIES_PER_SECOND, REPLIES_BURST, BYTES_PER_SECOND,
+            BYTES_BURST, SOURCES, DROP_LOG_SECONDS);
+
+    BudgetSettings {
+        atLeastOne("udp.replies.per.second", repliesPerSecond);
+        atLeastOne("udp.replies.burst", repliesBurst);
+        atLeastOne("udp.bytes.per.second", bytesPerSecond);
+        atLeastOne("udp.bytes.burst", bytesBurst);
+        atLeastOne("udp.sources", sources);
+        atLeastOne("udp.drop.log.seconds", dropLogSeconds);
+    }
+
+    static BudgetSettings from(BuiltinConfig config) {
+        return new BudgetSettings(config.udp_replies_per_second(), config.udp_replies_burst(),
+                config.udp_bytes_per_second(), config.udp_bytes_burst(), config.udp_sources(),
+                config.udp_drop_log_seconds());
+    }
+
+    private static void atLeastOne(String property, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(property + " = " + value + " is below 1");
+        }
+    }
+}
