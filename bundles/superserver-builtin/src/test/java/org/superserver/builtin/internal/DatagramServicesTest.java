@@ -99,6 +99,7 @@ public class DatagramServicesTest {
             DatagramPacket fromChargenPort = request(19);
             channel.writeInbound(fromChargenPort);
             channel.writeInbound(request(2049));
+            channel.writeInbound(request(1023));
             assertNull(handler.getClass().getSimpleName(), channel.readOutbound());
             assertEquals(0, fromChargenPort.refCnt());
             if (handler instanceof ChargenHandler) {
@@ -109,6 +110,32 @@ public class DatagramServicesTest {
             }
             channel.finishAndReleaseAll();
         }
+    }
+
+    @Test
+    public void chargenDatagramOverTheBudgetIsNotAnsweredAndDoesNotAdvanceThePattern() {
+        byte[] sample = InetdSample.chargen();
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        DatagramGuard guard = new DatagramGuard(new BudgetSettings(1, 2, 1 << 16, 1 << 16, 16, 60), nanos::get);
+        EmbeddedChannel channel = datagramChannel(new ChargenHandler(guard), "chargen");
+        for (int n = 0; n < 5; n++) {
+            channel.writeInbound(request(40000));
+        }
+        for (int n = 0; n < 2; n++) {
+            DatagramPacket answer = channel.readOutbound();
+            assertArrayEquals("line " + n, InetdSample.line(sample, n), ByteBufUtil.getBytes(answer.content()));
+            answer.release();
+        }
+        assertNull("a burst of 2", channel.readOutbound());
+        assertEquals(3, guard.dropped(Refusal.OVER_BUDGET));
+
+        nanos.addAndGet(1_000_000_000L);
+        channel.writeInbound(request(40000));
+        DatagramPacket answer = channel.readOutbound();
+        assertArrayEquals("the line after the last one sent", InetdSample.line(sample, 2),
+                ByteBufUtil.getBytes(answer.content()));
+        answer.release();
+        channel.finishAndReleaseAll();
     }
 
     @Test
