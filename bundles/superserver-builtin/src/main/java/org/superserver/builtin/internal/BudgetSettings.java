@@ -40,6 +40,14 @@ record BudgetSettings(int repliesPerSecond, int repliesBurst, int bytesPerSecond
                 config.udp_drop_log_seconds());
     }
 
+    /** The settings as the configuration names them. */
+    @Override
+    public String toString() {
+        return "udp.replies.per.second=" + repliesPerSecond + " udp.replies.burst=" + repliesBurst
+                + " udp.bytes.per.second=" + bytesPerSecond + " udp.bytes.burst=" + bytesBurst
+                + " udp.sources=" + sources + " udp.drop.log.seconds=" + dropLogSeconds;
+    }
+
     private static void atLeastOne(String property, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(property + " = " + value + " is below 1");

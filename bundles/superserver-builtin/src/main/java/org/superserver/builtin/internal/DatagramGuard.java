@@ -68,7 +68,7 @@ public final class DatagramGuard {
             apply(BudgetSettings.from(config));
         } catch (IllegalArgumentException e) {
             Object file = properties.get("felix.fileinstall.filename");
-            LOG.error("CONFIG pid={}{} error=\"{}\"; the budget stays {}", PID, file == null ? "" : " file=" + file,
+            LOG.error("CONFIG pid={}{} error=\"{}\" keeping {}", PID, file == null ? "" : " file=" + file,
                     e.getMessage(), settings);
         }
     }
