@@ -1,5 +1,7 @@
 package org.superserver.builtin.internal;
 
+import java.util.function.IntSupplier;
+
 /**
  * The reply budget of the UDP built-ins as plain values, checked, so that the budget runs without
  * OSGi.
@@ -34,10 +36,32 @@ record BudgetSettings(int repliesPerSecond, int repliesBurst, int bytesPerSecond
         atLeastOne("udp.drop.log.seconds", dropLogSeconds);
     }
 
+    /**
+     * The settings {@code config} gives.
+     *
+     * @throws IllegalArgumentException naming the property, for a value that is not a whole number
+     *     or is below 1
+     */
     static BudgetSettings from(BuiltinConfig config) {
-        return new BudgetSettings(config.udp_replies_per_second(), config.udp_replies_burst(),
-                config.udp_bytes_per_second(), config.udp_bytes_burst(), config.udp_sources(),
-                config.udp_drop_log_seconds());
+        return new BudgetSettings(read("udp.replies.per.second", config::udp_replies_per_second),
+                read("udp.replies.burst", config::udp_replies_burst),
+                read("udp.bytes.per.second", config::udp_bytes_per_second),
+                read("udp.bytes.burst", config::udp_bytes_burst),
+                read("udp.sources", config::udp_sources),
+                read("udp.drop.log.seconds", config::udp_drop_log_seconds));
+    }
+
+    /** A value as Declarative Services converts it; a value it cannot convert is an error naming the property. */
+    private static int read(String property, IntSupplier value) {
+        try {
+            return value.getAsInt();
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new IllegalArgumentException(property + " is not a whole number (" + cause.getMessage() + ")", e);
+        }
     }
 
     /** The settings as the configuration names them. */

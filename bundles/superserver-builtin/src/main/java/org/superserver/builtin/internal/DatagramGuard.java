@@ -69,7 +69,7 @@ public final class DatagramGuard {
         } catch (IllegalArgumentException e) {
             Object file = properties.get("felix.fileinstall.filename");
             LOG.error("CONFIG pid={}{} error=\"{}\" keeping {}", PID, file == null ? "" : " file=" + file,
-                    e.getMessage(), settings);
+                    e.getMessage().replace('"', '\''), settings);
         }
     }
 

@@ -50,6 +50,20 @@ public class DatagramGuardConfigTest {
     }
 
     @Test
+    public void aValueThatIsNotANumberIsReportedWithItsPropertyAndThePreviousSettingsStay() {
+        DatagramGuard guard = new DatagramGuard(Configs.builtin(Map.of("udp.replies.burst", "7")), Map.of());
+        try {
+            BudgetSettings.from(Configs.builtin(Map.of("udp.bytes.burst", "lots")));
+            throw new AssertionError("udp.bytes.burst = lots was accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("udp.bytes.burst is not a whole number ("));
+        }
+        guard.modified(Configs.builtin(Map.of("udp.bytes.burst", "lots")), Map.of());
+        assertEquals(7, guard.settings().repliesBurst());
+        assertEquals(BudgetSettings.BYTES_BURST, guard.settings().bytesBurst());
+    }
+
+    @Test
     public void theErrorNamesTheProperty() {
         try {
             BudgetSettings.from(Configs.builtin(Map.of("udp.sources", "-1")));
