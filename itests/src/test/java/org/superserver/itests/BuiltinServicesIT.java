@@ -14,6 +14,8 @@ import static org.superserver.itests.Clients.readToEnd;
 import static org.superserver.itests.Clients.sendExpectingNoReply;
 
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -145,6 +147,62 @@ public class BuiltinServicesIT extends ItestSupport {
         long served = ByteBuffer.wrap(answer).getInt() & 0xFFFF_FFFFL;
         long now = System.currentTimeMillis() / 1000 + SECONDS_1900_TO_1970;
         assertTrue("time " + served + " is within 5 s of " + now, Math.abs(served - now) <= 5);
+    }
+
+    @Test
+    public void udpBuiltInsLeaveADatagramFromOneAnothersPortUnansweredAndKeepToTheConfiguredBudget()
+            throws Exception {
+        InetSocketAddress echo = serve("itest-guard-echo-udp", "echo", Protocol.UDP);
+        InetSocketAddress chargen = serve("itest-guard-chargen-udp", "chargen", Protocol.UDP);
+        try (DatagramSocket chargenSide = new DatagramSocket(new InetSocketAddress("127.0.0.2", chargen.getPort()))) {
+            chargenSide.send(new DatagramPacket(ascii("forged"), 6, echo));
+            // A marker from an ordinary port is answered after the forged datagram was read.
+            assertEquals("marker", ascii(exchange(echo, ascii("marker"))));
+            chargenSide.setSoTimeout(1);
+            try {
+                chargenSide.receive(new DatagramPacket(new byte[100], 100));
+                fail("echo answered a datagram from chargen's port");
+            } catch (SocketTimeoutException expected) {
+                // no answer, no loop
+            }
+        }
+
+        org.osgi.service.cm.Configuration budget = configuration("org.superserver.builtin",
+                properties("udp.replies.burst", "3", "udp.replies.per.second", "1"));
+        awaitGuardWith("(udp.replies.burst=3)");
+        try (DatagramSocket flooder = new DatagramSocket(new InetSocketAddress("127.0.0.3", 0))) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                flooder.send(new DatagramPacket(new byte[0], 0, chargen));
+            }
+            exchange(chargen, ascii("marker")); // from 127.0.0.1: its own budget; the flood has been read by now
+            flooder.setSoTimeout(1);
+            int answered = 0;
+            try {
+                while (true) {
+                    flooder.receive(new DatagramPacket(new byte[100], 100));
+                    answered++;
+                }
+            } catch (SocketTimeoutException drained) {
+                // counted
+            }
+            long allowed = 3 + (long) Math.ceil((System.nanoTime() - start) / 1e9);
+            assertTrue("answered " + answered + " of 50 with a budget of " + allowed, answered >= 1 && answered <= allowed);
+        }
+        budget.update(new Hashtable<>()); // the other tests of this class send from 127.0.0.1 too
+        awaitGuardWith("(udp.replies.burst=40)");
+    }
+
+    /** Waits until the built-ins' guard runs with a configuration matching {@code filter}. */
+    private void awaitGuardWith(String filter) throws Exception {
+        String guard = "(&(objectClass=org.superserver.builtin.internal.DatagramGuard)" + filter + ")";
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (context.getServiceReferences((String) null, guard) == null) {
+            if (System.nanoTime() > deadline) {
+                fail("no guard matches " + guard + " within " + TIMEOUT);
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.superserver.builtin.internal;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.superserver.api.Handler;
 
 /**
@@ -10,11 +12,12 @@ import org.superserver.api.Handler;
 @Component(service = Handler.class, property = Handler.NAME_PROPERTY + "=chargen")
 public final class ChargenHandler extends TcpAndUdpHandler {
 
-    public ChargenHandler() {
-        this(ChargenPattern.create());
+    @Activate
+    public ChargenHandler(@Reference DatagramGuard guard) {
+        this(guard, ChargenPattern.create());
     }
 
-    private ChargenHandler(ChargenPattern pattern) {
-        super(new ChargenStreamHandler(pattern), () -> new ChargenDatagramHandler(pattern));
+    private ChargenHandler(DatagramGuard guard, ChargenPattern pattern) {
+        super(guard, new ChargenStreamHandler(pattern), () -> new ChargenDatagramHandler(guard, pattern));
     }
 }

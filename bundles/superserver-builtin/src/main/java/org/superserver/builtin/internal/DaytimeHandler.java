@@ -1,7 +1,9 @@
 package org.superserver.builtin.internal;
 
 import java.time.Clock;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.superserver.api.Handler;
 
 /** The daytime service (RFC 867) over TCP and UDP, registered as handler {@code daytime}. */
@@ -9,11 +11,12 @@ import org.superserver.api.Handler;
 public final class DaytimeHandler extends SingleAnswerHandler {
 
     /** Answers with the system clock in the server's local time zone, as inetd does. */
-    public DaytimeHandler() {
-        this(Clock.systemDefaultZone());
+    @Activate
+    public DaytimeHandler(@Reference DatagramGuard guard) {
+        this(guard, Clock.systemDefaultZone());
     }
 
-    DaytimeHandler(Clock clock) {
-        super(new DaytimeText(clock)::now);
+    DaytimeHandler(DatagramGuard guard, Clock clock) {
+        super(guard, new DaytimeText(clock)::now);
     }
 }

@@ -5,13 +5,23 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 
-/** Echo over UDP (RFC 862): every datagram goes back to its sender unchanged. */
+/**
+ * Echo over UDP (RFC 862): every datagram goes back to its sender unchanged, if the
+ * {@link DatagramGuard} lets its sender have a reply of that size.
+ */
 @Sharable
 final class EchoDatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
+    private final DatagramGuard guard;
+
+    EchoDatagramHandler(DatagramGuard guard) {
+        this.guard = guard;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        if (Datagrams.answers(packet.sender())) {
+        int size = packet.content().readableBytes();
+        if (guard.admits(ctx, packet.sender()) && guard.charge(ctx, packet.sender(), size, size)) {
             Datagrams.reply(ctx, packet.content().retain(), packet.sender());
         }
     }

@@ -15,9 +15,12 @@ abstract class SingleAnswerHandler extends TcpAndUdpHandler implements Immediate
 
     private final Function<ByteBufAllocator, ByteBuf> answer;
 
-    /** @param answer makes the answer, fresh for each connection or datagram */
-    SingleAnswerHandler(Function<ByteBufAllocator, ByteBuf> answer) {
-        super(new AnswerOnceStreamHandler(answer), shared(new AnswerEachDatagramHandler(answer)));
+    /**
+     * @param guard the bundle's one guard of datagram replies
+     * @param answer makes the answer, fresh for each connection or datagram
+     */
+    SingleAnswerHandler(DatagramGuard guard, Function<ByteBufAllocator, ByteBuf> answer) {
+        super(guard, new AnswerOnceStreamHandler(answer), shared(new AnswerEachDatagramHandler(guard, answer)));
         this.answer = answer;
     }
 

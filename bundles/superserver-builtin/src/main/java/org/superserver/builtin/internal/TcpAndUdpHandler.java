@@ -10,18 +10,22 @@ import org.superserver.api.SocketType;
 
 /**
  * What every built-in does alike: it serves both socket types, adding one shared Netty handler
- * to each accepted connection and one handler per bound datagram socket.
+ * to each accepted connection and one handler per bound datagram socket, whose port the
+ * {@link DatagramGuard} counts among our own while it is open.
  */
 abstract class TcpAndUdpHandler implements Handler {
 
+    private final DatagramGuard guard;
     private final ChannelHandler stream;
     private final Supplier<ChannelHandler> datagram;
 
     /**
+     * @param guard the bundle's one guard of datagram replies, which learns each datagram socket's port
      * @param stream the {@code @Sharable} handler of every accepted connection
      * @param datagram gives the handler of each bound datagram socket (shared or one per socket)
      */
-    TcpAndUdpHandler(ChannelHandler stream, Supplier<ChannelHandler> datagram) {
+    TcpAndUdpHandler(DatagramGuard guard, ChannelHandler stream, Supplier<ChannelHandler> datagram) {
+        this.guard = guard;
         this.stream = stream;
         this.datagram = datagram;
     }
@@ -43,6 +47,7 @@ abstract class TcpAndUdpHandler implements Handler {
 
     @Override
     public final void initDatagram(Channel channel, ServiceDefinition definition) {
+        guard.serve(channel);
         channel.pipeline().addLast(datagram.get());
     }
 }

@@ -1,7 +1,9 @@
 package org.superserver.builtin.internal;
 
 import java.time.Clock;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.superserver.api.Handler;
 
 /** The time service (RFC 868) over TCP and UDP, registered as handler {@code time}. */
@@ -9,11 +11,12 @@ import org.superserver.api.Handler;
 public final class TimeHandler extends SingleAnswerHandler {
 
     /** Answers with the system clock. */
-    public TimeHandler() {
-        this(Clock.systemUTC());
+    @Activate
+    public TimeHandler(@Reference DatagramGuard guard) {
+        this(guard, Clock.systemUTC());
     }
 
-    TimeHandler(Clock clock) {
-        super(new Rfc868(clock)::now);
+    TimeHandler(DatagramGuard guard, Clock clock) {
+        super(guard, new Rfc868(clock)::now);
     }
 }

@@ -26,7 +26,7 @@ public class ChargenStreamTest {
     @Test
     public void streamIsByteForByteWhatInetdSends() throws IOException {
         byte[] sample = InetdSample.chargen();
-        InetSocketAddress address = loopback.stream(new ChargenHandler(), "chargen", 0);
+        InetSocketAddress address = loopback.stream(new ChargenHandler(Guards.standard()), "chargen", 0);
         try (Socket client = new Socket(address.getAddress(), address.getPort())) {
             byte[] received = new byte[sample.length];
             new DataInputStream(client.getInputStream()).readFully(received);
@@ -37,7 +37,7 @@ public class ChargenStreamTest {
     @Test
     public void inputIsDiscardedAndHalfClosedClientStillGetsThePattern() throws IOException {
         byte[] sample = InetdSample.chargen();
-        InetSocketAddress address = loopback.stream(new ChargenHandler(), "chargen", 0);
+        InetSocketAddress address = loopback.stream(new ChargenHandler(Guards.standard()), "chargen", 0);
         try (Socket client = new Socket(address.getAddress(), address.getPort())) {
             OutputStream out = client.getOutputStream();
             out.write("ignored input\r\n".repeat(1000).getBytes(StandardCharsets.US_ASCII));
@@ -51,7 +51,7 @@ public class ChargenStreamTest {
     @Test
     public void clientThatDoesNotReadCostsAtMostTheHighWaterMarkPlusOneBuffer() throws Exception {
         int socketBuffer = 32 * 1024;
-        InetSocketAddress address = loopback.stream(new ChargenHandler(), "chargen", socketBuffer);
+        InetSocketAddress address = loopback.stream(new ChargenHandler(Guards.standard()), "chargen", socketBuffer);
         try (Socket client = new Socket()) {
             client.setReceiveBufferSize(socketBuffer);
             client.connect(address);
@@ -82,7 +82,7 @@ public class ChargenStreamTest {
 
     @Test
     public void everyConnectionStartsAtTheFirstLine() throws IOException {
-        InetSocketAddress address = loopback.stream(new ChargenHandler(), "chargen", 0);
+        InetSocketAddress address = loopback.stream(new ChargenHandler(Guards.standard()), "chargen", 0);
         for (int i = 0; i < 3; i++) {
             try (Socket client = new Socket(address.getAddress(), address.getPort())) {
                 byte[] line = new byte[ChargenPattern.LINE_BYTES];

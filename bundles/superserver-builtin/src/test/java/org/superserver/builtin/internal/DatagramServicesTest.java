@@ -50,8 +50,8 @@ public class DatagramServicesTest {
 
     @Test
     public void everyBuiltInServesStreamAndDatagram() {
-        for (Handler handler : List.of(new EchoHandler(), new DiscardHandler(), new ChargenHandler(),
-                new DaytimeHandler(), new TimeHandler())) {
+        for (Handler handler : List.of(new EchoHandler(Guards.standard()), new DiscardHandler(Guards.standard()), new ChargenHandler(Guards.standard()),
+                new DaytimeHandler(Guards.standard()), new TimeHandler(Guards.standard()))) {
             assertTrue(handler.getClass().getSimpleName(), handler.supports(SocketType.STREAM));
             assertTrue(handler.getClass().getSimpleName(), handler.supports(SocketType.DGRAM));
         }
@@ -59,7 +59,7 @@ public class DatagramServicesTest {
 
     @Test
     public void echoSendsEachDatagramBackToItsSender() throws IOException {
-        InetSocketAddress server = loopback.datagram(new EchoHandler(), "echo");
+        InetSocketAddress server = loopback.datagram(new EchoHandler(Guards.standard()), "echo");
         for (String text : List.of("ping", "a longer datagram\r\n", "x".repeat(1400))) {
             assertEquals(text, new String(exchange(server, text.getBytes(StandardCharsets.US_ASCII)),
                     StandardCharsets.US_ASCII));
@@ -69,7 +69,7 @@ public class DatagramServicesTest {
     @Test
     public void chargenAnswersOneLinePerDatagramEachStartingOneCharacterLater() throws IOException {
         byte[] sample = InetdSample.chargen();
-        InetSocketAddress server = loopback.datagram(new ChargenHandler(), "chargen");
+        InetSocketAddress server = loopback.datagram(new ChargenHandler(Guards.standard()), "chargen");
         for (int n = 0; n < 3; n++) {
             assertArrayEquals("line " + n, InetdSample.line(sample, n), exchange(server, new byte[] {'?'}));
         }
@@ -78,7 +78,7 @@ public class DatagramServicesTest {
     @Test
     public void chargenLinesWrapAfter95Datagrams() {
         byte[] sample = InetdSample.chargen();
-        EmbeddedChannel channel = datagramChannel(new ChargenHandler(), "chargen");
+        EmbeddedChannel channel = datagramChannel(new ChargenHandler(Guards.generous()), "chargen");
         for (int n = 0; n < 2 * 95 + 6; n++) {
             channel.writeInbound(request(40000));
             DatagramPacket answer = channel.readOutbound();
@@ -93,12 +93,13 @@ public class DatagramServicesTest {
     @Test
     public void datagramFromAPrivilegedPortIsNotAnsweredAndDoesNotAdvanceChargen() {
         byte[] sample = InetdSample.chargen();
-        for (Handler handler : List.of(new EchoHandler(), new ChargenHandler(), new DaytimeHandler(),
-                new TimeHandler())) {
+        for (Handler handler : List.of(new EchoHandler(Guards.standard()), new ChargenHandler(Guards.standard()), new DaytimeHandler(Guards.standard()),
+                new TimeHandler(Guards.standard()))) {
             EmbeddedChannel channel = datagramChannel(handler, "test");
             DatagramPacket fromChargenPort = request(19);
             channel.writeInbound(fromChargenPort);
             channel.writeInbound(request(2049));
+            channel.writeInbound(request(1023));
             assertNull(handler.getClass().getSimpleName(), channel.readOutbound());
             assertEquals(0, fromChargenPort.refCnt());
             if (handler instanceof ChargenHandler) {
@@ -112,8 +113,34 @@ public class DatagramServicesTest {
     }
 
     @Test
+    public void chargenDatagramOverTheBudgetIsNotAnsweredAndDoesNotAdvanceThePattern() {
+        byte[] sample = InetdSample.chargen();
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        DatagramGuard guard = new DatagramGuard(new BudgetSettings(1, 2, 1 << 16, 1 << 16, 16, 60), nanos::get);
+        EmbeddedChannel channel = datagramChannel(new ChargenHandler(guard), "chargen");
+        for (int n = 0; n < 5; n++) {
+            channel.writeInbound(request(40000));
+        }
+        for (int n = 0; n < 2; n++) {
+            DatagramPacket answer = channel.readOutbound();
+            assertArrayEquals("line " + n, InetdSample.line(sample, n), ByteBufUtil.getBytes(answer.content()));
+            answer.release();
+        }
+        assertNull("a burst of 2", channel.readOutbound());
+        assertEquals(3, guard.dropped(Refusal.OVER_BUDGET));
+
+        nanos.addAndGet(1_000_000_000L);
+        channel.writeInbound(request(40000));
+        DatagramPacket answer = channel.readOutbound();
+        assertArrayEquals("the line after the last one sent", InetdSample.line(sample, 2),
+                ByteBufUtil.getBytes(answer.content()));
+        answer.release();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     public void daytimeAnswersEachDatagramWithTheDate() throws IOException {
-        InetSocketAddress server = loopback.datagram(new DaytimeHandler(NOV_1_2026), "daytime");
+        InetSocketAddress server = loopback.datagram(new DaytimeHandler(Guards.standard(), NOV_1_2026), "daytime");
         for (int i = 0; i < 2; i++) {
             assertEquals("Sun Nov  1 03:04:05 2026\r\n",
                     new String(exchange(server, new byte[0]), StandardCharsets.US_ASCII));
@@ -122,7 +149,7 @@ public class DatagramServicesTest {
 
     @Test
     public void timeAnswersEachDatagramWithFourBytes() throws IOException {
-        InetSocketAddress server = loopback.datagram(new TimeHandler(NOV_1_2026), "time");
+        InetSocketAddress server = loopback.datagram(new TimeHandler(Guards.standard(), NOV_1_2026), "time");
         long expected = Rfc868.secondsSince1900(NOV_1_2026.instant());
         byte[] answer = exchange(server, new byte[0]);
         assertEquals(4, answer.length);

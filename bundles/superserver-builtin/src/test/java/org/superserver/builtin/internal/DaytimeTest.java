@@ -53,7 +53,7 @@ public class DaytimeTest {
     @Test
     public void streamSendsOneLineThenCloses() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        new DaytimeHandler(Clock.fixed(NOV_1_2026, ZoneOffset.UTC)).initStream(channel, null, null);
+        new DaytimeHandler(Guards.standard(), Clock.fixed(NOV_1_2026, ZoneOffset.UTC)).initStream(channel, null, null);
         ByteBuf answer = channel.readOutbound();
         assertEquals("Sun Nov  1 03:04:05 2026\r\n", answer.toString(StandardCharsets.US_ASCII));
         answer.release();
@@ -74,7 +74,7 @@ public class DaytimeTest {
 
     @Test
     public void immediateAnswerIsTheLineThePipelineSends() {
-        ByteBuf answer = new DaytimeHandler(Clock.fixed(NOV_1_2026, ZoneOffset.UTC))
+        ByteBuf answer = new DaytimeHandler(Guards.standard(), Clock.fixed(NOV_1_2026, ZoneOffset.UTC))
                 .answer(UnpooledByteBufAllocator.DEFAULT, null);
         assertEquals("Sun Nov  1 03:04:05 2026\r\n", answer.toString(StandardCharsets.US_ASCII));
         answer.release();

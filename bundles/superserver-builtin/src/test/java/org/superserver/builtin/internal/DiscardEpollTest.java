@@ -41,7 +41,7 @@ public class DiscardEpollTest {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            new DiscardHandler().initStream(ch, new ConnectionInfo("discard", "discard", Protocol.TCP,
+                            new DiscardHandler(Guards.standard()).initStream(ch, new ConnectionInfo("discard", "discard", Protocol.TCP,
                                     (InetSocketAddress) ch.localAddress(), (InetSocketAddress) ch.remoteAddress(),
                                     Instant.now()), DISCARD);
                             accepted.add(ch);

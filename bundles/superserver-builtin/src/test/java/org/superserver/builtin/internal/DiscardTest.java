@@ -21,7 +21,7 @@ public class DiscardTest {
     @Test
     public void streamTakesEverythingAnswersNothingAndClosesAtEndOfInput() throws IOException {
         try (Loopback loopback = new Loopback()) {
-            InetSocketAddress address = loopback.stream(new DiscardHandler(), "discard", 0);
+            InetSocketAddress address = loopback.stream(new DiscardHandler(Guards.standard()), "discard", 0);
             try (Socket client = new Socket(address.getAddress(), address.getPort())) {
                 client.getOutputStream().write(new byte[4 * 1024 * 1024]);
                 client.shutdownOutput();
@@ -34,7 +34,7 @@ public class DiscardTest {
     @Test
     public void datagramIsReleasedAndNotAnswered() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        new DiscardHandler().initDatagram(channel, ServiceDefinition.builder().name("discard")
+        new DiscardHandler(Guards.standard()).initDatagram(channel, ServiceDefinition.builder().name("discard")
                 .socketType(SocketType.DGRAM).protocol(Protocol.UDP).port(0).handler("discard").build());
         ByteBuf content = Unpooled.copiedBuffer(new byte[512]);
         DatagramPacket packet = new DatagramPacket(content, new InetSocketAddress("127.0.0.1", 0),

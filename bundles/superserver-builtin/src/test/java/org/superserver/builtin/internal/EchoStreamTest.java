@@ -30,7 +30,7 @@ public class EchoStreamTest {
 
     @Test
     public void bytesComeBackUnchanged() throws IOException {
-        InetSocketAddress address = loopback.stream(new EchoHandler(), "echo", 0);
+        InetSocketAddress address = loopback.stream(new EchoHandler(Guards.standard()), "echo", 0);
         try (Socket client = new Socket(address.getAddress(), address.getPort())) {
             byte[] hello = "hello, world\r\n".getBytes(StandardCharsets.US_ASCII);
             client.getOutputStream().write(hello);
@@ -43,7 +43,7 @@ public class EchoStreamTest {
     @Test
     public void whatWasSentBeforeTheClientShutsDownItsSideIsEchoedThenTheConnectionCloses()
             throws IOException {
-        InetSocketAddress address = loopback.stream(new EchoHandler(), "echo", 0);
+        InetSocketAddress address = loopback.stream(new EchoHandler(Guards.standard()), "echo", 0);
         try (Socket client = new Socket(address.getAddress(), address.getPort())) {
             byte[] data = pattern(0, 300_000);
             client.getOutputStream().write(data);
@@ -56,7 +56,7 @@ public class EchoStreamTest {
     @Test
     public void clientThatSendsWithoutReadingMakesTheServerStopReadingUntilItReadsAgain() throws Exception {
         int socketBuffer = 32 * 1024;
-        InetSocketAddress address = loopback.stream(new EchoHandler(), "echo", socketBuffer);
+        InetSocketAddress address = loopback.stream(new EchoHandler(Guards.standard()), "echo", socketBuffer);
         try (Socket client = new Socket()) {
             client.setReceiveBufferSize(socketBuffer);
             client.setSendBufferSize(socketBuffer);

@@ -81,6 +81,15 @@ final class Loopback implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** Closes the listener or datagram socket bound to {@code address}, as the core does when a service goes. */
+    void close(InetSocketAddress address) {
+        for (Channel channel : listeners) {
+            if (address.equals(channel.localAddress())) {
+                channel.close().syncUninterruptibly();
+            }
+        }
+    }
+
     /** The server side of the next accepted connection, once its handler is in place. */
     Channel nextAccepted() throws InterruptedException {
         Channel channel = accepted.poll(10, TimeUnit.SECONDS);

@@ -40,7 +40,7 @@ public class TimeTest {
     public void streamSendsFourBigEndianBytesThenCloses() throws IOException {
         Clock clock = Clock.fixed(Instant.ofEpochSecond(1_795_980_342L), ZoneOffset.UTC);
         try (Loopback loopback = new Loopback()) {
-            InetSocketAddress address = loopback.stream(new TimeHandler(clock), "time", 0);
+            InetSocketAddress address = loopback.stream(new TimeHandler(Guards.standard(), clock), "time", 0);
             try (Socket client = new Socket(address.getAddress(), address.getPort())) {
                 client.setSoTimeout(10_000);
                 assertArrayEquals(new byte[] {(byte) 0xEE, (byte) 0xB6, (byte) 0xFA, (byte) 0xB6},
@@ -51,7 +51,7 @@ public class TimeTest {
 
     @Test
     public void immediateAnswerIsTheFourBytesThePipelineSends() {
-        ByteBuf answer = new TimeHandler(Clock.fixed(Instant.ofEpochSecond(1_795_980_342L), ZoneOffset.UTC))
+        ByteBuf answer = new TimeHandler(Guards.standard(), Clock.fixed(Instant.ofEpochSecond(1_795_980_342L), ZoneOffset.UTC))
                 .answer(UnpooledByteBufAllocator.DEFAULT, null);
         assertEquals(4, answer.readableBytes());
         assertEquals(0xEEB6FAB6L, answer.readUnsignedInt());
