@@ -39,6 +39,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.LoggerFactory;
 import org.superserver.api.ConfigSource;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
@@ -99,10 +100,17 @@ public abstract class ItestSupport {
      */
     static final String USER = System.getProperty("user.name");
 
-    /** Skips the test, saying why, unless it runs as root (it switches to another user). */
+    /**
+     * Skips the test, saying why, unless it runs as root (it switches to another user). Pax Exam
+     * reports a test skipped inside the framework as passed, so the reason is also logged.
+     */
     static void assumeRoot(String why) throws IOException {
         int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        Assume.assumeTrue(why + " needs root; these tests run as " + USER + " (uid " + uid + ")", uid == 0);
+        String reason = why + " needs root; these tests run as " + USER + " (uid " + uid + ")";
+        if (uid != 0) {
+            LoggerFactory.getLogger(ItestSupport.class).warn("SKIPPED {}", reason);
+        }
+        Assume.assumeTrue(reason, uid == 0);
     }
 
     @Inject
