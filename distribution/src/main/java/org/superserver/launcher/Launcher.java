@@ -2,15 +2,16 @@ package org.superserver.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.felix.framework.FrameworkFactory;
 import org.apache.felix.framework.Logger;
@@ -29,9 +30,22 @@ import org.osgi.framework.launch.Framework;
  * stops the framework, waits for it and removes the pid file.
  *
  * <p>{@code bin/superserver} sets the system properties it reads: {@code superserver.home},
- * {@code superserver.data}, {@code superserver.pid.file}.
+ * {@code superserver.data}, {@code superserver.pid.file}, and the configuration paths of
+ * {@link ConfigPaths}. Before the framework starts it refuses a umask that lets other users
+ * write (bin/superserver sets 022), a configuration path that is not a regular file, and a data
+ * directory that another user could change ({@link DataDirectory}); it writes the pid file
+ * without following symlinks ({@link PidFile}).
+ *
+ * <p>It sets the framework property {@value #RLIMIT_NOFILE_PROPERTY} to the open-file limit
+ * the JVM was started with, {@code SOFT:HARD} as {@code /proc/self/limits} gives it (each a
+ * number or {@code unlimited}, e.g. {@code 1024:524288}): bin/superserver starts the JVM with
+ * {@code -XX:-MaxFDLimit}, so the limits are still the ones the server was started with, and the
+ * core raises its own soft limit and gives children these. Without {@code /proc} it is not set.
  */
 public final class Launcher {
+
+    /** Framework property: the open-file limit the server was started with, {@code SOFT:HARD}. */
+    static final String RLIMIT_NOFILE_PROPERTY = "superserver.rlimit.nofile";
 
     private static final long STOP_TIMEOUT_MILLIS = 30_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
@@ -53,7 +67,7 @@ public final class Launcher {
         Path home = Paths.get(required("superserver.home")).toAbsolutePath().normalize();
         Path data = Paths.get(System.getProperty("superserver.data", home.resolve("data").toString()))
                 .toAbsolutePath().normalize();
-        Path pidFile = Paths.get(System.getProperty("superserver.pid.file", data.resolve("superserver.pid").toString()))
+        Path pidPath = Paths.get(System.getProperty("superserver.pid.file", data.resolve("superserver.pid").toString()))
                 .toAbsolutePath().normalize();
         System.setProperty("superserver.home", home.toString());
         System.setProperty("superserver.data", data.toString());
@@ -61,18 +75,45 @@ public final class Launcher {
         System.setProperty("superserver.home.uri", homeUri.endsWith("/") ? homeUri.substring(0, homeUri.length() - 1) : homeUri);
         setDefault("felix.config.properties", home.resolve("etc/config.properties").toUri().toString());
         setDefault("felix.system.properties", home.resolve("etc/system.properties").toUri().toString());
-        Files.createDirectories(data);
 
-        if (!writePidFile(pidFile)) {
+        OptionalInt umask = ProcSelf.umask();
+        if (umask.isPresent() && (umask.getAsInt() & 022) != 022) {
+            log("ERROR", String.format("The umask is %04o: the bundle cache and pid file this server writes would be"
+                    + " writable by other users; start it with bin/superserver (which sets umask 022) or set umask"
+                    + " 022 first", umask.getAsInt()), null);
             return 1;
         }
+        Optional<String> badConfig = ConfigPaths.problem(System::getProperty);
+        if (badConfig.isPresent()) {
+            log("ERROR", badConfig.get(), null);
+            return 2;
+        }
+        PidFile pidFile = new PidFile(pidPath, ProcessHandle.current().pid());
+        if (heldByAnother(pidFile)) {
+            return 1;
+        }
+        int uid = ProcSelf.effectiveUid().orElse(-1);
+        if (uid >= 0) {
+            try {
+                String repaired = DataDirectory.secure(data, uid);
+                if (repaired != null) {
+                    log("WARN", repaired, null);
+                }
+            } catch (DataDirectory.UnsafeException e) {
+                log("ERROR", e.getMessage(), null);
+                return 1;
+            }
+        } else {
+            Files.createDirectories(data);
+        }
+
+        writePidFile(pidFile);
         AtomicBoolean pidFileRemoved = new AtomicBoolean();
         Runnable removePidFile = () -> {
             if (pidFileRemoved.compareAndSet(false, true)) {
-                try {
-                    Files.deleteIfExists(pidFile);
-                } catch (IOException e) {
-                    log("WARN", "Could not remove the pid file " + pidFile + ": " + e.getMessage(), null);
+                String left = pidFile.removeIfOurs();
+                if (left != null) {
+                    log("WARN", "Left the pid file " + pidFile.path() + " in place: " + left, null);
                 }
             }
         };
@@ -97,6 +138,8 @@ public final class Launcher {
         // This launcher stops the framework itself, so that the pid file goes only once it has stopped.
         config.put("felix.shutdown.hook", "false");
         config.put("felix.log.logger", new LineLogger());
+        Optional<String> openFiles = ProcSelf.openFiles();
+        openFiles.ifPresent(limit -> config.put(RLIMIT_NOFILE_PROPERTY, limit));
 
         Framework framework = new FrameworkFactory().newFramework(config);
         // On SIGTERM the JVM halts as soon as this hook returns, possibly before the main thread
@@ -124,43 +167,39 @@ public final class Launcher {
             return 1;
         }
         log("INFO", "Superserver started (pid " + ProcessHandle.current().pid() + ", home " + home
-                + ", data " + data + ")", null);
+                + ", data " + data + openFiles.map(limit -> ", " + RLIMIT_NOFILE_PROPERTY + " " + limit).orElse("")
+                + ")", null);
         FrameworkEvent event = framework.waitForStop(0);
         reportStopped.run();
         return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
     }
 
-    /** Writes this process's pid, unless a live process already holds the file. */
-    private static boolean writePidFile(Path pidFile) throws IOException {
-        if (Files.exists(pidFile)) {
-            Optional<ProcessHandle> other = readPid(pidFile).flatMap(ProcessHandle::of)
-                    .filter(ProcessHandle::isAlive).filter(Launcher::mayBeSuperserver);
-            if (other.isPresent()) {
-                log("ERROR", "Another server (pid " + other.get().pid() + ") holds the pid file " + pidFile
-                        + "; stop it, or give this one another --data or --pid-file", null);
-                return false;
-            }
-            log("WARN", "Replacing the stale pid file " + pidFile, null);
+    /** True, with an error line, if a live server already holds the pid file. */
+    private static boolean heldByAnother(PidFile pidFile) {
+        Optional<ProcessHandle> other = pidFile.holder().flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive).filter(Launcher::mayBeSuperserver);
+        if (other.isPresent()) {
+            log("ERROR", "Another server (pid " + other.get().pid() + ") holds the pid file " + pidFile.path()
+                    + "; stop it, or give this one another --data or --pid-file", null);
+            return true;
         }
-        Path parent = pidFile.getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        return false;
+    }
+
+    /** Writes this process's pid, replacing a stale pid file or whatever else is at its path. */
+    private static void writePidFile(PidFile pidFile) throws IOException {
+        Optional<BasicFileAttributes> found = pidFile.current();
+        if (found.isPresent()) {
+            String what = found.get().isSymbolicLink() ? "the symlink (its target is left alone)"
+                    : found.get().isRegularFile() ? "the stale pid file" : "what is not a pid file at";
+            log("WARN", "Replacing " + what + " " + pidFile.path(), null);
         }
-        Files.write(pidFile, (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
-        return true;
+        pidFile.write();
     }
 
     /** False only for a process known to run something else (its pid was reused). */
     private static boolean mayBeSuperserver(ProcessHandle process) {
         return process.info().commandLine().map(line -> line.contains(Launcher.class.getName())).orElse(true);
-    }
-
-    private static Optional<Long> readPid(Path pidFile) {
-        try {
-            return Optional.of(Long.parseLong(new String(Files.readAllBytes(pidFile), StandardCharsets.US_ASCII).trim()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     private static void stop(Framework framework) {

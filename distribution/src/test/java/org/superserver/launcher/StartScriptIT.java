@@ -12,8 +12,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -22,7 +28,10 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * bin/superserver of the assembled distribution, run as a real process: it serves what --inetd
- * names, writes its pid file under --data, and stops cleanly on SIGTERM, removing the pid file.
+ * names, writes its pid file under --data, and stops cleanly on SIGTERM, removing the pid file;
+ * whatever umask it is started with, it leaves nothing writable by other users; it never writes
+ * through a symlink at its pid file's path; it refuses a configuration path that is not a
+ * regular file; it hands the open-file limit it was started with to the framework.
  */
 public class StartScriptIT {
 
@@ -64,13 +73,15 @@ public class StartScriptIT {
         Files.writeString(conf, "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
         Path data = folder.newFolder("data").toPath();
         Path log = folder.getRoot().toPath().resolve("server.log");
-        server = new ProcessBuilder(home.resolve("bin/superserver").toString(),
-                "--inetd", conf.toString(), "--data", data.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String hard = ProcSelf.openFiles().orElseThrow().split(":")[1];
+        // The soft open-file limit an administrator's shell gives it: the JVM keeps it (-XX:-MaxFDLimit).
+        server = start("ulimit -Sn 512", log, "--inetd", conf.toString(), "--data", data.toString());
 
         String answer = awaitDaytime(port, log);
         assertTrue("ctime + CRLF: " + answer, answer.matches("[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\r\n"));
+        String text = Files.readString(log);
+        assertTrue("the framework gets the open-file limit the server was started with: " + text,
+                text.contains("superserver.rlimit.nofile 512:" + hard + ")"));
 
         Path pidFile = data.resolve("superserver.pid");
         assertEquals(Long.toString(server.pid()), Files.readString(pidFile).trim());
@@ -115,6 +126,116 @@ public class StartScriptIT {
         String text = Files.readString(log);
         assertTrue(text, text.contains("TCPD service=" + port + " daemon=" + port + " from=127.0.0.2 rule=" + deny
                 + ":1 deny"));
+    }
+
+    @Test
+    public void startedUnderUmask000ItLeavesNothingInTheDataDirectoryWritableByOthers() throws Exception {
+        int port = freePort();
+        Path conf = folder.newFile("inetd.conf").toPath();
+        Files.writeString(conf, "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
+        Path data = folder.getRoot().toPath().resolve("data");
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        server = start("umask 000", log, "--inetd", conf.toString(), "--data", data.toString());
+        awaitDaytime(port, log);
+
+        List<String> writable = new ArrayList<>();
+        int paths;
+        try (Stream<Path> walk = Files.walk(data)) {
+            List<Path> all = walk.collect(Collectors.toList());
+            paths = all.size();
+            for (Path path : all) {
+                int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                if (!Files.isSymbolicLink(path) && (mode & 0022) != 0) {
+                    writable.add(String.format("%s %04o", path, mode & 07777));
+                }
+            }
+        }
+        assertTrue("the bundle cache is there: " + paths + " paths", paths > 20);
+        assertEquals("paths writable by group or others", List.of(), writable);
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(data.resolve("superserver.pid"), LinkOption.NOFOLLOW_LINKS)));
+        stopAndAwait(log);
+    }
+
+    @Test
+    public void theLauncherRefusesAUmaskThatLetsOthersWrite() throws Exception {
+        Path data = folder.getRoot().toPath().resolve("data");
+        Path log = folder.getRoot().toPath().resolve("launcher.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process launcher = new ProcessBuilder("sh", "-c", "umask 000; exec \"$0\" \"$@\"", java,
+                "-Dsuperserver.home=" + home.toAbsolutePath(), "-Dsuperserver.data=" + data,
+                "-cp", home.resolve("lib/superserver-launcher.jar") + ":" + home.resolve("lib/org.apache.felix.main.jar"),
+                Launcher.class.getName())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS));
+        String text = Files.readString(log);
+        assertEquals(text, 1, launcher.exitValue());
+        assertTrue(text, text.contains("ERROR Launcher - The umask is 0000: the bundle cache and pid file"));
+        assertFalse("nothing was created", Files.exists(data));
+    }
+
+    @Test
+    public void aSymlinkPlantedAtThePidFileIsReplacedAndItsTargetLeftUntouched() throws Exception {
+        int port = freePort();
+        Path conf = folder.newFile("inetd.conf").toPath();
+        Files.writeString(conf, "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
+        Path data = folder.newFolder("data").toPath();
+        Path victim = folder.newFile("victim").toPath();
+        Files.writeString(victim, "root:precious\n");
+        Path pidFile = data.resolve("superserver.pid");
+        Files.createSymbolicLink(pidFile, victim);
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        server = start(null, log, "--inetd", conf.toString(), "--data", data.toString());
+        awaitDaytime(port, log);
+
+        assertEquals("root:precious\n", Files.readString(victim));
+        assertTrue("the pid file is a regular file", Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS));
+        assertEquals(Long.toString(server.pid()), Files.readString(pidFile).trim());
+        stopAndAwait(log);
+        assertFalse("the pid file is removed", Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS));
+        assertEquals("root:precious\n", Files.readString(victim));
+    }
+
+    @Test(timeout = 120_000)
+    public void aFifoOrADirectoryAsAConfigFileIsRefusedWithOneLineNamingItAndTheOption() throws Exception {
+        Path fifo = folder.getRoot().toPath().resolve("inetd.conf");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, mkfifo.exitValue());
+        Path directory = folder.newFolder("hosts.deny").toPath();
+        String[][] cases = {
+            {"--inetd", fifo.toString(), "is a FIFO"},
+            {"--hosts-deny", directory.toString(), "is a directory"},
+        };
+        for (String[] refused : cases) {
+            Path log = folder.getRoot().toPath().resolve("refused" + refused[0] + ".log");
+            Path data = folder.getRoot().toPath().resolve("data" + refused[0]);
+            server = start(null, log, refused[0], refused[1], "--data", data.toString());
+            assertTrue("exits without waiting on " + refused[1], server.waitFor(60, TimeUnit.SECONDS));
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(lines.toString(), 2, server.exitValue());
+            assertEquals(lines.toString(), 1, lines.size());
+            assertTrue(lines.get(0), lines.get(0).contains("ERROR Launcher - " + refused[0] + " " + refused[1] + ": "
+                    + refused[2] + ", not a regular file"));
+        }
+    }
+
+    /** bin/superserver with these arguments, after a shell command if one is given (e.g. a umask). */
+    private Process start(String before, Path log, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (before != null) {
+            command.addAll(List.of("sh", "-c", before + "; exec \"$0\" \"$@\""));
+        }
+        command.add(home.resolve("bin/superserver").toString());
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    private void stopAndAwait(Path log) throws Exception {
+        new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
+        assertTrue("stopped within 30 s", server.waitFor(30, TimeUnit.SECONDS));
+        assertTrue("the framework stopped before the process ended", Files.readString(log).contains("Superserver stopped"));
     }
 
     private String awaitDaytime(int port, Path log) throws Exception {

@@ -68,8 +68,8 @@ public class InetdConfIT extends ItestSupport {
                 "127.0.0.1:echo\tstream\ttcp\tnowait\troot\tinternal",
                 "127.0.0.1:daytime\tdgram\tudp\twait\troot\tinternal",
                 "# the extension: internal NAME on a numeric port",
-                "127.0.0.1:" + numericTcp + " stream tcp nowait root internal echo",
-                "127.0.0.1:" + numericUdp + " dgram udp wait root internal echo",
+                "127.0.0.1:" + numericTcp + " stream tcp nowait " + USER + " internal echo",
+                "127.0.0.1:" + numericUdp + " dgram udp wait " + USER + " internal echo",
                 ""));
         serveInetdConf(conf, services, 0);
 
@@ -97,10 +97,10 @@ public class InetdConfIT extends ItestSupport {
         int badMax = freePort();
         int goodInternal = freePort();
         Path conf = scratch().write("inetd.conf", String.join("\n",
-                "127.0.0.1:" + goodExec + " stream tcp nowait root " + served + " served good",
-                "127.0.0.1:" + badProtocol + " stream tcpx nowait root /bin/cat cat",
-                "127.0.0.1:" + badMax + " stream tcp nowait.lots root /bin/cat cat",
-                "127.0.0.1:" + goodInternal + " stream tcp nowait root internal echo",
+                "127.0.0.1:" + goodExec + " stream tcp nowait " + USER + " " + served + " served good",
+                "127.0.0.1:" + badProtocol + " stream tcpx nowait " + USER + " /bin/cat cat",
+                "127.0.0.1:" + badMax + " stream tcp nowait.lots " + USER + " /bin/cat cat",
+                "127.0.0.1:" + goodInternal + " stream tcp nowait " + USER + " internal echo",
                 ""));
         serveInetdConf(conf, scratch().write("services", ""), 0);
 
@@ -134,9 +134,9 @@ public class InetdConfIT extends ItestSupport {
         int third = freePort();
         int kept = freePort();
         Path services = scratch().write("services", "");
-        String keptLine = "127.0.0.1:" + kept + " stream tcp nowait root internal echo\n";
+        String keptLine = "127.0.0.1:" + kept + " stream tcp nowait " + USER + " internal echo\n";
         Path conf = scratch().write("inetd.conf",
-                keptLine + "127.0.0.1:" + first + " stream tcp nowait root " + lines + " lines first\n");
+                keptLine + "127.0.0.1:" + first + " stream tcp nowait " + USER + " " + lines + " lines first\n");
         ConfigSource source = serveInetdConf(conf, services, 0);
         InetSocketAddress keptAddress = awaitListening(inetdId(conf, "127.0.0.1", kept, "tcp"));
         InetSocketAddress firstAddress = awaitListening(inetdId(conf, "127.0.0.1", first, "tcp"));
@@ -149,7 +149,7 @@ public class InetdConfIT extends ItestSupport {
 
             // 1: the first service goes, a second comes; ConfigSource.reload() is the shell's path
             scratch().write("inetd.conf",
-                    keptLine + "127.0.0.1:" + second + " stream tcp nowait root " + lines + " lines second\n");
+                    keptLine + "127.0.0.1:" + second + " stream tcp nowait " + USER + " " + lines + " lines second\n");
             source.reload();
             awaitRefused(firstAddress, TIMEOUT);
             awaitNotListening(inetdId(conf, "127.0.0.1", first, "tcp"));
@@ -160,7 +160,7 @@ public class InetdConfIT extends ItestSupport {
 
             // 2: the second goes, a third comes; SIGHUP, as kill -HUP $(cat data/superserver.pid)
             scratch().write("inetd.conf",
-                    keptLine + "127.0.0.1:" + third + " stream tcp nowait root " + lines + " lines third\n");
+                    keptLine + "127.0.0.1:" + third + " stream tcp nowait " + USER + " " + lines + " lines third\n");
             hangup();
             InetSocketAddress thirdAddress = awaitListening(inetdId(conf, "127.0.0.1", third, "tcp"));
             awaitRefused(secondAddress, TIMEOUT);
@@ -181,13 +181,13 @@ public class InetdConfIT extends ItestSupport {
         int before = freePort();
         int after = freePort();
         Path conf = scratch().write("inetd.conf",
-                "127.0.0.1:" + before + " stream tcp nowait root " + lines + " lines before\n");
+                "127.0.0.1:" + before + " stream tcp nowait " + USER + " " + lines + " lines before\n");
         serveInetdConf(conf, scratch().write("services", ""), 100);
         InetSocketAddress beforeAddress = awaitListening(inetdId(conf, "127.0.0.1", before, "tcp"));
         assertServedOnce(beforeAddress, "before");
 
         scratch().write("inetd.conf",
-                "# edited\n127.0.0.1:" + after + " stream tcp nowait root " + lines + " lines after\n");
+                "# edited\n127.0.0.1:" + after + " stream tcp nowait " + USER + " " + lines + " lines after\n");
         InetSocketAddress afterAddress = awaitListening(inetdId(conf, "127.0.0.1", after, "tcp"));
         assertServedOnce(afterAddress, "after");
         awaitRefused(beforeAddress, TIMEOUT);
@@ -198,7 +198,7 @@ public class InetdConfIT extends ItestSupport {
         LogCapture log = log();
         Path missing = scratch().path("no-such-inetd.conf");
         int port = freePort();
-        Path conf = scratch().write("inetd.conf", "127.0.0.1:" + port + " stream tcp nowait root internal echo\n");
+        Path conf = scratch().write("inetd.conf", "127.0.0.1:" + port + " stream tcp nowait " + USER + " internal echo\n");
         inetdConfiguration(properties(
                 "file", new String[] {missing.toString(), conf.toString()},
                 "services", scratch().write("services", "").toString(),

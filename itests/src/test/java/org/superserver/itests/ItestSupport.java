@@ -13,6 +13,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.inject.Inject;
 import org.junit.After;
+import org.junit.Assume;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.UrlProvisionOption;
 import org.osgi.framework.Bundle;
@@ -37,6 +39,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.LoggerFactory;
 import org.superserver.api.ConfigSource;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
@@ -90,6 +93,25 @@ public abstract class ItestSupport {
     static final String NAME_PROPERTY = "superserver.service.name";
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    /**
+     * The user running the tests, and so the server: inetd.conf lines that do not test a switch of
+     * user name it, so that they serve whether the suite runs as root or not.
+     */
+    static final String USER = System.getProperty("user.name");
+
+    /**
+     * Skips the test, saying why, unless it runs as root (it switches to another user). Pax Exam
+     * reports a test skipped inside the framework as passed, so the reason is also logged.
+     */
+    static void assumeRoot(String why) throws IOException {
+        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        String reason = why + " needs root; these tests run as " + USER + " (uid " + uid + ")";
+        if (uid != 0) {
+            LoggerFactory.getLogger(ItestSupport.class).warn("SKIPPED {}", reason);
+        }
+        Assume.assumeTrue(reason, uid == 0);
+    }
 
     @Inject
     protected BundleContext context;

@@ -126,8 +126,8 @@ public class TcpdIT extends ItestSupport {
         int catPort = freePort();
         int greetPort = freePort();
         Path conf = serveInetd(false, "",
-                "127.0.0.1:" + catPort + " stream tcp nowait root /usr/sbin/tcpd /bin/cat",
-                "127.0.0.1:" + greetPort + " stream tcp nowait root /usr/sbin/tcpd " + greetd);
+                "127.0.0.1:" + catPort + " stream tcp nowait " + USER + " /usr/sbin/tcpd /bin/cat",
+                "127.0.0.1:" + greetPort + " stream tcp nowait " + USER + " /usr/sbin/tcpd " + greetd);
         InetSocketAddress cat = awaitListening(inetdId(conf, "127.0.0.1", catPort, "tcp"));
         InetSocketAddress greet = awaitListening(inetdId(conf, "127.0.0.1", greetPort, "tcp"));
 
@@ -159,7 +159,7 @@ public class TcpdIT extends ItestSupport {
                 + " struct; s = socket.socket(fileno=0); print(s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),"
                 + " *struct.unpack(\"ii\", s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))); s.detach()'\n");
         int port = freePort();
-        Path conf = serveInetd(false, "", "127.0.0.1:" + port + " stream tcp nowait root /usr/sbin/tcpd " + tuned);
+        Path conf = serveInetd(false, "", "127.0.0.1:" + port + " stream tcp nowait " + USER + " /usr/sbin/tcpd " + tuned);
         InetSocketAddress service = awaitListening(inetdId(conf, "127.0.0.1", port, "tcp"));
 
         String[] seen = readAllFrom(service, ALLOWED, "/usr/sbin/tcpd " + tuned).split("\n");
@@ -189,7 +189,7 @@ public class TcpdIT extends ItestSupport {
         Rules rules = tcpdRules("", GREETD + ": " + OTHER + ": twist /bin/echo twisted %a\n");
         Path greetd = greetd();
         int port = freePort();
-        Path conf = serveInetd(false, "", "127.0.0.1:" + port + " stream tcp nowait root /usr/sbin/tcpd " + greetd);
+        Path conf = serveInetd(false, "", "127.0.0.1:" + port + " stream tcp nowait " + USER + " /usr/sbin/tcpd " + greetd);
         InetSocketAddress greet = awaitListening(inetdId(conf, "127.0.0.1", port, "tcp"));
 
         assertEquals("the twist command answers " + OTHER + " (its %a expanded) instead of " + GREETD,
@@ -212,7 +212,7 @@ public class TcpdIT extends ItestSupport {
         int port = freePort();
         // wrap_all wraps the built-in and the plain program line alike
         InetSocketAddress echo = echoByServiceName(true,
-                "127.0.0.1:" + port + " stream tcp nowait root " + greetd);
+                "127.0.0.1:" + port + " stream tcp nowait " + USER + " " + greetd);
         InetSocketAddress greet = awaitListening(inetdId(scratch().path("inetd.conf"), "127.0.0.1", port, "tcp"));
 
         assertEchoServes(echo, ALLOWED, "echo with a spawn rule for " + ALLOWED);
@@ -282,9 +282,9 @@ public class TcpdIT extends ItestSupport {
         int openGreetPort = freePort();
         int openEchoPort = freePort();
         Path conf = serveInetd(false, "",
-                "127.0.0.1:" + wrappedGreetPort + " stream tcp nowait root /usr/sbin/tcpd " + greetd,
-                "127.0.0.1:" + openGreetPort + " stream tcp nowait root " + greetd,
-                "127.0.0.1:" + openEchoPort + " stream tcp nowait root internal echo");
+                "127.0.0.1:" + wrappedGreetPort + " stream tcp nowait " + USER + " /usr/sbin/tcpd " + greetd,
+                "127.0.0.1:" + openGreetPort + " stream tcp nowait " + USER + " " + greetd,
+                "127.0.0.1:" + openEchoPort + " stream tcp nowait " + USER + " internal echo");
         define(wrapped(internal("tcpd-stop-echo", "echo", Protocol.TCP)));
         Map<String, InetSocketAddress> services = Map.of(
                 "wrapped echo", awaitListening("tcpd-stop-echo"),
@@ -398,7 +398,7 @@ public class TcpdIT extends ItestSupport {
      */
     private InetSocketAddress echoByServiceName(boolean wrapAll, String... moreLines) throws Exception {
         String[] lines = new String[moreLines.length + 1];
-        lines[0] = "127.0.0.1:echo\tstream\ttcp\tnowait\troot\tinternal";
+        lines[0] = "127.0.0.1:echo\tstream\ttcp\tnowait\t" + USER + "\tinternal";
         System.arraycopy(moreLines, 0, lines, 1, moreLines.length);
         Path conf = serveInetd(wrapAll, "echo\t\t" + freePort() + "/tcp\n", lines);
         return awaitListening(inetdId(conf, "127.0.0.1", "echo", "tcp"));

@@ -1,0 +1,51 @@
+package org.superserver.launcher;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** A configuration option naming a FIFO, a device or a directory is refused, naming both. */
+public class ConfigPathsTest {
+
+    @Rule
+    public final TemporaryFolder folder = new TemporaryFolder();
+
+    @Test(timeout = 30_000)
+    public void aFifoIsRefusedWithoutBeingOpened() throws Exception {
+        Path fifo = folder.getRoot().toPath().resolve("inetd.conf");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(Optional.of("--hosts-allow " + fifo + ": is a FIFO, not a regular file;"
+                + " name the configuration file itself"), ConfigPaths.problem(Map.of("superserver.hosts.allow",
+                        fifo.toString())::get));
+    }
+
+    @Test
+    public void aDirectoryADeviceAndOneBadFileAmongSeveralInetdFilesAreRefused() throws Exception {
+        Path good = folder.newFile("inetd.conf").toPath();
+        Path dir = folder.newFolder("conf.d").toPath();
+        String problem = ConfigPaths.problem(Map.of("superserver.inetd", good + "," + dir)::get).orElseThrow();
+        assertTrue(problem, problem.startsWith("--inetd " + dir + ": is a directory, not a regular file"));
+        problem = ConfigPaths.problem(Map.of("superserver.services", "/dev/zero")::get).orElseThrow();
+        assertTrue(problem, problem.startsWith("--services /dev/zero: is a character device"));
+    }
+
+    @Test
+    public void regularFilesSymlinksToThemAndMissingFilesPass() throws Exception {
+        Path good = folder.newFile("hosts.deny").toPath();
+        Path link = folder.getRoot().toPath().resolve("hosts.allow");
+        Files.createSymbolicLink(link, good);
+        Path missing = folder.getRoot().toPath().resolve("missing.conf");
+        assertEquals(Optional.empty(), ConfigPaths.problem(Map.of("superserver.hosts.deny", good.toString(),
+                "superserver.hosts.allow", link.toString(), "superserver.inetd", missing.toString())::get));
+        assertEquals(Optional.empty(), ConfigPaths.problem(Map.<String, String>of()::get));
+    }
+}
