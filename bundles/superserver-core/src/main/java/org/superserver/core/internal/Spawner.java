@@ -147,14 +147,14 @@ final class Spawner {
             byte[][] encoded = new byte[count][];
             long pointers = 8L * (argv.size() + 1 + env.size() + 1);
             long size = pointers;
-            encoded[0] = path.getBytes(StandardCharsets.UTF_8);
+            encoded[0] = bytes(path);
             size += encoded[0].length + 1;
             for (int i = 0; i < argv.size(); i++) {
-                encoded[1 + i] = argv.get(i).getBytes(StandardCharsets.UTF_8);
+                encoded[1 + i] = bytes(argv.get(i));
                 size += encoded[1 + i].length + 1;
             }
             for (int i = 0; i < env.size(); i++) {
-                encoded[1 + argv.size() + i] = env.get(i).getBytes(StandardCharsets.UTF_8);
+                encoded[1 + argv.size() + i] = bytes(env.get(i));
                 size += encoded[1 + argv.size() + i].length + 1;
             }
             if (strings.size() < size) {
@@ -176,6 +176,22 @@ final class Spawner {
             }
             strings.setLong(envp + 8L * env.size(), 0);
             return start;
+        }
+
+        /**
+         * A string of the definition as the bytes the program gets. Config formats carry program
+         * paths, arguments and environment as byte strings, one char per byte (inetd.conf is read as
+         * ISO-8859-1, Configuration Admin values are carried as their UTF-8 bytes), so those chars
+         * go back to the same bytes; a string holding a char above U+00FF cannot be one and is sent
+         * as UTF-8.
+         */
+        static byte[] bytes(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) > 0xFF) {
+                    return text.getBytes(StandardCharsets.UTF_8);
+                }
+            }
+            return text.getBytes(StandardCharsets.ISO_8859_1);
         }
 
         private long put(byte[] bytes, long offset) {

@@ -19,7 +19,7 @@ import org.superserver.api.Diagnostic;
  * %-expansions, continuations, comments, long lines), the same mutated, and random bytes. The
  * properties: nothing throws, every diagnostic names the file and a line of it, and every parsed
  * rule decides for a few clients without throwing. The number of inputs per property is
- * {@code -Dfuzz.tries} (default in the pom: a short run; docs/fuzzing-hosts.md has the long run).
+ * {@code -Dfuzz.tries} (default in the pom: a short run; docs/FUZZING.md has the long run).
  */
 public class HostsFuzzTest {
 
