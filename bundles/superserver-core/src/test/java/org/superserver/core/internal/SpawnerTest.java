@@ -33,7 +33,7 @@ public class SpawnerTest {
         try (Reaper reaper = new Reaper()) {
             List<CompletableFuture<Reaper.Exit>> exits = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                String word = "w" + i + (i % 2 == 0 ? " with blanks ü" : "");
+                String word = "w" + i + (i % 2 == 0 ? " with blanks \u00c3\u00bc \u00e9" : "");
                 int pid = sh("printf '%s|%s|%s' \"$0\" \"$1\" \"$WORD\" > \"$OUT/$1\"", List.of("argv-" + i, "" + i),
                         List.of("OUT=" + out, "WORD=" + word));
                 exits.add(reaper.watch(pid));
@@ -42,8 +42,9 @@ public class SpawnerTest {
                 assertEquals("exit 0", exit.get(10, TimeUnit.SECONDS).describe());
             }
             for (int i = 0; i < 100; i++) {
-                String word = "w" + i + (i % 2 == 0 ? " with blanks ü" : "");
-                assertEquals("argv-" + i + "|" + i + "|" + word, Files.readString(out.resolve("" + i)));
+                String word = "w" + i + (i % 2 == 0 ? " with blanks \u00c3\u00bc \u00e9" : "");
+                assertEquals("argv-" + i + "|" + i + "|" + word,
+                        Files.readString(out.resolve("" + i), java.nio.charset.StandardCharsets.ISO_8859_1));
             }
             assertEquals(0, reaper.running());
         }
