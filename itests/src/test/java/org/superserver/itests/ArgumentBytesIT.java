@@ -54,7 +54,7 @@ public class ArgumentBytesIT extends ItestSupport {
         int port = freePort();
         Path conf = scratch().path("inetd.conf");
         // /usr/bin/printf writes its arguments' bytes to fd 1, the connection
-        Files.write(conf, bytes("127.0.0.1:" + port + " stream tcp nowait root /usr/bin/printf printf %s|%s caf",
+        Files.write(conf, bytes("127.0.0.1:" + port + " stream tcp nowait " + USER + " /usr/bin/printf printf %s|%s caf",
                 0xE9, " na", 0xC3, 0xAF, "ve\n"));
         serveInetdConf(conf, scratch().write("services", ""), 0);
         InetSocketAddress address = awaitListening(inetdId(conf, "127.0.0.1", port, "tcp"));

@@ -48,8 +48,8 @@ public class CoreLifecycleIT extends ItestSupport {
         int execPort = freePort();
         int echoPort = freePort();
         Path conf = scratch().write("inetd.conf",
-                "127.0.0.1:" + execPort + " stream tcp nowait root " + cat + "\n"
-                        + "127.0.0.1:" + echoPort + " stream tcp nowait root internal echo\n");
+                "127.0.0.1:" + execPort + " stream tcp nowait " + USER + " " + cat + "\n"
+                        + "127.0.0.1:" + echoPort + " stream tcp nowait " + USER + " internal echo\n");
         serveInetdConf(conf, scratch().write("services", ""), 0);
         String execId = inetdId(conf, "127.0.0.1", execPort, "tcp");
         String echoId = inetdId(conf, "127.0.0.1", echoPort, "tcp");
@@ -87,7 +87,7 @@ public class CoreLifecycleIT extends ItestSupport {
     public void childrenOfAStoppedCoreAreReapedAndTheNextCoreServesTheSamePort() throws Exception {
         Path cat = scratch().script("pidcat.sh", PID_THEN_CAT);
         int port = freePort();
-        Path conf = scratch().write("inetd.conf", "127.0.0.1:" + port + " stream tcp nowait root " + cat + "\n");
+        Path conf = scratch().write("inetd.conf", "127.0.0.1:" + port + " stream tcp nowait " + USER + " " + cat + "\n");
         serveInetdConf(conf, scratch().write("services", ""), 0);
         String id = inetdId(conf, "127.0.0.1", port, "tcp");
         InetSocketAddress address = awaitListening(id);

@@ -37,7 +37,7 @@ public class LimitsIT extends ItestSupport {
         LogCapture log = log();
         Path cat = scratch().script("pidcat.sh", "echo \"$$\"\nexec cat\n");
         int port = freePort();
-        Path conf = scratch().write("inetd.conf", "127.0.0.1:" + port + " stream tcp nowait/1 root " + cat + "\n");
+        Path conf = scratch().write("inetd.conf", "127.0.0.1:" + port + " stream tcp nowait/1 " + USER + " " + cat + "\n");
         serveInetdConf(conf, scratch().write("services", ""), 0);
         String id = inetdId(conf, "127.0.0.1", port, "tcp");
         InetSocketAddress address = awaitListening(id);
@@ -71,7 +71,7 @@ public class LimitsIT extends ItestSupport {
         taken.setReuseAddress(true);
         taken.bind(new InetSocketAddress("127.0.0.1", 0));
         int port = taken.getLocalPort();
-        Path conf = scratch().write("inetd.conf", "127.0.0.1:" + port + " stream tcp nowait root internal echo\n");
+        Path conf = scratch().write("inetd.conf", "127.0.0.1:" + port + " stream tcp nowait " + USER + " internal echo\n");
         String id;
         try {
             serveInetdConf(conf, scratch().write("services", ""), 0);
