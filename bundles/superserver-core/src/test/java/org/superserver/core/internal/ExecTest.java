@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -56,8 +55,7 @@ public class ExecTest extends CoreFixture {
     @Before
     public void startCore() throws Exception {
         assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
-        dir = Files.createTempDirectory("superserver-exec");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        dir = ScriptDir.create("superserver-exec");
         start(SETTINGS.withRatePauseSeconds(2));
     }
 
@@ -67,21 +65,11 @@ public class ExecTest extends CoreFixture {
         for (int pid : pids) {
             assertReaped(pid);
         }
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) files::iterator) {
-                    Files.delete(p);
-                }
-            }
-            Files.delete(dir);
-        }
+        ScriptDir.delete(dir);
     }
 
     private Path script(String name, String text) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return file;
+        return ScriptDir.script(dir, name, text);
     }
 
     private static ServiceDefinition.Builder stream(String id, String server, String... argv) {

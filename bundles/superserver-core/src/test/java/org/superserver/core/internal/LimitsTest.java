@@ -17,7 +17,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +46,7 @@ public class LimitsTest extends CoreFixture {
     @Before
     public void startCore() throws Exception {
         assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
-        dir = Files.createTempDirectory("superserver-limits");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        dir = ScriptDir.create("superserver-limits");
         pidThenCat = script("pidcat.sh", PID_THEN_CAT);
         start(SETTINGS);
         registry.addHandler("h", List.of("echo"), 0, new EchoHandler());
@@ -61,21 +59,11 @@ public class LimitsTest extends CoreFixture {
         for (int pid : pids) {
             ExecTest.assertReaped(pid);
         }
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) files::iterator) {
-                    Files.delete(p);
-                }
-            }
-            Files.delete(dir);
-        }
+        ScriptDir.delete(dir);
     }
 
     private Path script(String name, String text) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return file;
+        return ScriptDir.script(dir, name, text);
     }
 
     private ServiceDefinition.Builder exec(String id) {
