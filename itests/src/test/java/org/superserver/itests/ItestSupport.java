@@ -79,6 +79,8 @@ public abstract class ItestSupport {
     static final String CONFIG_CM = "superserver-config-cm";
     static final String CONFIG_INETD = "superserver-config-inetd";
     static final String ACCESS_TCPD = "superserver-access-tcpd";
+    static final String CONFIG_XINETD = "superserver-config-xinetd";
+    static final String ACCESS_XINETD = "superserver-access-xinetd";
 
     /** Configuration PIDs of the core and of the inetd.conf bundle. */
     static final String CORE_PID = "org.superserver.core";
@@ -162,6 +164,8 @@ public abstract class ItestSupport {
             bundleFromTarget(CONFIG_CM, LEVEL_SUPERSERVER),
             bundleFromTarget(CONFIG_INETD, LEVEL_SUPERSERVER),
             bundleFromTarget(ACCESS_TCPD, LEVEL_SUPERSERVER),
+            bundleFromTarget(CONFIG_XINETD, LEVEL_SUPERSERVER),
+            bundleFromTarget(ACCESS_XINETD, LEVEL_SUPERSERVER),
 
             junitBundles(),
             cleanCaches(true),

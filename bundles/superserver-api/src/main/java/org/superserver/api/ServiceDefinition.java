@@ -2,10 +2,13 @@ package org.superserver.api;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One service the superserver offers: what to listen on, how to dispatch it, and under which rules.
@@ -17,9 +20,26 @@ import java.util.Objects;
  *
  * <p>Dispatch is either in-process, by the {@link Handler} registered under {@link #handler()}, or
  * by starting {@link #server()} with {@link #argv()} for each connection (or, for {@link #isWait()
- * wait} services, with the bound socket). Exactly one of {@code handler} and {@code server} is set.
+ * wait} services, with the bound socket), or by relaying each connection to {@link
+ * #redirectHost()} ({@code redirect}, xinetd's in-process TCP relay). Exactly one of {@code
+ * handler}, {@code server} and {@code redirectHost} is set.
+ *
+ * <p>Limits ({@link #instances()}, {@link #perSource()}, {@link #cps()}, {@link #maxLoad()}),
+ * logging ({@link #logOnSuccess()}, {@link #logOnFailure()}, {@link #logTarget()}) and the started
+ * server's process attributes ({@link #nice()}, {@link #umask()}, {@link #supplementaryGroups()},
+ * {@link #resourceLimits()}) are the core's to apply, whichever format set them.
  */
 public final class ServiceDefinition {
+
+    /** A {@link #resourceLimits() resource limit} value meaning {@code RLIM_INFINITY}. */
+    public static final long UNLIMITED = -1;
+
+    /** What a success line carries unless the format says otherwise. */
+    public static final Set<LogField> DEFAULT_LOG_ON_SUCCESS =
+            Collections.unmodifiableSet(EnumSet.of(LogField.PID, LogField.HOST, LogField.EXIT, LogField.DURATION));
+
+    /** What a failure line carries unless the format says otherwise. */
+    public static final Set<LogField> DEFAULT_LOG_ON_FAILURE = Collections.unmodifiableSet(EnumSet.of(LogField.HOST));
 
     private final String id;
     private final String name;
@@ -40,6 +60,24 @@ public final class ServiceDefinition {
     private final List<String> policies;
     private final Map<String, List<String>> attributes;
     private final String origin;
+    private final int perSource;
+    private final int cps;
+    private final int cpsPauseSeconds;
+    private final double maxLoad;
+    private final String redirectHost;
+    private final int redirectPort;
+    private final Integer nice;
+    private final Integer umask;
+    private final boolean supplementaryGroups;
+    private final Map<ResourceLimit, Long> resourceLimits;
+    private final String bannerFail;
+    private final Set<LogField> logOnSuccess;
+    private final Set<LogField> logOnFailure;
+    private final LogTarget logTarget;
+    private final boolean keepAlive;
+    private final boolean noDelay;
+    private final boolean v6Only;
+    private final List<String> optionalPolicies;
 
     private ServiceDefinition(Builder b) {
         this.id = b.id;
@@ -63,6 +101,29 @@ public final class ServiceDefinition {
         b.attributes.forEach((k, v) -> attrs.put(k, List.copyOf(v)));
         this.attributes = Collections.unmodifiableMap(attrs);
         this.origin = b.origin;
+        this.perSource = b.perSource;
+        this.cps = b.cps;
+        this.cpsPauseSeconds = b.cpsPauseSeconds;
+        this.maxLoad = b.maxLoad;
+        this.redirectHost = b.redirectHost;
+        this.redirectPort = b.redirectPort;
+        this.nice = b.nice;
+        this.umask = b.umask;
+        this.supplementaryGroups = b.supplementaryGroups;
+        this.resourceLimits = Collections.unmodifiableMap(b.resourceLimits.isEmpty()
+                ? new EnumMap<>(ResourceLimit.class) : new EnumMap<>(b.resourceLimits));
+        this.bannerFail = b.bannerFail;
+        this.logOnSuccess = Collections.unmodifiableSet(copy(b.logOnSuccess));
+        this.logOnFailure = Collections.unmodifiableSet(copy(b.logOnFailure));
+        this.logTarget = b.logTarget;
+        this.keepAlive = b.keepAlive;
+        this.noDelay = b.noDelay;
+        this.v6Only = b.v6Only;
+        this.optionalPolicies = List.copyOf(b.optionalPolicies);
+    }
+
+    private static Set<LogField> copy(Set<LogField> fields) {
+        return fields.isEmpty() ? EnumSet.noneOf(LogField.class) : EnumSet.copyOf(fields);
     }
 
     /** A new builder with no fields set. */
@@ -76,7 +137,13 @@ public final class ServiceDefinition {
                 .id(id).name(name).socketType(socketType).protocol(protocol)
                 .bindAddress(bindAddress).port(port).wait(wait).maxPerMinute(maxPerMinute)
                 .instances(instances).user(user).group(group).handler(handler).server(server)
-                .argv(argv).env(env).passenv(passenv).policies(policies).origin(origin);
+                .argv(argv).env(env).passenv(passenv).policies(policies).origin(origin)
+                .perSource(perSource).cps(cps, cpsPauseSeconds).maxLoad(maxLoad)
+                .redirect(redirectHost, redirectPort).nice(nice).umask(umask)
+                .supplementaryGroups(supplementaryGroups).bannerFail(bannerFail)
+                .logOnSuccess(logOnSuccess).logOnFailure(logOnFailure).logTarget(logTarget)
+                .keepAlive(keepAlive).noDelay(noDelay).v6Only(v6Only).optionalPolicies(optionalPolicies);
+        resourceLimits.forEach(b::resourceLimit);
         attributes.forEach(b::attribute);
         return b;
     }
@@ -162,7 +229,6 @@ public final class ServiceDefinition {
         return env;
     }
 
-    /** Names of the {@code AccessPolicy} services that must allow a client, in order. */
     /**
      * Names of the superserver's own environment variables that its children inherit besides
      * {@link InheritedEnvironment#ALWAYS the few every child gets} (xinetd's {@code passenv});
@@ -172,8 +238,117 @@ public final class ServiceDefinition {
         return passenv;
     }
 
+    /**
+     * Names of the {@code AccessPolicy} services that must allow a client, in order; a name that no
+     * registered policy carries refuses every client (fail closed).
+     */
     public List<String> policies() {
         return policies;
+    }
+
+    /**
+     * Names of access policies asked after {@link #policies()} when they are registered and
+     * skipped when they are not: xinetd's use of tcpd ({@code libwrap}), which applies only where
+     * the tcpd bundle is installed.
+     */
+    public List<String> optionalPolicies() {
+        return optionalPolicies;
+    }
+
+    /** Connections allowed at once from one client address ({@code per_source}); 0 means no limit. */
+    public int perSource() {
+        return perSource;
+    }
+
+    /**
+     * Connections per second over which the service stops accepting for {@link
+     * #cpsPauseSeconds()} (xinetd's {@code cps}); 0 means no limit.
+     */
+    public int cps() {
+        return cps;
+    }
+
+    /** Seconds a service stays paused once {@link #cps()} is exceeded. */
+    public int cpsPauseSeconds() {
+        return cpsPauseSeconds;
+    }
+
+    /** One-minute load average at or above which clients are refused ({@code max_load}); 0 means none. */
+    public double maxLoad() {
+        return maxLoad;
+    }
+
+    /** True when each connection is relayed to {@link #redirectHost()}:{@link #redirectPort()}. */
+    public boolean isRedirect() {
+        return redirectHost != null;
+    }
+
+    /** The host (a literal address or a name) that connections are relayed to, or {@code null}. */
+    public String redirectHost() {
+        return redirectHost;
+    }
+
+    /** The port that connections are relayed to; 0 unless {@link #isRedirect()}. */
+    public int redirectPort() {
+        return redirectPort;
+    }
+
+    /** The started server's niceness, or {@code null} to leave it as the superserver's. */
+    public Integer nice() {
+        return nice;
+    }
+
+    /** The started server's umask, or {@code null} for the superserver's default. */
+    public Integer umask() {
+        return umask;
+    }
+
+    /**
+     * Whether a started server gets the supplementary groups of its user (getgrouplist(3), as
+     * inetd does; xinetd's {@code groups = yes}), or none ({@code groups = no}, xinetd's default).
+     */
+    public boolean supplementaryGroups() {
+        return supplementaryGroups;
+    }
+
+    /** Resource limits for started servers, soft and hard alike; {@link #UNLIMITED} for none. */
+    public Map<ResourceLimit, Long> resourceLimits() {
+        return resourceLimits;
+    }
+
+    /** A file whose contents a refused client is sent ({@code banner_fail}), or {@code null}. */
+    public String bannerFail() {
+        return bannerFail;
+    }
+
+    /** What the line logged when a client is served carries ({@code log_on_success}). */
+    public Set<LogField> logOnSuccess() {
+        return logOnSuccess;
+    }
+
+    /** What the line logged when a client is refused carries ({@code log_on_failure}). */
+    public Set<LogField> logOnFailure() {
+        return logOnFailure;
+    }
+
+    /** Where connection log lines go besides the server's own log ({@code log_type}). */
+    public LogTarget logTarget() {
+        return logTarget;
+    }
+
+    /** SO_KEEPALIVE on accepted connections (xinetd's {@code KEEPALIVE} flag). */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** TCP_NODELAY on accepted connections (xinetd's {@code NODELAY} flag). */
+    public boolean noDelay() {
+        return noDelay;
+    }
+
+    /** IPV6_V6ONLY on an IPv6 listener, so that it does not also take IPv4 clients ({@code v6only}). */
+    public boolean v6Only() {
+        return v6Only;
     }
 
     /** Format-specific attributes that only policies or handlers read (e.g. xinetd's only_from). */
@@ -208,12 +383,21 @@ public final class ServiceDefinition {
                 && Objects.equals(server, d.server) && argv.equals(d.argv) && env.equals(d.env)
                 && passenv.equals(d.passenv)
                 && policies.equals(d.policies) && attributes.equals(d.attributes)
-                && Objects.equals(origin, d.origin);
+                && Objects.equals(origin, d.origin)
+                && perSource == d.perSource && cps == d.cps && cpsPauseSeconds == d.cpsPauseSeconds
+                && Double.compare(maxLoad, d.maxLoad) == 0 && Objects.equals(redirectHost, d.redirectHost)
+                && redirectPort == d.redirectPort && Objects.equals(nice, d.nice) && Objects.equals(umask, d.umask)
+                && supplementaryGroups == d.supplementaryGroups && resourceLimits.equals(d.resourceLimits)
+                && Objects.equals(bannerFail, d.bannerFail) && logOnSuccess.equals(d.logOnSuccess)
+                && logOnFailure.equals(d.logOnFailure) && logTarget.equals(d.logTarget)
+                && keepAlive == d.keepAlive && noDelay == d.noDelay && v6Only == d.v6Only
+                && optionalPolicies.equals(d.optionalPolicies);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, name, socketType, protocol, bindAddress, port, wait, handler, server, argv);
+        return Objects.hash(id, name, socketType, protocol, bindAddress, port, wait, handler, server, argv,
+                redirectHost, redirectPort);
     }
 
     @Override
@@ -223,6 +407,8 @@ public final class ServiceDefinition {
                 .append(' ').append(wait ? "wait" : "nowait");
         if (handler != null) {
             s.append(" internal:").append(handler);
+        } else if (redirectHost != null) {
+            s.append(" redirect:").append(redirectHost).append(':').append(redirectPort);
         } else {
             s.append(' ').append(server).append(' ').append(argv);
         }
@@ -253,6 +439,24 @@ public final class ServiceDefinition {
         private List<String> policies = new ArrayList<>();
         private final Map<String, List<String>> attributes = new LinkedHashMap<>();
         private String origin;
+        private int perSource;
+        private int cps;
+        private int cpsPauseSeconds;
+        private double maxLoad;
+        private String redirectHost;
+        private int redirectPort;
+        private Integer nice;
+        private Integer umask;
+        private boolean supplementaryGroups = true;
+        private final Map<ResourceLimit, Long> resourceLimits = new EnumMap<>(ResourceLimit.class);
+        private String bannerFail;
+        private Set<LogField> logOnSuccess = EnumSet.copyOf(DEFAULT_LOG_ON_SUCCESS);
+        private Set<LogField> logOnFailure = EnumSet.copyOf(DEFAULT_LOG_ON_FAILURE);
+        private LogTarget logTarget = LogTarget.DEFAULT;
+        private boolean keepAlive;
+        private boolean noDelay;
+        private boolean v6Only;
+        private List<String> optionalPolicies = new ArrayList<>();
 
         private Builder() {
         }
@@ -364,6 +568,96 @@ public final class ServiceDefinition {
             return this;
         }
 
+        public Builder optionalPolicies(List<String> optionalPolicies) {
+            this.optionalPolicies = new ArrayList<>(optionalPolicies);
+            return this;
+        }
+
+        public Builder optionalPolicy(String policy) {
+            this.optionalPolicies.add(policy);
+            return this;
+        }
+
+        public Builder perSource(int perSource) {
+            this.perSource = perSource;
+            return this;
+        }
+
+        /** xinetd's {@code cps = rate pause}; {@code 0, 0} for none. */
+        public Builder cps(int cps, int pauseSeconds) {
+            this.cps = cps;
+            this.cpsPauseSeconds = pauseSeconds;
+            return this;
+        }
+
+        public Builder maxLoad(double maxLoad) {
+            this.maxLoad = maxLoad;
+            return this;
+        }
+
+        /** xinetd's {@code redirect = host port}; a {@code null} host for none. */
+        public Builder redirect(String host, int port) {
+            this.redirectHost = host == null || host.isEmpty() ? null : host;
+            this.redirectPort = this.redirectHost == null ? 0 : port;
+            return this;
+        }
+
+        public Builder nice(Integer nice) {
+            this.nice = nice;
+            return this;
+        }
+
+        public Builder umask(Integer umask) {
+            this.umask = umask;
+            return this;
+        }
+
+        public Builder supplementaryGroups(boolean supplementaryGroups) {
+            this.supplementaryGroups = supplementaryGroups;
+            return this;
+        }
+
+        /** One resource limit, soft and hard alike; {@link ServiceDefinition#UNLIMITED} for none. */
+        public Builder resourceLimit(ResourceLimit limit, long value) {
+            this.resourceLimits.put(Objects.requireNonNull(limit, "limit"), value);
+            return this;
+        }
+
+        public Builder bannerFail(String bannerFail) {
+            this.bannerFail = bannerFail == null || bannerFail.isEmpty() ? null : bannerFail;
+            return this;
+        }
+
+        public Builder logOnSuccess(Set<LogField> fields) {
+            this.logOnSuccess = copy(fields);
+            return this;
+        }
+
+        public Builder logOnFailure(Set<LogField> fields) {
+            this.logOnFailure = copy(fields);
+            return this;
+        }
+
+        public Builder logTarget(LogTarget logTarget) {
+            this.logTarget = logTarget == null ? LogTarget.DEFAULT : logTarget;
+            return this;
+        }
+
+        public Builder keepAlive(boolean keepAlive) {
+            this.keepAlive = keepAlive;
+            return this;
+        }
+
+        public Builder noDelay(boolean noDelay) {
+            this.noDelay = noDelay;
+            return this;
+        }
+
+        public Builder v6Only(boolean v6Only) {
+            this.v6Only = v6Only;
+            return this;
+        }
+
         /**
          * The definition, when it is complete and consistent.
          *
@@ -384,9 +678,25 @@ public final class ServiceDefinition {
             require(port >= 0 && port <= 65535, "port " + (port < 0 ? "is missing" : port + " is outside 0-65535"));
             require(maxPerMinute >= 0, "max per minute " + maxPerMinute + " is negative");
             require(instances >= 0, "instances " + instances + " is negative");
-            require(handler != null ^ server != null,
-                    handler == null ? "neither a server program nor a built-in handler is given"
-                            : "both a server program and a built-in handler are given");
+            int dispatch = (handler != null ? 1 : 0) + (server != null ? 1 : 0) + (redirectHost != null ? 1 : 0);
+            require(dispatch == 1, dispatch == 0
+                    ? "neither a server program, a built-in handler nor a redirect is given"
+                    : "more than one of a server program, a built-in handler and a redirect is given");
+            if (redirectHost != null) {
+                require(socketType == SocketType.STREAM, "redirect relays stream connections; it does not fit "
+                        + socketType.configName());
+                require(redirectPort > 0 && redirectPort <= 65535, "redirect port " + redirectPort
+                        + " is outside 1-65535");
+                require(!wait, "redirect relays each connection itself; it does not fit wait = yes");
+            }
+            require(perSource >= 0, "per_source " + perSource + " is negative");
+            require(cps >= 0 && cpsPauseSeconds >= 0, "cps " + cps + " " + cpsPauseSeconds + " is negative");
+            require(cps == 0 || cpsPauseSeconds > 0, "cps " + cps + " needs a pause of at least one second");
+            require(maxLoad >= 0 && !Double.isNaN(maxLoad), "max_load " + maxLoad + " is negative");
+            require(umask == null || (umask >= 0 && umask <= 0777), "umask " + umask + " is outside 000-777");
+            require(nice == null || (nice >= -20 && nice <= 19), "nice " + nice + " is outside -20..19");
+            resourceLimits.forEach((limit, value) -> require(value >= 0 || value == UNLIMITED,
+                    limit.attributeName() + " " + value + " is negative"));
             if (server != null) {
                 require(!argv.isEmpty(), "the argument vector of " + server + " is empty (argv[0] is required)");
             }

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.Test;
 
@@ -92,5 +93,40 @@ public class ServiceDefinitionTest {
         assertEquals(Protocol.UDP6, Protocol.parse("UDP6"));
         assertEquals(SocketType.DGRAM, SocketType.parse("dgram"));
         assertThrows(IllegalArgumentException.class, () -> Protocol.parse("sctp"));
+    }
+
+    @Test
+    public void xinetdFieldsSurviveToBuilderAndTakePartInEquality() {
+        ServiceDefinition d = echo().handler(null).redirect("127.0.0.1", 2222).perSource(3).cps(10, 5)
+                .maxLoad(2.5).nice(5).umask(022).supplementaryGroups(false)
+                .resourceLimit(ResourceLimit.NOFILE, 64).resourceLimit(ResourceLimit.CPU, ServiceDefinition.UNLIMITED)
+                .bannerFail("/etc/banner.fail").logOnSuccess(EnumSet.of(LogField.TRAFFIC))
+                .logOnFailure(EnumSet.noneOf(LogField.class)).logTarget(LogTarget.file("/var/log/s", 10, 20))
+                .keepAlive(true).noDelay(true).v6Only(true).optionalPolicy("tcpd").build();
+        assertEquals(d, d.toBuilder().build());
+        assertTrue(d.isRedirect());
+        assertEquals("FILE /var/log/s 10 20", d.logTarget().toString());
+        assertEquals(Long.valueOf(64), d.resourceLimits().get(ResourceLimit.NOFILE));
+        assertNotEquals(d, d.toBuilder().perSource(4).build());
+        assertNotEquals(d, d.toBuilder().logOnSuccess(EnumSet.of(LogField.PID)).build());
+        assertEquals(ServiceDefinition.DEFAULT_LOG_ON_SUCCESS, echo().build().logOnSuccess());
+        assertTrue(echo().build().supplementaryGroups());
+    }
+
+    @Test
+    public void dispatchIsExactlyOneOfHandlerServerAndRedirect() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> echo().redirect("127.0.0.1", 22).build());
+        assertTrue(e.getMessage(), e.getMessage().contains("more than one"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> echo().handler(null).redirect("127.0.0.1", 0).build());
+        assertTrue(e.getMessage(), e.getMessage().contains("redirect port 0"));
+        e = assertThrows(IllegalArgumentException.class, () -> echo().handler(null)
+                .socketType(SocketType.DGRAM).protocol(Protocol.UDP).redirect("127.0.0.1", 22).build());
+        assertTrue(e.getMessage(), e.getMessage().contains("redirect relays stream"));
+        e = assertThrows(IllegalArgumentException.class, () -> echo().cps(5, 0).build());
+        assertTrue(e.getMessage(), e.getMessage().contains("pause"));
+        e = assertThrows(IllegalArgumentException.class, () -> echo().umask(01000).build());
+        assertTrue(e.getMessage(), e.getMessage().contains("umask"));
     }
 }
