@@ -122,13 +122,16 @@ final class AddressParser {
         if (len > 128) {
             return "an IPv6 network has at most 128 bits";
         }
-        byte[] b = v6.getAddress();
-        if (Client.isV4Mapped(b) && len >= 96) {
-            Client c = Client.of(v6);
-            sink.network4(c.v4Address, len - 96);
+        Client c = Client.of(v6);
+        if (c.v4) {
+            // an IPv4-mapped network: IPv4 clients arrive as IPv4, so it is read as the IPv4 network
+            if (len >= 96) {
+                sink.network4(c.v4Address, len - 96);
+            } else {
+                sink.network6(0, 0xffff00000000L | c.v4Address, len);
+            }
             return null;
         }
-        Client c = Client.of(v6);
         sink.network6(c.high, c.low, len);
         return null;
     }
@@ -266,8 +269,16 @@ final class AddressParser {
         if (a instanceof Inet6Address) {
             return a;
         }
-        // a mapped literal comes back from the JDK as an Inet4Address
-        return a != null && s.indexOf(':') >= 0 ? a : null;
+        // the JDK makes an IPv4-mapped literal an Inet4Address, which AddressLiterals does not take
+        String bare = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+        if (bare.matches("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
+            try {
+                return InetAddress.getByName(bare);
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** Letters, digits, '-', '_' and dots: what a host or domain name may hold. */

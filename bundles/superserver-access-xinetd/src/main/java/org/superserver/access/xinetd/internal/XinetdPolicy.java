@@ -33,6 +33,7 @@ final class XinetdPolicy implements AccessPolicy {
     static final int MAX_CACHED_DEFINITIONS = 4096;
     /** Up to this many entries and intervals, rules are read on the caller's thread (well under 100 µs). */
     static final int INLINE_BUILD_LIMIT = 256;
+    private static final String BOTH_MATCH = "only_from and no_access both match";
 
     /** The settings that shape decisions. */
     record Settings(long lookupTimeoutMillis, long nameCacheMillis, int nameCacheSize, long hostRefreshMillis,
@@ -164,9 +165,7 @@ final class XinetdPolicy implements AccessPolicy {
     private CompletionStage<Decision> addresses(ServiceRules r, ConnectionInfo c, Client client, boolean noAccess,
                                                 boolean onlyFrom) {
         if (noAccess && onlyFrom) {
-            LOG.warn("XINETD service={} from={} only_from and no_access both match: denied (as xinetd 2.3.15)",
-                    c.serviceName(), client);
-            return finish(r, c, client, false, "only_from and no_access both match");
+            return finish(r, c, client, false, BOTH_MATCH);
         }
         if (noAccess) {
             return finish(r, c, client, false, "no_access");
@@ -197,6 +196,9 @@ final class XinetdPolicy implements AccessPolicy {
                                              String reason) {
         if (allowed) {
             LOG.debug("XINETD service={} from={} allow reason={}", c.serviceName(), client, reason);
+        } else if (reason == BOTH_MATCH) {
+            LOG.warn("XINETD service={} from={} deny reason={} (denied as xinetd 2.3.15 does; see README)",
+                    c.serviceName(), client, reason);
         } else {
             LOG.info("XINETD service={} from={} deny reason={}", c.serviceName(), client, reason);
         }
