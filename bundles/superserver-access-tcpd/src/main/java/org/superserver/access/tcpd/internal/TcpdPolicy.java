@@ -221,8 +221,19 @@ final class TcpdPolicy implements AccessPolicy {
         return result;
     }
 
-    /** The daemon process name: argv[0]'s basename for a started server, the service name in-process. */
+    /** The attribute of an xinetd service that names the daemon for hosts_access ({@code libwrap}). */
+    static final String LIBWRAP = "libwrap";
+
+    /**
+     * The daemon name the rules see: the definition's {@code libwrap} attribute when it has one (xinetd's
+     * override); else the basename of argv[0] for a started server (for xinetd that is the server, or the
+     * first {@code server_args} word with NAMEINARGS), and the service name in-process or for a redirect.
+     */
     static String daemonName(ServiceDefinition definition) {
+        List<String> libwrap = definition.attribute(LIBWRAP);
+        if (!libwrap.isEmpty() && !libwrap.get(0).isBlank()) {
+            return libwrap.get(0);
+        }
         if (definition.isInternal() || definition.server() == null) {
             return definition.name();
         }

@@ -91,6 +91,22 @@ public class TcpdPolicyTest {
     }
 
     @Test
+    public void theLibwrapAttributeNamesTheDaemonInsteadAsInXinetd() throws Exception {
+        ServiceDefinition wrapped = internal("echo").toBuilder().attribute("libwrap", List.of("guarded")).build();
+        ServiceDefinition server = exec("finger", "/usr/sbin/in.fingerd", "in.fingerd").toBuilder()
+                .attribute("libwrap", List.of("guarded")).build();
+        assertEquals("guarded", TcpdPolicy.daemonName(wrapped));
+        assertEquals("guarded", TcpdPolicy.daemonName(server));
+        hosts.files("", "guarded: 127.0.0.2\n");
+        policy.reload();
+        Decision d = get(policy.check(from("127.0.0.2"), wrapped));
+        assertFalse(d.isAllowed());
+        assertEquals(hosts.deny + ":1", d.reason());
+        assertTrue("the same service without libwrap is matched as echo",
+                get(policy.check(from("127.0.0.2"), internal("echo"))).isAllowed());
+    }
+
+    @Test
     public void anAddressRuleIsDecidedOnTheCallersThreadWithoutLookups() throws Exception {
         hosts.files("", "in.fingerd: 127.0.0.2\n");
         policy.reload();
