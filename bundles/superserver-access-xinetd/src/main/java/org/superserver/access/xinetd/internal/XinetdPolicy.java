@@ -71,7 +71,7 @@ final class XinetdPolicy implements AccessPolicy {
             return decide(ready, connection);
         }
         return r.handle((x, e) -> x).thenCompose(x -> x == null
-                ? CompletableFuture.completedFuture(Decision.deny("xinetd: the rules could not be read"))
+                ? CompletableFuture.completedFuture(Decision.deny("the rules could not be read"))
                 : decide(x, connection));
     }
 
@@ -200,7 +200,8 @@ final class XinetdPolicy implements AccessPolicy {
             LOG.warn("XINETD service={} from={} deny reason={} (denied as xinetd 2.3.15 does; see README)",
                     c.serviceName(), client, reason);
         } else {
-            LOG.info("XINETD service={} from={} deny reason={}", c.serviceName(), client, reason);
+            // the core logs every denial with its reason (DENY ... reason=xinetd: ...)
+            LOG.debug("XINETD service={} from={} deny reason={}", c.serviceName(), client, reason);
         }
         String second = allowed ? r.bannerSuccess : r.bannerFail;
         if (r.banner == null && second == null) {
@@ -232,7 +233,7 @@ final class XinetdPolicy implements AccessPolicy {
     }
 
     private static Decision decision(boolean allowed, String reason, String banner) {
-        return Decision.builder(allowed).reason("xinetd: " + reason).banner(banner).build();
+        return Decision.builder(allowed).reason(reason).banner(banner).build();
     }
 
     /** The global table of clients that touched a sensor. */
