@@ -81,6 +81,29 @@ public class XinetdAccessIT extends ItestSupport {
     }
 
     @Test
+    public void ipv4ClientsOfADualStackListenerAreJudgedByTheIPv4Rules() throws Exception {
+        log();
+        // bound to ::, the listener takes IPv4 clients as IPv4-mapped IPv6 addresses (::ffff:127.0.0.x)
+        ServiceDefinition d = xinetdEcho("xinetd-dual-stack", "only_from", "127.0.0.{1,2}", "no_access", "127.0.0.2")
+                .toBuilder().bindAddress("::").build();
+        define(d);
+        int port = awaitListening(d.id()).getPort();
+        InetSocketAddress viaV4 = new InetSocketAddress("127.0.0.1", port);
+        assertEchoServes(viaV4, "127.0.0.1", "127.0.0.1 through ::");
+        assertDenied(viaV4, "127.0.0.2", "", "127.0.0.2 through :: (both lists)");
+        assertDenied(viaV4, "127.0.0.3", "", "127.0.0.3 through :: (not in only_from)");
+        log().await(TIMEOUT, "DENY service=echo", "127.0.0.3", "reason=xinetd: not in only_from");
+    }
+
+    @Test
+    public void aHostNameInOnlyFromAdmitsTheAddressesItResolvesTo() throws Exception {
+        // localhost is 127.0.0.1 in /etc/hosts
+        InetSocketAddress echo = echo("xinetd-host-name", "only_from", "localhost");
+        assertEchoServes(echo, "127.0.0.1", "only_from = localhost");
+        assertDenied(echo, "127.0.0.2", "", "only_from = localhost, client 127.0.0.2");
+    }
+
+    @Test
     public void accessTimesFollowTheInjectedClock() throws Exception {
         log();
         withdrawAfterTest(context.registerService(Clock.class,
