@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host names of one address list and the addresses they resolve to. They are resolved when
+ * The host names of one address list and the addresses they resolve to (or, for a name that is no
+ * host, the network it names in /etc/networks, as xinetd's {@code net_addr}). They are resolved when
  * the rules are built (on a lookup thread) and again, in the background, once the addresses are
  * older than the refresh interval; decisions meanwhile use the addresses last found, so a decision
  * never waits for a name. A name that does not resolve matches nobody until it does.
@@ -52,7 +53,13 @@ final class HostNames {
                 found = List.of();
             }
             if (found == null || found.isEmpty()) {
-                LOG.warn("XINETD {} host={} resolves to no address: it matches nobody until it does", where, name);
+                long[] network = network(name);
+                if (network != null) {
+                    b.v4(network[0], (int) network[1]);
+                    continue;
+                }
+                LOG.warn("XINETD {} host={} resolves to no address and names no network: it matches nobody "
+                        + "until it does", where, name);
                 continue;
             }
             for (InetAddress a : found) {
@@ -65,6 +72,15 @@ final class HostNames {
             }
         }
         snapshot = new Snapshot(b.build(), nanoClock.getAsLong());
+    }
+
+    /** A network name's network (/etc/networks), tried for a name that is no host, as xinetd does. */
+    private long[] network(String name) {
+        try {
+            return resolver.networkOf(name);
+        } catch (Exception | LinkageError e) {
+            return null;
+        }
     }
 
     /** The addresses last found; starts a refresh on {@code executor} when they are old. */

@@ -20,6 +20,14 @@ interface Resolver {
     List<InetAddress> addressesOf(String name) throws Exception;
 
     /**
+     * The IPv4 network a network name stands for (getnetbyname(3), /etc/networks), as
+     * {@code {network, prefix length}}, or {@code null} when the name is none.
+     */
+    default long[] networkOf(String name) throws Exception {
+        return null;
+    }
+
+    /**
      * The JVM's resolver (/etc/hosts, then DNS, as nsswitch.conf says). The JDK checks a reverse
      * name against its forward addresses itself and answers the literal address when they disagree.
      */
@@ -34,6 +42,11 @@ interface Resolver {
         @Override
         public List<InetAddress> addressesOf(String name) throws Exception {
             return Arrays.asList(InetAddress.getAllByName(name));
+        }
+
+        @Override
+        public long[] networkOf(String name) throws Exception {
+            return NetworkNames.lookUp(java.nio.file.Path.of("/etc/networks"), name);
         }
     };
 }

@@ -29,6 +29,7 @@ final class Resolvers {
     static final class Table implements Resolver {
         final Map<String, String> names = new ConcurrentHashMap<>();
         final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
+        final Map<String, long[]> networks = new ConcurrentHashMap<>();
         final AtomicInteger reverse = new AtomicInteger();
         final AtomicInteger forward = new AtomicInteger();
 
@@ -56,6 +57,11 @@ final class Resolvers {
         public List<InetAddress> addressesOf(String name) {
             forward.incrementAndGet();
             return addresses.getOrDefault(name, List.of());
+        }
+
+        @Override
+        public long[] networkOf(String name) {
+            return networks.get(name);
         }
     }
 }
