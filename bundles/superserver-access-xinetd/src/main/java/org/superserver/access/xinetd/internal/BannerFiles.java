@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * are on disk at each connection (as xinetd opens them per connection), as-is (no line-end
  * translation), at most {@code maxBytes} of each; the rest of a longer file is left out and logged.
  * The core sends the text as UTF-8, so a file is read as UTF-8 (other bytes become U+FFFD). A file
- * that cannot be read is logged and skipped. Blocking: only on a lookup thread.
+ * that cannot be read, or is not a regular file (a FIFO, a device, a directory), is logged and skipped.
+ * Blocking: only on a lookup thread.
  */
 final class BannerFiles {
 
@@ -27,7 +28,13 @@ final class BannerFiles {
 
     /** The file's text, or {@code null} when it cannot be read. */
     String read(String file, String service, String attribute) {
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            // checked before opening, so that a FIFO or a device never blocks a lookup thread
+            LOG.warn("XINETD service={} {}={} is not a readable regular file, skipped", service, attribute, file);
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(path)) {
             byte[] b = in.readNBytes(maxBytes + 1);
             int n = b.length;
             if (n > maxBytes) {

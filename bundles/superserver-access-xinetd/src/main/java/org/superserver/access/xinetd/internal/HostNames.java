@@ -29,7 +29,7 @@ final class HostNames {
     private final long refreshNanos;
     private final LongSupplier nanoClock;
     private final AtomicBoolean refreshing = new AtomicBoolean();
-    private volatile Snapshot snapshot = new Snapshot(AddressIndex.EMPTY, Long.MIN_VALUE);
+    private volatile Snapshot snapshot;
 
     /**
      * @param where the service and attribute, for log lines
@@ -40,6 +40,8 @@ final class HostNames {
         this.resolver = resolver;
         this.refreshNanos = Math.max(1, refreshMillis) * 1_000_000L;
         this.nanoClock = nanoClock;
+        // nothing resolved yet: stale from the start
+        this.snapshot = new Snapshot(AddressIndex.EMPTY, nanoClock.getAsLong() - refreshNanos);
     }
 
     /** Resolves every name now; blocks, so only on a lookup thread. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ final class XinetdPolicy implements AccessPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(XinetdPolicy.class);
     /** Definitions whose rules are kept; past this the cache starts afresh (reloads make new definitions). */
     static final int MAX_CACHED_DEFINITIONS = 4096;
+    /** Address entries and intervals kept in all; past this the cache starts afresh (memory stays bounded). */
+    static final long MAX_CACHED_ENTRIES = 1_000_000;
     /** Up to this many entries and intervals, rules are read on the caller's thread (about 10 µs once compiled). */
     static final int INLINE_BUILD_LIMIT = 64;
     private static final String BOTH_MATCH = "only_from and no_access both match";
@@ -49,6 +52,7 @@ final class XinetdPolicy implements AccessPolicy {
     private final NameCache names;
     private final BannerFiles banners;
     private final Map<ServiceDefinition, CompletableFuture<ServiceRules>> rules = new ConcurrentHashMap<>();
+    private final AtomicLong cachedEntries = new AtomicLong();
 
     XinetdPolicy(Resolver resolver, Executor lookups, Supplier<Clock> clock, LongSupplier nanoClock,
                  SensorTable sensors, Settings settings) {
@@ -81,15 +85,17 @@ final class XinetdPolicy implements AccessPolicy {
         if (known != null) {
             return known;
         }
-        if (rules.size() >= MAX_CACHED_DEFINITIONS) {
+        int size = ServiceRules.size(d);
+        if (rules.size() >= MAX_CACHED_DEFINITIONS || cachedEntries.addAndGet(size) > MAX_CACHED_ENTRIES) {
             rules.clear();
+            cachedEntries.set(size);
         }
         CompletableFuture<ServiceRules> mine = new CompletableFuture<>();
         CompletableFuture<ServiceRules> raced = rules.putIfAbsent(d, mine);
         if (raced != null) {
             return raced;
         }
-        if (ServiceRules.size(d) <= INLINE_BUILD_LIMIT) {
+        if (size <= INLINE_BUILD_LIMIT) {
             ServiceRules parsed = read(d);
             if (!parsed.hasHostNames()) {
                 mine.complete(parsed);

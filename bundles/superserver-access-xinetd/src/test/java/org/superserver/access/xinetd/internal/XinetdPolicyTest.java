@@ -252,6 +252,20 @@ public class XinetdPolicyTest {
         assertEquals("x".repeat(64), x.banner());
         ServiceDefinition none = service("echo", "banner = " + tmp.getRoot() + "/missing");
         assertNull(await(p.check(from("127.0.0.1", none), none)).banner());
+        ServiceDefinition directory = service("echo", "banner = " + tmp.getRoot());
+        assertNull(await(p.check(from("127.0.0.1", directory), directory)).banner());
+    }
+
+    @Test
+    public void aFifoAsBannerIsSkippedWithoutBlocking() throws Exception {
+        Path fifo = tmp.getRoot().toPath().resolve("fifo");
+        org.junit.Assume.assumeTrue("mkfifo(1) is available",
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        XinetdPolicy p = policy(pool);
+        ServiceDefinition d = service("echo", "banner = " + fifo);
+        Decision x = await(p.check(from("127.0.0.1", d), d));
+        assertTrue(x.isAllowed());
+        assertNull(x.banner());
     }
 
     @Test
