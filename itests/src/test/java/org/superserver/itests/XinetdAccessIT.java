@@ -35,9 +35,10 @@ import org.superserver.api.ServiceDefinition;
  * loopback sockets in Felix: built-in echo services whose definitions, registered here as a config
  * format would register them, name the policy and carry the xinetd attributes; clients bound to
  * 127.0.0.x (Linux routes all of 127/8 to lo). Covers only_from / no_access and their precedence
- * (both matching denies, as xinetd 2.3.15), access_times against a clock the test injects (a
- * {@link Clock} service with {@code superserver.clock=xinetd}), the bytes banners put on the wire,
- * and a SENSOR service whose client every other xinetd service then denies for deny_time.
+ * (both matching denies, as xinetd 2.3.15), IPv4 clients of a dual-stack listener, a host name,
+ * access_times against a clock the test injects (a {@link Clock} service with
+ * {@code superserver.clock=xinetd}), the bytes banners put on the wire, and a SENSOR service whose
+ * client every other xinetd service then denies until deny_time runs out on that clock.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -146,6 +147,8 @@ public class XinetdAccessIT extends ItestSupport {
     @Test
     public void aClientThatTouchesASensorIsDeniedByEveryXinetdServiceForDenyTime() throws Exception {
         log();
+        MovableClock clock = new MovableClock(Instant.parse("2026-12-05T12:00:00Z"));
+        withdrawAfterTest(context.registerService(Clock.class, clock, properties("superserver.clock", XINETD)));
         InetSocketAddress sensor = echo("xinetd-sensor", "flags", "SENSOR", "deny_time", "10");
         InetSocketAddress echo = echo("xinetd-guarded", "only_from", "127.0.0.0");
         InetSocketAddress other = echo("xinetd-guarded-2", "no_access", "10.0.0.0/8");
@@ -158,6 +161,40 @@ public class XinetdAccessIT extends ItestSupport {
         assertDenied(other, intruder, "", "after touching the sensor, another service");
         assertEchoServes(echo, "127.0.0.78", "another client");
         log().await(TIMEOUT, 2, "DENY service=echo", "from=" + intruder + ":", "reason=xinetd: deny_time");
+
+        clock.advance(java.time.Duration.ofMinutes(9));
+        assertDenied(echo, intruder, "", "9 of the 10 minutes of deny_time later");
+        clock.advance(java.time.Duration.ofMinutes(1));
+        assertEchoServes(echo, intruder, "deny_time over");
+        log().await(TIMEOUT, "SENSOR from=" + intruder + " deny_time expired");
+    }
+
+    /** A clock the test moves forward (access_times and deny_time read it through the policy's hook). */
+    static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
