@@ -36,7 +36,7 @@ final class AccessTimes {
         for (String text : intervals) {
             Matcher m = INTERVAL.matcher(text);
             if (!m.matches()) {
-                problems.add(text + ": an interval is written hh:mm-hh:mm");
+                problems.add(text + ": an interval is written hh:mm-hh:mm; left out");
                 continue;
             }
             int h1 = Integer.parseInt(m.group(1));
@@ -44,13 +44,13 @@ final class AccessTimes {
             int h2 = Integer.parseInt(m.group(3));
             int m2 = Integer.parseInt(m.group(4));
             if (h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59) {
-                problems.add(text + ": hours run from 0 to 23, minutes from 0 to 59");
+                problems.add(text + ": hours run from 0 to 23, minutes from 0 to 59; left out");
                 continue;
             }
             int start = h1 * 60 + m1;
             int end = h2 * 60 + m2;
             if (start == end) {
-                problems.add(text + ": the interval starts where it ends");
+                problems.add(text + ": the interval starts where it ends; left out");
                 continue;
             }
             good.add(new int[] {start, end});

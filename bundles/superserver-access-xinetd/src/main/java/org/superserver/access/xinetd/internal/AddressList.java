@@ -66,7 +66,7 @@ final class AddressList {
         for (String t : tokens) {
             String problem = AddressParser.parse(t, sink);
             if (problem != null) {
-                problems.add(t + ": " + problem);
+                problems.add(t + ": " + problem + "; the entry matches nobody");
             }
         }
         HostNames hosts = names.isEmpty() ? null : new HostNames(names, where, resolver, refreshMillis, nanoClock);

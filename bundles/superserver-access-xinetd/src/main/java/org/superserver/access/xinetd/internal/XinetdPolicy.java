@@ -95,17 +95,15 @@ final class XinetdPolicy implements AccessPolicy {
         if (raced != null) {
             return raced;
         }
-        if (size <= INLINE_BUILD_LIMIT) {
-            ServiceRules parsed = read(d);
-            if (!parsed.hasHostNames()) {
-                mine.complete(parsed);
-                return mine;
-            }
+        ServiceRules inline = size <= INLINE_BUILD_LIMIT ? read(d) : null;
+        if (inline != null && !inline.hasHostNames()) {
+            mine.complete(inline);
+            return mine;
         }
         try {
             lookups.execute(() -> {
                 try {
-                    ServiceRules parsed = read(d);
+                    ServiceRules parsed = inline != null ? inline : read(d);
                     parsed.resolveHosts();
                     mine.complete(parsed);
                 } catch (RuntimeException | Error e) {
@@ -124,7 +122,7 @@ final class XinetdPolicy implements AccessPolicy {
     private ServiceRules read(ServiceDefinition d) {
         ServiceRules r = ServiceRules.of(d, resolver, settings.hostRefreshMillis(), nanoClock);
         for (String p : r.problems) {
-            LOG.error("XINETD service={} origin={} {} (the entry matches nobody)", d.name(), d.origin(), p);
+            LOG.error("XINETD service={} origin={} {}", d.name(), d.origin(), p);
         }
         LOG.debug("XINETD service={} rules only_from={} no_access={} access_times={} sensor={}", d.name(),
                 r.onlyFrom, r.noAccess, r.accessTimes, r.sensor);

@@ -140,6 +140,21 @@ public class XinetdPolicyTest {
     }
 
     @Test
+    public void aBadEntryIsReportedAndTheRestOfTheListStays() throws Exception {
+        ServiceDefinition d = service("echo", "only_from = 10.0.0.0/33 127.0.0.1", "no_access = 1.2.3.{4,}",
+                "access_times = 25:00-26:00 08:00-17:00", "deny_time = soon");
+        XinetdPolicy p = policy(NOWHERE);
+        assertEquals(List.of("only_from 10.0.0.0/33: an IPv4 network has at most 32 bits; the entry matches nobody",
+                "no_access 1.2.3.{4,}: bad octet '' in {} (0 to 255); the entry matches nobody",
+                "access_times 25:00-26:00: hours run from 0 to 23, minutes from 0 to 59; left out",
+                "deny_time soon: minutes, FOREVER or NEVER; read as NEVER"), p.rules(d).join().problems);
+        assertTrue(now(p.check(from("127.0.0.1", d), d)).isAllowed());
+        assertFalse(now(p.check(from("10.0.0.1", d), d)).isAllowed());
+        ServiceDefinition onlyBad = service("echo", "only_from = 10.0.0.0/33");
+        assertFalse("a list of bad entries admits nobody", now(p.check(from("10.0.0.1", onlyBad), onlyBad)).isAllowed());
+    }
+
+    @Test
     public void ipv4MappedClientsAreJudgedByTheIPv4Rules() throws Exception {
         ServiceDefinition d = service("echo", "only_from = 127.0.0.0/24", "no_access = 127.0.0.5");
         assertTrue(decide("::ffff:127.0.0.4", d).isAllowed());
