@@ -16,6 +16,7 @@ import org.superserver.api.Diagnostic;
 import org.superserver.api.LogField;
 import org.superserver.api.LogTarget;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
 
 /**
  * Definitions as xinetd.d files, one per service name (a name's several definitions, such as echo
@@ -28,7 +29,9 @@ import org.superserver.api.ServiceDefinition;
  * {@code 10007 ... internal echo}) becomes a service named after its handler, on its port.
  * argv[0] other than the server's basename is written with {@code NAMEINARGS}. Every service gets
  * its {@code port} and, unless the services table lists its name on that port, {@code UNLISTED}.
- * A service that does not ask tcpd gets {@code NOLIBWRAP}, since xinetd asks tcpd by default.
+ * A service that does not ask tcpd gets {@code NOLIBWRAP}, since xinetd asks tcpd by default; an
+ * IPv6-only one gets {@code IPv6} and {@code v6only = yes}; {@code cps} and {@code groups} are
+ * always written, since xinetd's defaults ({@code 50 10}, {@code no}) differ from a definition's.
  *
  * <p>What xinetd cannot express (inetd's per-minute rate, an argument with a blank, a policy
  * other than tcpd and xinetd, an attribute xinetd has no name for) is left out, reported as a
@@ -146,7 +149,20 @@ final class XinetdWriter {
             if (d.bindAddress() != null) {
                 put("bind", d.bindAddress());
             }
-            put("wait", d.isWait() ? "yes" : "no");
+            boolean wait = d.isWait();
+            if (d.socketType() == SocketType.DGRAM && !wait) {
+                // xinetd serves every dgram service with wait = yes; a built-in answers in-process anyway
+                wait = true;
+                if (!d.isInternal()) {
+                    lost("wait", "xinetd runs dgram services with wait = yes only; this nowait service is written "
+                            + "with wait = yes (one server at a time handles the socket)");
+                }
+            }
+            put("wait", wait ? "yes" : "no");
+            if (d.user() == null && d.server() != null) {
+                lost("user", "xinetd requires the user of a started server; the definition runs it as the "
+                        + "superserver's own user, which has no name here; add user = NAME");
+            }
             putIf("user", d.user());
             putIf("group", d.group());
             Set<String> flags = new LinkedHashSet<>();
@@ -158,6 +174,7 @@ final class XinetdWriter {
             } else if (d.protocol().family() == AddressFamily.INET6) {
                 flags.add("IPv6");
             }
+            boolean v6only = d.v6Only() || d.protocol().family() == AddressFamily.INET6;
             if (d.server() != null) {
                 server(flags);
             }
@@ -174,7 +191,7 @@ final class XinetdWriter {
             if (!flags.isEmpty()) {
                 put("flags", String.join(" ", flags));
             }
-            if (d.v6Only()) {
+            if (v6only) {
                 put("v6only", "yes");
             }
             limits();
@@ -249,9 +266,8 @@ final class XinetdWriter {
             if (d.perSource() > 0) {
                 put("per_source", String.valueOf(d.perSource()));
             }
-            if (d.cps() > 0) {
-                put("cps", d.cps() + " " + d.cpsPauseSeconds());
-            }
+            // xinetd's default is cps = 50 10; 0 0 says "no limit" as the definition does
+            put("cps", d.cps() + " " + d.cpsPauseSeconds());
             if (d.maxLoad() > 0) {
                 put("max_load", String.valueOf(d.maxLoad()));
             }

@@ -51,7 +51,8 @@ public class XinetdWriterTest {
         for (String expected : List.of(line("socket_type", "stream"), line("protocol", "tcp"), line("port", "79"),
                 line("wait", "no"), line("user", "nobody"), line("group", "nogroup"),
                 line("server", "/usr/sbin/in.fingerd"), line("server_args", "-w"), line("flags", "NOLIBWRAP"),
-                line("groups", "yes"), line("log_on_success", "PID HOST EXIT DURATION"), line("log_on_failure", "HOST"))) {
+                line("groups", "yes"), line("cps", "0 0"), line("log_on_success", "PID HOST EXIT DURATION"),
+                line("log_on_failure", "HOST"))) {
             assertTrue(expected + " in\n" + text, text.contains(expected));
         }
         assertFalse("finger is listed on 79", text.contains("UNLISTED"));
@@ -69,6 +70,9 @@ public class XinetdWriterTest {
         assertTrue(text, text.contains(line("type", "INTERNAL") + line("id", "echo-stream")));
         assertTrue(text, text.contains(line("type", "INTERNAL") + line("id", "echo-dgram")));
         assertEquals(2, text.split("service echo\n", -1).length - 1);
+        assertTrue("xinetd serves dgram with wait = yes", text.contains(line("socket_type", "dgram") + line("protocol", "udp")
+                + line("port", "7") + line("wait", "yes")));
+        assertEquals(List.of(), problems);
     }
 
     @Test
@@ -97,6 +101,7 @@ public class XinetdWriterTest {
     public void familiesBecomeFlagsAndTcpdTheLibwrapCheck() {
         String v6 = writer.write(List.of(finger().protocol(Protocol.TCP6).optionalPolicy("tcpd").build())).get("finger");
         assertTrue(v6, v6.contains(line("flags", "IPv6")));
+        assertTrue(v6, v6.contains(line("v6only", "yes")));
         String v4 = writer.write(List.of(finger().protocol(Protocol.TCP4).policy("tcpd").build())).get("finger");
         assertTrue(v4, v4.contains(line("flags", "IPv4")));
         assertEquals("a mandatory tcpd check becomes an optional one: said so", 1, problems.size());
@@ -152,6 +157,14 @@ public class XinetdWriterTest {
             assertTrue(p.field() + " noted in\n" + text, text.contains("# NOT CONVERTED: " + p.field() + ": "));
         }
         assertEquals(List.of("server_args", "policies", "max_per_minute", "env", "sndbuf"), fields);
+    }
+
+    @Test
+    public void aNowaitDgramServiceAndAServerWithoutUserAreWarnedAbout() {
+        ServiceDefinition d = finger().socketType(SocketType.DGRAM).protocol(Protocol.UDP).user(null).group(null).build();
+        String text = writer.write(List.of(d)).get("finger");
+        assertTrue(text, text.contains(line("wait", "yes")));
+        assertEquals(List.of("wait", "user"), problems.stream().map(Diagnostic::field).toList());
     }
 
     @Test
