@@ -159,9 +159,9 @@ final class XinetdWriter {
                 }
             }
             put("wait", wait ? "yes" : "no");
-            if (d.user() == null && d.server() != null) {
-                lost("user", "xinetd requires the user of a started server; the definition runs it as the "
-                        + "superserver's own user, which has no name here; add user = NAME");
+            if (d.user() == null && !d.isInternal()) {
+                lost("user", "xinetd requires a user for every service that is not INTERNAL; the definition "
+                        + "names none (it runs as the superserver's own user); add user = NAME");
             }
             putIf("user", d.user());
             putIf("group", d.group());
@@ -312,7 +312,8 @@ final class XinetdWriter {
 
         private void attributes() {
             d.attributes().forEach((key, values) -> {
-                if ("flags".equals(key)) {
+                if ("flags".equals(key) || "tcpd".equals(key) && d.policies().contains("tcpd")) {
+                    // tcpd: the path of the tcpd an inetd.conf line named; libwrap makes its check
                     return;
                 }
                 if (!ACCESS_ATTRIBUTES.contains(key)) {
