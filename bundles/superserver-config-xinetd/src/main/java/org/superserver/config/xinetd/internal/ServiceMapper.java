@@ -28,7 +28,7 @@ import org.superserver.api.SocketType;
  * and xinetd's own defaults ({@code cps = 50 10}, {@code groups = no}, no instance limit), derives
  * the protocol from the socket type or back, the port from the services table, argv[0] from the
  * server's name (or, with NAMEINARGS, from server_args), and checks the man page's rules (required
- * attributes, unique ids, wait for dgram, redirect and NAMEINARGS combinations). A service that
+ * attributes, unique ids, redirect and NAMEINARGS combinations). A service that
  * breaks a rule is reported with file, line and attribute, and left out.
  */
 final class ServiceMapper {
@@ -88,7 +88,7 @@ final class ServiceMapper {
                         + "(give each service of a name its own id, e.g. " + s.name + "-stream and " + s.name + "-dgram)"));
                 continue;
             }
-            String endpoint = d.protocol().socketType() + " " + (d.bindAddress() == null ? "*" : d.bindAddress())
+            String endpoint = d.protocol().configName() + " " + (d.bindAddress() == null ? "*" : d.bindAddress())
                     + " " + d.port();
             Block same = d.port() == 0 ? null : byEndpoint.get(endpoint);
             if (same != null) {
@@ -146,9 +146,6 @@ final class ServiceMapper {
             throw new Invalid("wait", "required attribute wait is missing (wait = yes or no)");
         }
         boolean wait = "yes".equals(s.first("wait"));
-        if (socketType == SocketType.DGRAM && !wait) {
-            throw new Invalid("wait", s.lineOf("wait"), "a dgram service must have wait = yes, as xinetd requires");
-        }
         if (!internal && !s.has("user")) {
             throw new Invalid("user", "required attribute user is missing (every service that starts a program "
                     + "names its user)");
