@@ -149,16 +149,8 @@ final class XinetdWriter {
             if (d.bindAddress() != null) {
                 put("bind", d.bindAddress());
             }
-            boolean wait = d.isWait();
-            if (d.socketType() == SocketType.DGRAM && !wait) {
-                // xinetd serves every dgram service with wait = yes; a built-in answers in-process anyway
-                wait = true;
-                if (!d.isInternal()) {
-                    lost("wait", "xinetd runs dgram services with wait = yes only; this nowait service is written "
-                            + "with wait = yes (one server at a time handles the socket)");
-                }
-            }
-            put("wait", wait ? "yes" : "no");
+            // a dgram built-in is written with wait = yes, as Debian ships them; it answers in-process anyway
+            put("wait", d.isWait() || d.isInternal() && d.socketType() == SocketType.DGRAM ? "yes" : "no");
             if (d.user() == null && !d.isInternal()) {
                 lost("user", "xinetd requires a user for every service that is not INTERNAL; the definition "
                         + "names none (it runs as the superserver's own user); add user = NAME");

@@ -140,7 +140,7 @@ public class XinetdWriterTest {
                 .protocol(Protocol.TCP).port(8080).redirect("10.0.0.2", 80).build();
         String text = writer.write(List.of(d)).get("www");
         assertTrue(text, text.contains(line("redirect", "10.0.0.2 80")));
-        assertFalse(text, text.contains("server"));
+        assertFalse(text, text.contains("\tserver "));
     }
 
     @Test
@@ -160,11 +160,11 @@ public class XinetdWriterTest {
     }
 
     @Test
-    public void aNowaitDgramServiceAndAServerWithoutUserAreWarnedAbout() {
+    public void aNowaitDgramServiceStaysNowaitAndAServerWithoutUserIsWarnedAbout() {
         ServiceDefinition d = finger().socketType(SocketType.DGRAM).protocol(Protocol.UDP).user(null).group(null).build();
         String text = writer.write(List.of(d)).get("finger");
-        assertTrue(text, text.contains(line("wait", "yes")));
-        assertEquals(List.of("wait", "user"), problems.stream().map(Diagnostic::field).toList());
+        assertTrue(text, text.contains(line("wait", "no")));
+        assertEquals(List.of("user"), problems.stream().map(Diagnostic::field).toList());
     }
 
     @Test
