@@ -171,14 +171,19 @@ final class CfgWriter {
             put("server", server);
             String base = server.substring(server.lastIndexOf('/') + 1);
             List<String> args = argv;
-            if (!argv.isEmpty() && argv.get(0).equals(base)) {
+            if (!argv.isEmpty() && argv.get(0).equals(base) && !flags.contains("NAMEINARGS")) {
                 args = argv.subList(1, argv.size());
+            } else if (argv.isEmpty() || !fits(argv.get(0))) {
+                lost("server_args", "argv[0] '" + (argv.isEmpty() ? "" : argv.get(0)) + "' is empty or contains a "
+                        + "blank, which server_args cannot hold; argv[0] is the program's basename instead");
+                flags.remove("NAMEINARGS");
+                args = argv.isEmpty() ? argv : argv.subList(1, argv.size());
             } else if (!flags.contains("NAMEINARGS")) {
                 flags.add("NAMEINARGS");
             }
             List<String> kept = new ArrayList<>();
             for (String a : args) {
-                if (a.isEmpty() || a.chars().anyMatch(Character::isWhitespace)) {
+                if (!fits(a)) {
                     lost("server_args", "argument '" + a + "' is empty or contains a blank, which server_args cannot "
                             + "hold (its words are separated by blanks); it is left out");
                 } else {
@@ -259,6 +264,11 @@ final class CfgWriter {
         private void put(String key, String value) {
             body.append(key).append(" = ").append(escape(value)).append('\n');
         }
+    }
+
+    /** Whether a word survives a property's split at blanks. */
+    private static boolean fits(String word) {
+        return !word.isEmpty() && word.chars().noneMatch(Character::isWhitespace) && word.strip().equals(word);
     }
 
     private static String fields(java.util.Set<LogField> fields) {

@@ -207,12 +207,17 @@ final class XinetdWriter {
             List<String> args = d.argv();
             if (!args.isEmpty() && args.get(0).equals(base) && !flags.contains("NAMEINARGS")) {
                 args = args.subList(1, args.size());
+            } else if (args.isEmpty() || !fits(args.get(0))) {
+                lost("server_args", "argv[0] '" + (args.isEmpty() ? "" : oneLine(args.get(0))) + "' is empty or "
+                        + "contains a blank, which server_args cannot hold; argv[0] is the program's basename instead");
+                flags.remove("NAMEINARGS");
+                args = args.isEmpty() ? args : args.subList(1, args.size());
             } else {
                 flags.add("NAMEINARGS");
             }
             List<String> kept = new ArrayList<>();
             for (String a : args) {
-                if (a.isEmpty() || a.chars().anyMatch(c -> c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+                if (!fits(a)) {
                     lost("server_args", "argument '" + a + "' is empty or contains a blank, which server_args "
                             + "cannot hold (xinetd splits it at blanks); it is left out");
                 } else {
@@ -355,6 +360,11 @@ final class XinetdWriter {
             }
             body.append('\n');
         }
+    }
+
+    /** Whether a word survives xinetd's split of a value at blanks. */
+    private static boolean fits(String word) {
+        return !word.isEmpty() && word.chars().noneMatch(c -> c == ' ' || c == '\t' || c == '\n' || c == '\r');
     }
 
     private static String fields(Set<LogField> fields) {

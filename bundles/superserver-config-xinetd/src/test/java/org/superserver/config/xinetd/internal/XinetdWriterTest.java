@@ -98,6 +98,14 @@ public class XinetdWriterTest {
     }
 
     @Test
+    public void anArgv0ThatServerArgsCannotHoldBecomesTheBasenameWithAWarning() {
+        String text = writer.write(List.of(finger().argv(List.of("two words", "-w")).build())).get("finger");
+        assertTrue(text, text.contains(line("server_args", "-w")));
+        assertTrue(text, text.contains(line("flags", "NOLIBWRAP")));
+        assertEquals(List.of("server_args"), problems.stream().map(Diagnostic::field).toList());
+    }
+
+    @Test
     public void familiesBecomeFlagsAndTcpdTheLibwrapCheck() {
         String v6 = writer.write(List.of(finger().protocol(Protocol.TCP6).optionalPolicy("tcpd").build())).get("finger");
         assertTrue(v6, v6.contains(line("flags", "IPv6")));
