@@ -5,6 +5,11 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Assume;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -32,6 +39,17 @@ public class ConvertScriptIT {
 
     private final Path home = Path.of(System.getProperty("superserver.home", "target/superserver"));
     private Path services;
+    private Process xinetd;
+
+    @After
+    public void stopXinetd() throws InterruptedException {
+        if (xinetd != null && xinetd.isAlive()) {
+            xinetd.destroy();
+            if (!xinetd.waitFor(10, TimeUnit.SECONDS)) {
+                xinetd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     /** What one run printed and how it ended. */
     private static final class Run {
@@ -147,5 +165,63 @@ public class ConvertScriptIT {
         assertEquals(0, help.status);
         assertTrue(help.out, help.out.startsWith("Usage: superserver convert --from inetd|xinetd|cfg --to xinetd|cfg"));
         assertFalse("no framework started", help.err.contains("Superserver"));
+    }
+
+    /** The reference xinetd (unpacked by the bench's setup.sh); the test is skipped without it. */
+    private static final Path XINETD = Path.of(System.getProperty("xinetd.binary",
+            "/tmp/superserver-bench/extra/root/usr/sbin/xinetd"));
+
+    @Test
+    public void theXinetdFilesOfAnInetdConfServeUnderXinetdItself() throws Exception {
+        Assume.assumeTrue("the reference xinetd is not at " + XINETD + " (see bench/setup.sh)", Files.isExecutable(XINETD));
+        int echoPort = freePort();
+        int catPort = freePort();
+        String user = System.getProperty("user.name");
+        Path conf = folder.newFile("inetd.conf").toPath();
+        Files.writeString(conf, "127.0.0.1:" + echoPort + " stream tcp nowait " + user + " internal echo\n"
+                + "127.0.0.1:" + catPort + " stream tcp nowait " + user + " /bin/cat cat\n");
+        Path xinetdD = folder.newFolder("xinetd.d").toPath();
+        Run run = convert("--from", "inetd", "--to", "xinetd", "--services", services.toString(), conf.toString(),
+                "--out", xinetdD.toString());
+        assertEquals(run.err, 0, run.status);
+        Path xinetdConf = folder.newFile("xinetd.conf").toPath();
+        Files.writeString(xinetdConf, "includedir " + xinetdD + "\n");
+        Path log = folder.newFile("xinetd.log").toPath();
+        xinetd = new ProcessBuilder(XINETD.toString(), "-dontfork", "-f", xinetdConf.toString(), "-filelog",
+                log.toString()).redirectErrorStream(true).redirectOutput(folder.newFile("xinetd.out"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        assertEquals("echo", echoed(echoPort, "converted for xinetd\n", log), "converted for xinetd\n");
+        assertEquals("cat", echoed(catPort, "served by /bin/cat\n", log), "served by /bin/cat\n");
+        String text = Files.readString(log);
+        assertTrue(text, text.contains("Started working: 2 available services"));
+    }
+
+    /** What the service on {@code port} sends back for {@code text}, once xinetd listens there. */
+    private String echoed(int port, String text, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                out.write(text.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                s.shutdownOutput();
+                InputStream in = s.getInputStream();
+                return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (java.net.ConnectException e) {
+                if (System.nanoTime() > deadline || !xinetd.isAlive()) {
+                    throw new AssertionError("xinetd does not listen on " + port + ": " + Files.readString(log), e);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
     }
 }
