@@ -523,6 +523,23 @@ public class XinetdReaderTest {
     }
 
     @Test
+    public void includesThatMultiplyAreCutOffAtAFixedNumberOfReads() throws IOException {
+        StringBuilder tenIncludes = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            tenIncludes.append("include next\n");
+        }
+        // a chain of directories, each file including the next one ten times: 10^6 reads uncut
+        Path top = conf.write("top.conf", tenIncludes.toString().replace("next", "d1/f"));
+        for (int depth = 1; depth <= 6; depth++) {
+            conf.write("d" + depth + "/f", tenIncludes.toString().replace("next", "../d" + (depth + 1) + "/f"));
+        }
+        conf.write("d7/f", service("time", "type = INTERNAL", "socket_type = stream", "wait = no"));
+        conf.read(top);
+        assertEquals(conf.problemText(), 1, conf.errors().size());
+        assertTrue(conf.problemText(), conf.errors().get(0).message().contains("has read 4096 files"));
+    }
+
+    @Test
     public void missingIncludesAreErrorsAtTheIncludingLine() throws IOException {
         conf.read("include /nonexistent/file\nincludedir /nonexistent/dir\n");
         List<Diagnostic> errors = conf.errors();
