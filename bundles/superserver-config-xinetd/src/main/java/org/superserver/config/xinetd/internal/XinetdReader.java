@@ -147,7 +147,7 @@ public final class XinetdReader {
                         + reason + "; it is skipped"));
                 return;
             }
-            stack.add(path.toAbsolutePath().normalize());
+            stack.add(identity(path));
             try {
                 String text = new String(bytes, StandardCharsets.ISO_8859_1);
                 boolean defaultsSeen = false;
@@ -189,7 +189,7 @@ public final class XinetdReader {
         }
 
         private void include(Path target, int depth, String from, int line) throws IOException {
-            if (stack.contains(target.toAbsolutePath().normalize())) {
+            if (stack.contains(identity(target))) {
                 problems.accept(Diagnostic.error(from, line, "include", target + " includes itself (through "
                         + stack + "); not read again"));
                 return;
@@ -237,6 +237,15 @@ public final class XinetdReader {
                     continue;
                 }
                 include(file, depth, from, line);
+            }
+        }
+
+        /** The file itself, through symbolic links, so that a cycle through a link is seen too. */
+        private static Path identity(Path path) {
+            try {
+                return path.toRealPath();
+            } catch (IOException | SecurityException e) {
+                return path.toAbsolutePath().normalize();
             }
         }
 
