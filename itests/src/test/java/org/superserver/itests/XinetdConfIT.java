@@ -31,10 +31,14 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.superserver.api.ConfigSource;
 import org.superserver.api.access.AccessPolicy;
 import org.superserver.api.access.Decision;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * xinetd.conf as a config format, in a real framework: built-ins chosen by service name and socket
@@ -256,5 +260,46 @@ public class XinetdConfIT extends ItestSupport {
         scratch().write("xinetd.conf", Files.readString(conf).replace("instances = lots", "instances = 2"));
         source.reload();
         awaitListening(xinetdId(conf, "chargen"));
+    }
+
+    @Test
+    public void aHangupRereadsTheFilesAndAppliesOnlyTheDifference() throws Exception {
+        int echo = freePort();
+        int time = freePort();
+        String echoBlock = block("echo", "type = INTERNAL UNLISTED", "socket_type = stream", "wait = no",
+                "port = " + echo, "bind = 127.0.0.1");
+        Path conf = scratch().write("xinetd.conf", echoBlock);
+        serveXinetdConf(conf, scratch().write("services", ""), 0);
+        InetSocketAddress address = awaitListening(xinetdId(conf, "echo"));
+
+        try (Socket before = connect(address)) {
+            Clients.assertEchoes(before, "a connection from before the hangup\n");
+            scratch().write("xinetd.conf", echoBlock + block("time", "type = INTERNAL UNLISTED",
+                    "socket_type = stream", "wait = no", "port = " + time, "bind = 127.0.0.1"));
+            hangup();
+            try (Socket socket = connect(awaitListening(xinetdId(conf, "time")))) {
+                assertEquals(4, readToEnd(socket).length);
+            }
+            // the unchanged service kept its listener and its connection
+            Clients.assertEchoes(before, "still served after the hangup\n");
+            assertEquals(address, awaitListening(xinetdId(conf, "echo")));
+        }
+    }
+
+    /**
+     * Sends this JVM a SIGHUP, after checking that the core handles it (as it does in the
+     * distribution), so that it cannot stop the JVM.
+     */
+    private void hangup() throws Exception {
+        Signal hup = new Signal("HUP");
+        SignalHandler current = Signal.handle(hup, signal -> { });
+        Signal.handle(hup, current);
+        Bundle owner = FrameworkUtil.getBundle(current.getClass());
+        assertEquals("SIGHUP is handled by the core (handler " + current + "), so it cannot stop this JVM",
+                CORE, owner == null ? null : owner.getSymbolicName());
+        Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(ProcessHandle.current().pid()))
+                .redirectErrorStream(true).start();
+        String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("kill -HUP: " + said, 0, kill.waitFor());
     }
 }
