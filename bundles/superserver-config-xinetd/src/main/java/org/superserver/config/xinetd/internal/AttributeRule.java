@@ -2,7 +2,6 @@ package org.superserver.config.xinetd.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * How xinetd reads one attribute (parse.c's attribute tables): how many values it takes, whether
@@ -100,11 +99,6 @@ final class AttributeRule {
         one(DEFAULTS, "v6only", 1);
         one(DEFAULTS, "umask", 1);
     }
-
-    /** The attributes a defaults section passes to the services that do not set them. */
-    static final Set<String> INHERITED = Set.of("log_type", "log_on_success", "log_on_failure", "no_access",
-            "only_from", "instances", "passenv", "banner", "bind", "per_source", "groups", "banner_success",
-            "banner_fail", "cps", "max_load", "v6only", "umask");
 
     private static void one(Map<String, AttributeRule> table, String name, int values) {
         table.put(name, new AttributeRule(name, name, values, false));

@@ -194,8 +194,8 @@ final class ServiceMapper {
         if (bind != null) {
             boolean v4 = AddressLiterals.parse(bind).map(a -> a instanceof Inet4Address).orElse(false);
             if (v4 && ipv6 && !ipv4 || !v4 && ipv4 && !ipv6) {
-                throw new Invalid("bind", lineOf(s, defaults, "bind"), "bind address " + bind + " does not fit the flag "
-                        + (v4 ? "IPv6" : "IPv4"));
+                throw new Invalid("bind", lineOf(s, defaults, "bind"), "bind address " + bind
+                        + fromDefaults(s, defaults, "bind") + " does not fit the flag " + (v4 ? "IPv6" : "IPv4"));
             }
             protocol = v4 ? (tcp ? Protocol.TCP4 : Protocol.UDP4) : (tcp ? Protocol.TCP6 : Protocol.UDP6);
         } else if (ipv4 && !ipv6) {
@@ -297,7 +297,8 @@ final class ServiceMapper {
             long rate = Values.decimal(cps.values.get(0));
             long pause = Values.decimal(cps.values.get(1));
             if (rate > Integer.MAX_VALUE || pause > Integer.MAX_VALUE || (rate > 0 && pause == 0)) {
-                throw new Invalid("cps", cps.line, "cps " + rate + " " + pause + " is out of range; expected "
+                throw new Invalid("cps", lineOf(s, defaults, "cps"), "cps " + rate + " " + pause
+                        + fromDefaults(s, defaults, "cps") + " is out of range; expected "
                         + "connections per second and a pause of at least 1 second");
             }
             b.cps((int) rate, (int) pause);
@@ -411,7 +412,8 @@ final class ServiceMapper {
         try {
             addresses = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            throw new Invalid("bind", line, "host " + host + " has no address (" + e.getMessage() + ")");
+            throw new Invalid("bind", line, "host " + host + fromDefaults(s, defaults, "bind") + " has no address ("
+                    + e.getMessage() + ")");
         }
         boolean wantV6 = flags.contains("IPv6") && !flags.contains("IPv4");
         for (String address : addresses) {
@@ -420,7 +422,7 @@ final class ServiceMapper {
             }
         }
         if (addresses.isEmpty()) {
-            throw new Invalid("bind", line, "host " + host + " has no address");
+            throw new Invalid("bind", line, "host " + host + fromDefaults(s, defaults, "bind") + " has no address");
         }
         return addresses.get(0);
     }
@@ -431,8 +433,18 @@ final class ServiceMapper {
         return value != null ? value : defaults.first(key);
     }
 
+    /** The service's line of an attribute; for one it takes from the defaults, the service's own line. */
     private static int lineOf(Block s, Block defaults, String key) {
-        return s.has(key) ? s.lineOf(key) : defaults.has(key) ? defaults.fixed.get(key).line : s.line;
+        return s.has(key) ? s.lineOf(key) : s.line;
+    }
+
+    /** Where a value the service takes from the defaults was written, for messages; empty for its own. */
+    private static String fromDefaults(Block s, Block defaults, String key) {
+        if (s.has(key) || !defaults.has(key)) {
+            return "";
+        }
+        Block.Written w = defaults.fixed.get(key);
+        return " (from the defaults at " + w.file + ":" + w.line + ")";
     }
 
     private static List<String> values(Block s, String key) {

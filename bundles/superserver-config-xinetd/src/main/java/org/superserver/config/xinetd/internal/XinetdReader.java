@@ -31,6 +31,8 @@ public final class XinetdReader {
     public static final Path DEFAULT_SERVICES = Path.of("/etc/services");
     /** How deep {@code include} may nest (xinetd has no limit and loops on a file including itself). */
     static final int MAX_INCLUDE_DEPTH = 16;
+    /** How many file reads one read may make in all (a file included twice counts twice). */
+    static final int MAX_FILE_READS = 4096;
 
     /** What one read found: the definitions, and every file and directory it read (to watch for changes). */
     static final class Result {
@@ -115,6 +117,9 @@ public final class XinetdReader {
         final Block defaults = new Block("", 0, null, true);
         final List<Block> services = new ArrayList<>();
         final List<Path> stack = new ArrayList<>();
+        int reads;
+        /** Set once the read limit is reported: later includes are skipped without another message. */
+        boolean capped;
 
         Run(Consumer<Diagnostic> problems, Set<Path> watched) {
             this.problems = problems;
@@ -128,6 +133,7 @@ public final class XinetdReader {
         void readFile(Path path, int depth, String from, int fromLine) throws IOException {
             String name = path.toString();
             watched.add(path);
+            reads++;
             byte[] bytes;
             try {
                 bytes = ConfigFile.read(path);
@@ -141,7 +147,7 @@ public final class XinetdReader {
                         + reason + "; it is skipped"));
                 return;
             }
-            stack.add(path.toAbsolutePath().normalize());
+            stack.add(identity(path));
             try {
                 String text = new String(bytes, StandardCharsets.ISO_8859_1);
                 boolean defaultsSeen = false;
@@ -183,9 +189,18 @@ public final class XinetdReader {
         }
 
         private void include(Path target, int depth, String from, int line) throws IOException {
-            if (stack.contains(target.toAbsolutePath().normalize())) {
+            if (stack.contains(identity(target))) {
                 problems.accept(Diagnostic.error(from, line, "include", target + " includes itself (through "
                         + stack + "); not read again"));
+                return;
+            }
+            if (reads >= MAX_FILE_READS) {
+                if (capped) {
+                    return;
+                }
+                capped = true;
+                problems.accept(Diagnostic.error(from, line, "include", target + " is not read: this configuration "
+                        + "has read " + MAX_FILE_READS + " files already (includes that include each other many times)"));
                 return;
             }
             if (depth + 1 > MAX_INCLUDE_DEPTH) {
@@ -222,6 +237,15 @@ public final class XinetdReader {
                     continue;
                 }
                 include(file, depth, from, line);
+            }
+        }
+
+        /** The file itself, through symbolic links, so that a cycle through a link is seen too. */
+        private static Path identity(Path path) {
+            try {
+                return path.toRealPath();
+            } catch (IOException | SecurityException e) {
+                return path.toAbsolutePath().normalize();
             }
         }
 

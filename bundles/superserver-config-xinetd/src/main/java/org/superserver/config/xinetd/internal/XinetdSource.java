@@ -61,8 +61,8 @@ final class XinetdSource implements ConfigSource {
     /** Every path the last reads looked at (files, included directories, the services table) and what it was. */
     private final Map<Path, Seen> seen = new HashMap<>();
     private final Map<Path, List<ServiceDefinition>> lastGood = new HashMap<>();
-    /** Skipped includedir entries already logged. */
-    private final Set<String> skipsLogged = new HashSet<>();
+    /** The includedir entries the last read skipped: logged when first seen, not again while they stay. */
+    private Set<String> skipsLogged = new HashSet<>();
     private boolean closed;
 
     XinetdSource(List<Path> files, XinetdReader reader, DefinitionPublisher publisher) {
@@ -118,17 +118,19 @@ final class XinetdSource implements ConfigSource {
         }
         DefinitionPublisher.Changes changes = publisher.apply(new ArrayList<>(all.values()));
         Report report = new Report(changes, all.size(), diagnostics);
+        Set<String> skipped = new HashSet<>();
         for (Diagnostic d : diagnostics) {
             if (d.isError()) {
                 LOG.error("{}", describe(d));
             } else if ("includedir".equals(d.field())) {
-                if (skipsLogged.add(d.file())) {
+                if (skipped.add(d.file()) && !skipsLogged.contains(d.file())) {
                     LOG.info("{}", describe(d));
                 }
             } else {
                 LOG.warn("{}", describe(d));
             }
         }
+        skipsLogged = skipped;
         LOG.info("Read {}: {} services ({}), errors {}, warnings {}", description(), report.services, changes,
                 report.errors(), diagnostics.size() - report.errors());
         return report;

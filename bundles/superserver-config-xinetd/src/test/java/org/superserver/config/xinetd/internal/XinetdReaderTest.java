@@ -515,11 +515,39 @@ public class XinetdReaderTest {
     }
 
     @Test
+    public void aCycleThroughASymbolicLinkIsSeen() throws IOException {
+        Path file = conf.write("real.conf", "include link.conf\n"
+                + service("time", "type = INTERNAL", "socket_type = stream", "wait = no"));
+        Files.createSymbolicLink(conf.dir.resolve("link.conf"), file);
+        assertEquals(1, conf.read(file).size());
+        assertTrue(onlyError().message().contains("includes itself"));
+    }
+
+    @Test
     public void aFileThatIncludesItselfIsReadOnce() throws IOException {
         Path file = conf.write("self.conf", "include self.conf\n"
                 + service("time", "type = INTERNAL", "socket_type = stream", "wait = no"));
         assertEquals(1, conf.read(file).size());
         assertTrue(onlyError().message().contains("includes itself"));
+    }
+
+    @Test
+    public void includesThatMultiplyAreCutOffAtAFixedNumberOfReads() throws IOException {
+        StringBuilder tenIncludes = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            tenIncludes.append("include next\n");
+        }
+        // a chain of directories, each file including the next one ten times: 10^6 reads uncut
+        Path top = conf.write("top.conf", tenIncludes.toString().replace("next", "d1/f"));
+        for (int depth = 1; depth <= 6; depth++) {
+            conf.write("d" + depth + "/f", tenIncludes.toString().replace("next", "../d" + (depth + 1) + "/f"));
+        }
+        conf.write("d7/f", service("time", "type = INTERNAL", "socket_type = stream", "wait = no"));
+        conf.read(top);
+        List<Diagnostic> includeErrors = conf.errors().stream().filter(e -> e.field().equals("include"))
+                .collect(Collectors.toList());
+        assertEquals(1, includeErrors.size());
+        assertTrue(includeErrors.get(0).message().contains("has read 4096 files"));
     }
 
     @Test
