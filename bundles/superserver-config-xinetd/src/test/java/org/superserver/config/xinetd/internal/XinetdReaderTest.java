@@ -559,6 +559,32 @@ public class XinetdReaderTest {
         assertEquals(2, errors.get(1).line());
     }
 
+    @Test(timeout = 20_000)
+    public void fifosAreRefusedWithoutBeingOpenedWhetherIncludedOrInAnIncludedir() throws Exception {
+        Path dir = conf.dir.resolve("d");
+        Files.createDirectories(dir);
+        mkfifo(dir.resolve("pipe"));
+        mkfifo(conf.dir.resolve("pipe.conf"));
+        conf.write("d/time", service("time", "type = INTERNAL", "socket_type = stream", "wait = no"));
+        List<ServiceDefinition> ds = conf.read("include pipe.conf\nincludedir " + dir + "\n");
+        assertEquals(conf.problemText(), "time", only(ds).name());
+        List<Diagnostic> errors = conf.errors();
+        assertEquals(conf.problemText(), 2, errors.size());
+        assertTrue(errors.get(0).message(), errors.get(0).message().contains("a FIFO (named pipe), not a regular file"));
+        assertTrue(errors.get(1).message(), errors.get(1).message().contains("is not a regular file"));
+        try {
+            conf.read(conf.dir.resolve("pipe.conf"));
+            fail();
+        } catch (ConfigFile.NotRegular expected) {
+            assertTrue(expected.getMessage().contains("FIFO"));
+        }
+    }
+
+    private static void mkfifo(Path path) throws Exception {
+        Process p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        assertEquals(new String(p.getInputStream().readAllBytes()), 0, p.waitFor());
+    }
+
     @Test
     public void theTopFileMissingOrNotRegularIsAnIOException() throws IOException {
         try {
