@@ -308,6 +308,37 @@ public class XinetdReaderTest {
     }
 
     @Test
+    public void attributesThatCannotApplyAreAcceptedWithANoticeNamingFileAndLine() throws IOException {
+        List<ServiceDefinition> ds = conf.read(service("ftp", "socket_type = stream", "wait = no", "user = root",
+                "server = /bin/cat", "mdns = yes", "rpc_version = 2", "deny_time = 10", "flags = NOLIBWRAP",
+                "libwrap = ftpd")
+                + service("time", "type = INTERNAL", "socket_type = stream", "wait = no", "server = /bin/date"));
+        assertEquals(conf.problemText(), 2, ds.size());
+        List<Diagnostic> notices = conf.warnings();
+        assertEquals(conf.problemText(), List.of("deny_time", "libwrap", "rpc_version", "mdns", "server"),
+                notices.stream().map(Diagnostic::field).collect(Collectors.toList()));
+        assertEquals(List.of(9, 11, 8, 7, 18), notices.stream().map(Diagnostic::line).collect(Collectors.toList()));
+        for (Diagnostic d : notices) {
+            assertEquals(conf.dir.resolve("xinetd.conf").toString(), d.file());
+        }
+        assertTrue(conf.errors().isEmpty());
+    }
+
+    @Test
+    public void aBindAddressOfTheOtherFamilyThanTheFlagsIsAnErrorNamingTheDefaults() throws IOException {
+        List<ServiceDefinition> ds = conf.read("defaults\n{\n  interface = 127.0.0.1\n  v6only = yes\n}\n"
+                + service("time", "type = INTERNAL", "socket_type = stream", "wait = no", "flags = IPv6")
+                + service("daytime", "type = INTERNAL", "socket_type = stream", "wait = no", "bind = ::1"));
+        assertEquals(conf.problemText(), "daytime", only(ds).name());
+        assertTrue(ds.get(0).v6Only());
+        assertEquals(Protocol.TCP6, ds.get(0).protocol());
+        Diagnostic e = onlyError();
+        assertEquals("bind", e.field());
+        assertEquals(6, e.line());
+        assertTrue(e.message(), e.message().contains("from the defaults at " + conf.dir.resolve("xinetd.conf") + ":3"));
+    }
+
+    @Test
     public void aFlagSpelledInAnotherCaseIsAnError() throws IOException {
         assertTrue(conf.read(service("ftp", "socket_type = stream", "wait = no", "user = root",
                 "server = /bin/cat", "flags = ipv4")).isEmpty());
@@ -557,6 +588,32 @@ public class XinetdReaderTest {
         assertEquals(conf.problemText(), 2, errors.size());
         assertEquals(1, errors.get(0).line());
         assertEquals(2, errors.get(1).line());
+    }
+
+    @Test(timeout = 20_000)
+    public void fifosAreRefusedWithoutBeingOpenedWhetherIncludedOrInAnIncludedir() throws Exception {
+        Path dir = conf.dir.resolve("d");
+        Files.createDirectories(dir);
+        mkfifo(dir.resolve("pipe"));
+        mkfifo(conf.dir.resolve("pipe.conf"));
+        conf.write("d/time", service("time", "type = INTERNAL", "socket_type = stream", "wait = no"));
+        List<ServiceDefinition> ds = conf.read("include pipe.conf\nincludedir " + dir + "\n");
+        assertEquals(conf.problemText(), "time", only(ds).name());
+        List<Diagnostic> errors = conf.errors();
+        assertEquals(conf.problemText(), 2, errors.size());
+        assertTrue(errors.get(0).message(), errors.get(0).message().contains("a FIFO (named pipe), not a regular file"));
+        assertTrue(errors.get(1).message(), errors.get(1).message().contains("is not a regular file"));
+        try {
+            conf.read(conf.dir.resolve("pipe.conf"));
+            fail();
+        } catch (ConfigFile.NotRegular expected) {
+            assertTrue(expected.getMessage().contains("FIFO"));
+        }
+    }
+
+    private static void mkfifo(Path path) throws Exception {
+        Process p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        assertEquals(new String(p.getInputStream().readAllBytes()), 0, p.waitFor());
     }
 
     @Test
