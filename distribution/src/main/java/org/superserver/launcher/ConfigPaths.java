@@ -41,8 +41,9 @@ final class ConfigPaths {
             if (value == null || value.isBlank()) {
                 continue;
             }
-            // --inetd takes several files, separated by commas (or colons), as the inetd bundle reads it.
-            String[] paths = option.getKey().equals("superserver.inetd") ? value.split("[,:]") : new String[] {value};
+            // --inetd and --xinetd take several files, separated by commas (or colons), as their bundles read them.
+            boolean several = option.getKey().equals("superserver.inetd") || option.getKey().equals("superserver.xinetd");
+            String[] paths = several ? value.split("[,:]") : new String[] {value};
             for (String path : paths) {
                 if (path.isBlank()) {
                     continue;

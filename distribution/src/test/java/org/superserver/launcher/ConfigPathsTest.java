@@ -39,6 +39,14 @@ public class ConfigPathsTest {
     }
 
     @Test
+    public void eachOfSeveralXinetdFilesIsChecked() throws Exception {
+        Path good = folder.newFile("xinetd.conf").toPath();
+        Path dir = folder.newFolder("xinetd.d").toPath();
+        String problem = ConfigPaths.problem(Map.of("superserver.xinetd", good + "," + dir)::get).orElseThrow();
+        assertTrue(problem, problem.startsWith("--xinetd " + dir + ": is a directory, not a regular file"));
+    }
+
+    @Test
     public void regularFilesSymlinksToThemAndMissingFilesPass() throws Exception {
         Path good = folder.newFile("hosts.deny").toPath();
         Path link = folder.getRoot().toPath().resolve("hosts.allow");

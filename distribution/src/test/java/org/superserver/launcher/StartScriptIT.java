@@ -101,6 +101,35 @@ public class StartScriptIT {
     }
 
     @Test
+    public void servesAnXinetdConfAndTheFilesItsIncludedirHolds() throws Exception {
+        int port = freePort();
+        Path dir = folder.newFolder("xinetd.d").toPath();
+        Path service = dir.resolve("daytime");
+        Files.writeString(service, "service daytime\n{\n\ttype = INTERNAL UNLISTED\n\tsocket_type = stream\n"
+                + "\twait = no\n\tport = " + port + "\n}\n");
+        Path conf = folder.newFile("xinetd.conf").toPath();
+        Files.writeString(conf, "defaults\n{\n\tbind = 127.0.0.1\n}\nincludedir " + dir + "\n");
+        Path data = folder.newFolder("data-xinetd").toPath();
+        Path log = folder.getRoot().toPath().resolve("server-xinetd.log");
+        server = start(null, log, "--xinetd", conf.toString(), "--data", data.toString());
+
+        // Whether a client is then served is the xinetd access policy's to say (superserver-access-xinetd):
+        // here the format's part, from the command line to a listening socket.
+        String listen = "LISTEN service=daytime protocol=tcp4 address=127.0.0.1:" + port;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains(listen)) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                fail("no '" + listen + "' in the log: " + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        String text = Files.readString(log);
+        assertTrue(text, text.contains("Read xinetd.conf " + conf + ": 1 services"));
+        assertTrue(text, text.contains("origin=" + service + ":1"));
+        stopAndAwait(log);
+    }
+
+    @Test
     public void wrapAllChecksInternalLinesAgainstTheHostsFilesItIsGiven() throws Exception {
         int port = freePort();
         Path conf = folder.newFile("inetd.conf").toPath();

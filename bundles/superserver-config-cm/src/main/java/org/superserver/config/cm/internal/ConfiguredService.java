@@ -82,8 +82,8 @@ public final class ConfiguredService {
         } else if (result.isValid()) {
             LOG.info("Service configuration {} is disabled (disable=yes); nothing is registered", result.origin());
         } else {
-            LOG.error("Invalid service configuration {}: property {}: {}; nothing is registered",
-                    result.origin(), result.property(), result.problem());
+            LOG.error("Invalid service configuration {} (pid {}): property {}: {}; nothing is registered",
+                    result.origin(), properties.get("service.pid"), result.property(), result.problem());
         }
         if (previous != null) {
             unregister(previous);

@@ -101,4 +101,143 @@ import org.osgi.service.metatype.annotations.Option;
             options = {@Option(label = "yes", value = "yes"), @Option(label = "no", value = "no")},
             description = "yes keeps the configuration but offers no service. Default: no.")
     String disable() default "no";
+
+    @AttributeDefinition(name = "per_source", required = false,
+            description = "Connections allowed at once from one client address: a number or UNLIMITED. "
+                    + "Default: UNLIMITED.")
+    String per__source() default "UNLIMITED";
+
+    @AttributeDefinition(name = "cps", required = false,
+            description = "Two numbers, as xinetd writes them: the connections per second over which the service "
+                    + "stops accepting, and the seconds it then pauses, e.g. 10 5 (or a list of the two). "
+                    + "Default: empty (no limit).")
+    String cps() default "";
+
+    @AttributeDefinition(name = "max_load", required = false,
+            description = "One-minute load average at or above which clients are refused, e.g. 2.5; 0 for none. "
+                    + "Default: 0.")
+    String max__load() default "0";
+
+    @AttributeDefinition(name = "max_per_minute", required = false,
+            description = "Invocations allowed per minute (inetd's nowait.N): a number or UNLIMITED. "
+                    + "Default: UNLIMITED.")
+    String max__per__minute() default "UNLIMITED";
+
+    @AttributeDefinition(name = "redirect", required = false,
+            description = "host port: relay each connection to this TCP address in-process instead of starting a "
+                    + "server (stream services only; no server and no type INTERNAL). Default: empty.")
+    String redirect() default "";
+
+    @AttributeDefinition(name = "nice", required = false, description = "The started server's niceness, -20 to 19. "
+            + "Default: empty (the superserver's own).")
+    String nice() default "";
+
+    @AttributeDefinition(name = "umask", required = false,
+            description = "The started server's umask, in octal, e.g. 022. Default: empty (the superserver's).")
+    String umask() default "";
+
+    @AttributeDefinition(name = "groups",
+            options = {@Option(label = "yes", value = "yes"), @Option(label = "no", value = "no")},
+            description = "yes: the started server gets the supplementary groups of its user (as inetd); no: none "
+                    + "(xinetd's default). Default: yes.")
+    String groups() default "yes";
+
+    @AttributeDefinition(name = "rlimit_as", required = false,
+            description = "Address space limit of the started server in bytes (K and M suffixes) or UNLIMITED. "
+                    + "Default: empty (inherited).")
+    String rlimit__as() default "";
+
+    @AttributeDefinition(name = "rlimit_cpu", required = false,
+            description = "CPU time limit of the started server in seconds, or UNLIMITED. Default: empty (inherited).")
+    String rlimit__cpu() default "";
+
+    @AttributeDefinition(name = "rlimit_data", required = false,
+            description = "Data segment limit in bytes (K and M suffixes) or UNLIMITED. Default: empty (inherited).")
+    String rlimit__data() default "";
+
+    @AttributeDefinition(name = "rlimit_rss", required = false,
+            description = "Resident set limit in bytes (K and M suffixes) or UNLIMITED. Default: empty (inherited).")
+    String rlimit__rss() default "";
+
+    @AttributeDefinition(name = "rlimit_stack", required = false,
+            description = "Stack limit in bytes (K and M suffixes) or UNLIMITED. Default: empty (inherited).")
+    String rlimit__stack() default "";
+
+    @AttributeDefinition(name = "rlimit_files", required = false,
+            description = "Open files limit of the started server, or UNLIMITED. Default: empty (inherited).")
+    String rlimit__files() default "";
+
+    @AttributeDefinition(name = "banner_fail", required = false,
+            description = "Absolute path of a file whose contents a client refused by a limit (instances, "
+                    + "per_source, cps, max_load) or an access policy is sent. Default: empty.")
+    String banner__fail() default "";
+
+    @AttributeDefinition(name = "log_on_success", required = false,
+            description = "What the line logged for a served client carries: some of PID HOST USERID EXIT DURATION "
+                    + "TRAFFIC; present but empty logs nothing. Default: PID HOST EXIT DURATION.")
+    String log__on__success() default "PID HOST EXIT DURATION";
+
+    @AttributeDefinition(name = "log_on_failure", required = false,
+            description = "What the line logged for a refused client carries: some of HOST USERID ATTEMPT. "
+                    + "Default: HOST.")
+    String log__on__failure() default "HOST";
+
+    @AttributeDefinition(name = "log_type", required = false,
+            description = "Where connection lines go besides the server's log: FILE /path [soft [hard]] (sizes in "
+                    + "bytes, K and M suffixes) or SYSLOG facility [level]. Default: empty (the server's log only).")
+    String log__type() default "";
+
+    @AttributeDefinition(name = "flags", required = false,
+            description = "xinetd flags, separated by blanks: KEEPALIVE and NODELAY set the socket options, "
+                    + "NAMEINARGS makes server_args start with argv[0], SENSOR (with deny_time) makes the service a "
+                    + "sensor of the xinetd policy, NOLIBWRAP and the others are kept for policies. Default: empty.")
+    String[] flags() default {};
+
+    @AttributeDefinition(name = "v6only",
+            options = {@Option(label = "yes", value = "yes"), @Option(label = "no", value = "no")},
+            description = "yes: an IPv6 listener takes no IPv4 clients (IPV6_V6ONLY). Default: no.")
+    String v6only() default "no";
+
+    @AttributeDefinition(name = "env", required = false,
+            description = "NAME=value pairs, separated by blanks, added to a started server's environment "
+                    + "(a value cannot contain a blank). Default: empty.")
+    String[] env() default {};
+
+    @AttributeDefinition(name = "optional_policies", required = false,
+            description = "Access policies asked after policies when they are installed and skipped when not, "
+                    + "e.g. tcpd (xinetd's libwrap check). Default: empty.")
+    String[] optional__policies() default {};
+
+    @AttributeDefinition(name = "only_from", required = false,
+            description = "Addresses, networks and host names allowed to connect (xinetd's only_from); present but "
+                    + "empty allows nobody. Any access attribute makes the service ask the xinetd policy. "
+                    + "Default: absent (no restriction).")
+    String[] only__from();
+
+    @AttributeDefinition(name = "no_access", required = false,
+            description = "Addresses, networks and host names refused (xinetd's no_access). Default: absent.")
+    String[] no__access();
+
+    @AttributeDefinition(name = "access_times", required = false,
+            description = "Intervals hh:mm-hh:mm in which the service may be used. Default: absent (always).")
+    String[] access__times();
+
+    @AttributeDefinition(name = "banner", required = false,
+            description = "Absolute path of a file sent to every client before the access decision's outcome. "
+                    + "Default: absent.")
+    String banner();
+
+    @AttributeDefinition(name = "banner_success", required = false,
+            description = "Absolute path of a file sent to an allowed client. Default: absent.")
+    String banner__success();
+
+    @AttributeDefinition(name = "deny_time", required = false,
+            description = "With flags SENSOR: how long a client that touched the service is refused everywhere: "
+                    + "minutes, FOREVER or NEVER. Default: absent.")
+    String deny__time();
+
+    @AttributeDefinition(name = "libwrap", required = false,
+            description = "The daemon name that hosts.allow and hosts.deny are checked with instead of the service "
+                    + "name. Default: absent.")
+    String libwrap();
 }

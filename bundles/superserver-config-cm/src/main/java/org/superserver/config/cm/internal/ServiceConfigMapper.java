@@ -29,9 +29,22 @@ final class ServiceConfigMapper {
     /** The property FileInstall adds to configurations it creates from a file. */
     static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
 
-    /** Properties this mapper interprets; every other property without a dot becomes an attribute. */
-    static final Set<String> KNOWN = Set.of("service", "id", "type", "socket_type", "protocol", "port",
-            "bind", "wait", "user", "group", "server", "server_args", "passenv", "instances", "policies", "disable");
+    /** Properties this mapper interprets into typed fields of the definition. */
+    static final Set<String> KNOWN;
+
+    static {
+        Set<String> known = new java.util.HashSet<>(Set.of("service", "id", "type", "socket_type", "protocol",
+                "port", "bind", "wait", "user", "group", "server", "server_args", "passenv", "instances", "policies",
+                "disable"));
+        known.addAll(ExtendedProperties.TYPED);
+        KNOWN = Set.copyOf(known);
+    }
+
+    /**
+     * Properties checked here and carried as attributes for the {@code xinetd} access policy
+     * (only_from, no_access, ...); every other property without a dot becomes an attribute unchecked.
+     */
+    static final Set<String> ACCESS = ExtendedProperties.ACCESS;
 
     private ServiceConfigMapper() {
     }
@@ -181,7 +194,16 @@ final class ServiceConfigMapper {
 
         String server = string(p, "server");
         List<String> args = words(p, "server_args");
-        if (internal) {
+        boolean redirect = string(p, "redirect") != null;
+        if (redirect) {
+            if (internal || server != null) {
+                throw new Invalid("redirect", "is set together with " + (internal ? "type INTERNAL" : "server " + server)
+                        + "; expected one of redirect, server and type INTERNAL");
+            }
+            if (!args.isEmpty()) {
+                throw new Invalid("server_args", "is set but the service is a redirect; expected no server_args");
+            }
+        } else if (internal) {
             if (server != null) {
                 throw new Invalid("server", "is set to " + server + " but type is INTERNAL; "
                         + "expected either no server (a built-in serves it) or no INTERNAL type");
@@ -200,14 +222,24 @@ final class ServiceConfigMapper {
                 throw new Invalid("server", "'" + server + "' is not an absolute path; expected e.g. /usr/sbin/in.ftpd");
             }
             List<String> argv = new ArrayList<>();
-            argv.add(server.substring(server.lastIndexOf('/') + 1));
+            if (ExtendedProperties.flags(p).contains("NAMEINARGS")) {
+                if (args.isEmpty()) {
+                    throw new Invalid("server_args", "is empty but flags has NAMEINARGS; expected argv[0] "
+                            + "and the arguments, e.g. server_args = in.ftpd -l");
+                }
+            } else {
+                argv.add(server.substring(server.lastIndexOf('/') + 1));
+            }
             argv.addAll(args);
             argv.replaceAll(ServiceConfigMapper::asBytes);
             b.server(asBytes(server)).argv(argv);
         }
 
+        if (ExtendedProperties.map(p, b) && !words(p, "policies").contains(ExtendedProperties.XINETD_POLICY)) {
+            b.policy(ExtendedProperties.XINETD_POLICY);
+        }
         p.forEach((key, value) -> {
-            if (!KNOWN.contains(key) && key.indexOf('.') < 0 && value != null) {
+            if (!KNOWN.contains(key) && !ACCESS.contains(key) && key.indexOf('.') < 0 && value != null) {
                 b.attribute(key, values(value));
             }
         });
@@ -215,7 +247,7 @@ final class ServiceConfigMapper {
         try {
             return MappingResult.defined(b.build());
         } catch (IllegalArgumentException e) {
-            throw new Invalid("service", e.getMessage());
+            throw new Invalid(ExtendedProperties.propertyOf(e.getMessage()), e.getMessage());
         }
     }
 
@@ -262,7 +294,7 @@ final class ServiceConfigMapper {
         throw new Invalid("instances", "'" + text + "' is not a limit; expected a positive number or UNLIMITED");
     }
 
-    private static boolean yesNo(Map<String, ?> p, String key, boolean absent) {
+    static boolean yesNo(Map<String, ?> p, String key, boolean absent) {
         String text = string(p, key);
         if (text == null) {
             return absent;
@@ -280,11 +312,11 @@ final class ServiceConfigMapper {
     }
 
     /** A single value without leading and trailing white space (Unicode's too), or {@code null} when absent or blank. */
-    private static String string(Map<String, ?> p, String key) {
+    static String string(Map<String, ?> p, String key) {
         return scalar(p.get(key), key);
     }
 
-    private static String scalar(Object value, String key) {
+    static String scalar(Object value, String key) {
         if (value instanceof String) {
             String text = ((String) value).strip();
             return text.isEmpty() ? null : text;
@@ -301,7 +333,7 @@ final class ServiceConfigMapper {
     }
 
     /** The blank-separated words of a value (or the elements of an array or collection). */
-    private static List<String> words(Map<String, ?> p, String key) {
+    static List<String> words(Map<String, ?> p, String key) {
         Object value = p.get(key);
         if (value == null) {
             return List.of();
@@ -313,7 +345,7 @@ final class ServiceConfigMapper {
         return values(value);
     }
 
-    private static List<String> values(Object value) {
+    static List<String> values(Object value) {
         List<String> out = new ArrayList<>();
         if (value instanceof String) {
             String text = ((String) value).strip();
@@ -338,7 +370,7 @@ final class ServiceConfigMapper {
     }
 
     /** An invalid property; caught in {@link #map(Map)}. */
-    private static final class Invalid extends RuntimeException {
+    static final class Invalid extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final String property;
 

@@ -43,7 +43,8 @@ public class ServiceConfigMapperFuzzTest {
         require(r.origin() != null && !r.origin().isBlank(), "no origin: " + what);
         if (!r.isValid()) {
             require(r.definition() == null, "invalid with a definition: " + what);
-            require(ServiceConfigMapper.KNOWN.contains(r.property()), "names no known property: " + what);
+            require(ServiceConfigMapper.KNOWN.contains(r.property()) || ServiceConfigMapper.ACCESS.contains(r.property()),
+                    "names no known property: " + what);
             require(r.problem() != null && !r.problem().isBlank(), "says nothing: " + what);
             return r;
         }
@@ -66,7 +67,7 @@ public class ServiceConfigMapperFuzzTest {
             require(d.server().startsWith("/") && !d.argv().isEmpty(), "program: " + what);
             d.argv().forEach(a -> require(a.chars().allMatch(c -> c <= 0xff), "argv not bytes: " + what));
         }
-        d.attributes().keySet().forEach(k -> require(!ServiceConfigMapper.KNOWN.contains(k) && k.indexOf('.') < 0,
+        d.attributes().keySet().forEach(k -> require((!ServiceConfigMapper.KNOWN.contains(k) || "flags".equals(k)) && k.indexOf('.') < 0,
                 "attribute " + k + ": " + what));
         return r;
     }
@@ -89,7 +90,13 @@ public class ServiceConfigMapperFuzzTest {
         return Arbitraries.longs().map(ServiceConfigMapperFuzzTest::configuration);
     }
 
-    private static final List<String> KEYS = sorted(ServiceConfigMapper.KNOWN);
+    private static final List<String> KEYS = sorted(union(ServiceConfigMapper.KNOWN, ServiceConfigMapper.ACCESS));
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
 
     private static List<String> sorted(Set<String> keys) {
         List<String> list = new ArrayList<>(keys);
@@ -245,6 +252,42 @@ public class ServiceConfigMapperFuzzTest {
                 return pick(random, "UNLIMITED", "1", "25", null);
             case "policies":
                 return pick(random, "tcpd", "tcpd extra", null);
+            case "per_source":
+            case "max_per_minute":
+                return pick(random, "UNLIMITED", "3", null, null);
+            case "cps":
+                return pick(random, "10 5", null, null);
+            case "max_load":
+                return pick(random, "2.5", "0", null);
+            case "nice":
+                return pick(random, "10", "-5", null);
+            case "umask":
+                return pick(random, "022", "077", null);
+            case "groups":
+            case "v6only":
+                return pick(random, "yes", "no", null);
+            case "rlimit_as":
+            case "rlimit_data":
+                return pick(random, "64M", "UNLIMITED", null, null);
+            case "rlimit_files":
+            case "rlimit_cpu":
+                return pick(random, "256", null, null);
+            case "log_on_success":
+                return pick(random, "PID HOST", "", null, null);
+            case "log_on_failure":
+                return pick(random, "HOST ATTEMPT", null);
+            case "log_type":
+                return pick(random, "FILE /var/log/x 5K 6K", "SYSLOG daemon info", null, null);
+            case "flags":
+                return pick(random, "KEEPALIVE NODELAY", "IPv6", null, null);
+            case "env":
+                return pick(random, "LANG=C A=b", null, null);
+            case "only_from":
+                return pick(random, "127.0.0.1 10.0.0.0/8", "", null, null);
+            case "access_times":
+                return pick(random, "08:00-18:30", null, null);
+            case "deny_time":
+                return pick(random, "60", "FOREVER", null, null);
             default:
                 return null;
         }
@@ -284,7 +327,39 @@ public class ServiceConfigMapperFuzzTest {
             case "instances":
                 return pick(random, "UNLIMITED", "unlimited", "0", "1", "-1", "2147483648", "many", "");
             case "policies":
+            case "optional_policies":
                 return pick(random, "tcpd", "tcpd extra", "tcpd,xinetd", "-x", "");
+            case "cps":
+                return pick(random, "10 5", "10", "0 5", "10 0", "1 2 3", "x y", "");
+            case "redirect":
+                return pick(random, "127.0.0.1 8080", "host", "host 0", "host 65536", "a b", "h/x 1", "");
+            case "umask":
+                return pick(random, "022", "0777", "1000", "8", "-1", "");
+            case "nice":
+                return pick(random, "19", "20", "-21", "x", "");
+            case "max_load":
+                return pick(random, "2.5", "-1", "NaN", "Infinity", "0x1p3", "1e3", "");
+            case "rlimit_as":
+            case "rlimit_cpu":
+            case "rlimit_files":
+                return pick(random, "1K", "2M", "UNLIMITED", "-1", "1G", "K", "99999999999999999999", "");
+            case "log_on_success":
+            case "log_on_failure":
+                return pick(random, "PID", "ATTEMPT", "HOST USERID", "EXIT TRAFFIC", "X", "");
+            case "log_type":
+                return pick(random, "FILE", "FILE rel", "FILE /a 2 1", "SYSLOG", "SYSLOG daemon", "DEFAULT", "X", "");
+            case "flags":
+                return pick(random, "SENSOR", "NAMEINARGS", "ipv6", "BOGUS", "");
+            case "env":
+                return pick(random, "A=1", "=1", "A", "1A=2", "");
+            case "access_times":
+                return pick(random, "08:00-18:30", "24:00-01:00", "8-9", "");
+            case "deny_time":
+                return pick(random, "10", "forever", "-1", "10 20", "");
+            case "banner":
+            case "banner_success":
+            case "banner_fail":
+                return pick(random, "/etc/banner", "rel", "/a /b", "");
             default:
                 return "";
         }

@@ -60,9 +60,22 @@ public class ShippedConfigTest {
         for (String name : metatypeProperties()) {
             assertTrue("the sample shows " + name,
                     Pattern.compile("(?m)^#?" + Pattern.quote(name) + " =").matcher(sample).find());
-            assertTrue("the mapper interprets " + name, ServiceConfigMapper.KNOWN.contains(name));
+            assertTrue("the mapper interprets " + name,
+                    ServiceConfigMapper.KNOWN.contains(name) || ServiceConfigMapper.ACCESS.contains(name));
         }
         assertTrue(metatypeProperties().contains("passenv"));
+        assertTrue(metatypeProperties().contains("log_on_success"));
+    }
+
+    @Test
+    public void everyPropertyTheMapperInterpretsIsAMetatypeProperty() {
+        List<String> metatype = metatypeProperties();
+        for (String name : ServiceConfigMapper.KNOWN) {
+            assertTrue("Metatype describes " + name, metatype.contains(name));
+        }
+        for (String name : ServiceConfigMapper.ACCESS) {
+            assertTrue("Metatype describes " + name, metatype.contains(name));
+        }
     }
 
     @Test

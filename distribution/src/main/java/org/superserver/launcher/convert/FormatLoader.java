@@ -1,0 +1,63 @@
+package org.superserver.launcher.convert;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+import org.superserver.api.ConfigFormat;
+
+/**
+ * Finds the {@link ConfigFormat}s of the config-format bundles in an installation's {@code
+ * bundle/} directory, outside any framework: a class loader over those jars (and SLF4J's, which
+ * they may log through), with the API from the class path as parent, and {@link ServiceLoader}
+ * over their {@code META-INF/services} entries. The formats are pure, so nothing is started,
+ * registered or bound.
+ */
+final class FormatLoader {
+
+    private FormatLoader() {
+    }
+
+    /** The jars of {@code bundleDir} that hold formats or what they need besides the API. */
+    static List<Path> jars(Path bundleDir) throws IOException {
+        List<Path> jars = new ArrayList<>();
+        try (Stream<Path> list = Files.list(bundleDir)) {
+            list.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.endsWith(".jar") && (n.startsWith("superserver-config-") || n.startsWith("slf4j-api-")
+                        || n.startsWith("slf4j-simple-"));
+            }).sorted().forEach(jars::add);
+        }
+        return jars;
+    }
+
+    /** Every format the jars provide, by their service files; a provider that fails to load is skipped. */
+    static List<ConfigFormat> load(List<Path> jars) {
+        URL[] urls = new URL[jars.size()];
+        for (int i = 0; i < urls.length; i++) {
+            try {
+                urls[i] = jars.get(i).toUri().toURL();
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException(jars.get(i) + ": " + e.getMessage(), e);
+            }
+        }
+        // never closed: the formats' classes stay in use until the process ends
+        URLClassLoader loader = new URLClassLoader("superserver-formats", urls, ConfigFormat.class.getClassLoader());
+        List<ConfigFormat> formats = new ArrayList<>();
+        ServiceLoader.load(ConfigFormat.class, loader).stream().forEach(provider -> {
+            try {
+                formats.add(provider.get());
+            } catch (ServiceConfigurationError e) {
+                System.err.println("superserver convert: a format could not be loaded: " + e.getMessage());
+            }
+        });
+        return formats;
+    }
+}
