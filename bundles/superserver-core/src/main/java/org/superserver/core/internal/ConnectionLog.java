@@ -78,7 +78,7 @@ final class ConnectionLog implements AutoCloseable {
                 ? ident.query(local, remote) : CompletableFuture.completedFuture(null);
         StringBuilder line = new StringBuilder("START service=").append(definition.name());
         successFields(line, fields, pid, remote);
-        emit(definition, line, userid, null);
+        CompletableFuture<Void> startLogged = emit(definition, line, userid, null);
         return (status, in, out) -> {
             StringBuilder exit = new StringBuilder("EXIT service=").append(definition.name());
             successFields(exit, fields, pid, remote);
@@ -91,7 +91,7 @@ final class ConnectionLog implements AutoCloseable {
             if (fields.contains(LogField.TRAFFIC) && in >= 0) {
                 exit.append(" in=").append(in).append(" out=").append(out);
             }
-            emit(definition, exit, userid, null);
+            startLogged.thenRun(() -> emit(definition, exit, userid, null)); // after its START line
         };
     }
 
@@ -157,8 +157,8 @@ final class ConnectionLog implements AutoCloseable {
         }
     }
 
-    private void emit(ServiceDefinition definition, StringBuilder line, CompletableFuture<String> userid,
-                      String tail) {
+    private CompletableFuture<Void> emit(ServiceDefinition definition, StringBuilder line,
+                                         CompletableFuture<String> userid, String tail) {
         Consumer<String> out = id -> {
             if (id != null) {
                 line.append(" userid=").append(id);
@@ -172,9 +172,9 @@ final class ConnectionLog implements AutoCloseable {
         };
         if (userid.isDone()) {
             out.accept(userid.join());
-        } else {
-            userid.thenAccept(out);
+            return CompletableFuture.completedFuture(null);
         }
+        return userid.thenAccept(out);
     }
 
     /** Clients turned away since the core started (every FAIL, logged or not). */
