@@ -464,8 +464,13 @@ final class Registry implements ServerStatus {
     /** A started child: its START and EXIT lines, and its place in the table of children until reaped. */
     private void childStarted(ServiceDefinition definition, int pid, java.net.InetSocketAddress local,
                               java.net.InetSocketAddress remote, CompletableFuture<Reaper.Exit> exit) {
-        children.add(new LiveChildren.Child(pid, definition, local, remote, java.time.Instant.now(), exit));
+        LiveChildren.Child child = new LiveChildren.Child(pid, definition, local, remote, java.time.Instant.now(), exit);
+        children.add(child);
         connectionLog.child(definition, pid, local, remote, exit);
+        if (Recheck.endsClientsWhenRemoved(definition) && !entries.containsKey(definition.id())) {
+            // started as its xinetd service was being removed: it goes the way of the others
+            Terminator.terminate(child, 0, resumes, "service removed by a reload");
+        }
     }
 
     private void bind(Entry entry, ServiceDefinition definition) {
