@@ -23,7 +23,9 @@ import org.superserver.api.LogTarget;
  * O_NOFOLLOW}: a symbolic link, anything but a regular file, or a file others may write is refused
  * (one error, nothing written). As xinetd.log(5) and xinetd do: past the soft limit one warning is
  * logged and writing goes on; a line that would take the file past the hard limit is not written,
- * nor any after it (one error).
+ * nor any after it (one error). A file renamed or removed (log rotation) is noticed within
+ * {@value #ROTATION_CHECK_MILLIS} ms and opened (created) again under its name, so old files can
+ * be removed, as xinetd allows by reopening its logs on reconfiguration.
  */
 final class LogFile implements AutoCloseable {
 
@@ -31,8 +33,13 @@ final class LogFile implements AutoCloseable {
 
     static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r-----");
 
+    /** How often the writer looks whether the path still names the file it writes. */
+    static final long ROTATION_CHECK_MILLIS = 1_000;
+
     private final LogTarget target;
     private FileChannel channel;
+    private Object openKey;
+    private long checkedNanos;
     private long size;
     private boolean softReported;
     private boolean stopped;
@@ -52,8 +59,15 @@ final class LogFile implements AutoCloseable {
             return false;
         }
         try {
+            if (channel != null && System.nanoTime() - checkedNanos >= ROTATION_CHECK_MILLIS * 1_000_000L) {
+                checkedNanos = System.nanoTime();
+                if (!stillThere()) {
+                    close(); // rotated away: a new file under the name
+                }
+            }
             if (channel == null) {
                 open();
+                checkedNanos = System.nanoTime();
             }
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
             long hard = target.hardLimit();
@@ -90,8 +104,20 @@ final class LogFile implements AutoCloseable {
         }
         channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(MODE));
-        refuseUnsafe(Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        PosixFileAttributes opened = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        refuseUnsafe(opened);
+        openKey = opened.fileKey();
         size = channel.size();
+    }
+
+    private boolean stillThere() {
+        try {
+            Object key = Files.readAttributes(Path.of(target.path()), PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).fileKey();
+            return key != null && key.equals(openKey);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void refuseUnsafe(PosixFileAttributes attributes) throws IOException {

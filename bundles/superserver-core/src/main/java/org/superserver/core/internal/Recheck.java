@@ -4,6 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -19,6 +22,8 @@ import org.superserver.api.ServiceDefinition;
  *     in-process connection and every running server that has a client; a client no longer
  *     allowed is ended (its connection closed; its server sent SIGTERM, then SIGKILL after {@value
  *     Terminator#GRACE_MILLIS} ms, see {@link Terminator}) and logged ({@code REVOKE}).
+ * <li>a definition whose {@code instances} went down below what it runs: the servers (or
+ *     in-process connections) started last are ended until it is within the bound.
  * <li>a definition removed: a service from an xinetd file (its policies name {@code xinetd}) has
  *     its servers killed (SIGKILL, as xinetd's {@code terminate_servers} does for servers it
  *     started) and its in-process connections closed; any other service's clients are left to
@@ -94,6 +99,57 @@ final class Recheck {
             } catch (RejectedExecutionException stopping) {
                 // the core is stopping
             }
+        }
+    }
+
+    /**
+     * A definition whose {@code instances} went down below what it runs: as xinetd(8) says of
+     * SIGHUP, servers over the new bound are ended (the most recently started first: SIGTERM, then
+     * SIGKILL after the grace period), and so are in-process connections over it (the most recently
+     * accepted first), after the access checks above.
+     */
+    static void trimToInstances(ServiceDefinition definition, ChannelGroup connections, LiveChildren children,
+                                ScheduledExecutorService timer, Occupancy occupancy) {
+        int max = definition.instances();
+        if (max <= 0) {
+            return;
+        }
+        List<LiveChildren.Child> running = new ArrayList<>();
+        for (LiveChildren.Child child : children.of(definition.id())) {
+            if (!child.exit().isDone()) {
+                running.add(child);
+            }
+        }
+        running.sort(Comparator.comparing(LiveChildren.Child::started).thenComparingInt(LiveChildren.Child::pid));
+        for (int i = max; i < running.size(); i++) {
+            LiveChildren.Child child = running.get(i);
+            occupancy.revoked.incrementAndGet();
+            LOG.warn("REVOKE service={} protocol={} from={} pid={} reason=instances lowered to {} origin={}"
+                            + " action=terminated", definition.name(), definition.protocol().configName(),
+                    child.remote() == null ? "-" : Addresses.format(child.remote()), child.pid(), max,
+                    definition.origin());
+            Terminator.terminate(child, Terminator.GRACE_MILLIS, timer, "instances lowered to " + max);
+        }
+        if (!definition.isInternal()) {
+            return;
+        }
+        List<Channel> open = new ArrayList<>();
+        for (Channel channel : connections) {
+            if (definition.id().equals(channel.attr(Listeners.SERVICE_ID).get()) && channel.isActive()) {
+                open.add(channel);
+            }
+        }
+        open.sort(Comparator.comparing((Channel c) -> {
+            Instant accepted = c.attr(Listeners.ACCEPTED).get();
+            return accepted == null ? Instant.EPOCH : accepted;
+        }));
+        for (int i = max; i < open.size(); i++) {
+            Channel channel = open.get(i);
+            occupancy.revoked.incrementAndGet();
+            LOG.warn("REVOKE service={} protocol={} from={} reason=instances lowered to {} origin={} action=closed",
+                    definition.name(), definition.protocol().configName(),
+                    Addresses.format((InetSocketAddress) channel.remoteAddress()), max, definition.origin());
+            channel.close();
         }
     }
 

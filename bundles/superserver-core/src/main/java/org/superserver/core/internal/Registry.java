@@ -443,11 +443,17 @@ final class Registry implements ServerStatus {
         }
         replaced.forEach((id, before) -> {
             Entry entry = entries.get(id);
-            if (entry != null && Recheck.accessChanged(before, entry.definition())) {
+            if (entry == null) {
+                return;
+            }
+            ServiceDefinition after = entry.definition();
+            if (Recheck.accessChanged(before, after)) {
                 LOG.info("RECHECK service={} protocol={} origin={} reason=access rules changed; asking the policies"
-                                + " again about its clients", entry.definition().name(),
-                        entry.definition().protocol().configName(), entry.definition().origin());
-                Recheck.askAgain(entry.definition(), everyConnection, children, policyChain, resumes, occupancy(id));
+                                + " again about its clients", after.name(), after.protocol().configName(), after.origin());
+                Recheck.askAgain(after, everyConnection, children, policyChain, resumes, occupancy(id));
+            }
+            if (after.instances() > 0 && (before.instances() == 0 || after.instances() < before.instances())) {
+                Recheck.trimToInstances(after, everyConnection, children, resumes, occupancy(id));
             }
         });
     }

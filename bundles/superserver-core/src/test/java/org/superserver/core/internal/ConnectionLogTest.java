@@ -251,4 +251,17 @@ public class ConnectionLogTest extends CoreFixture {
         InputStream in = socket.getInputStream();
         return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     }
+
+    @Test
+    public void aRotatedLogFileIsCreatedAgainUnderItsName() throws Exception {
+        Path file = dir.resolve("rotated.log");
+        LogFile log = new LogFile(LogTarget.file(file.toString(), 0, 0));
+        assertTrue(log.write("before"));
+        Files.move(file, dir.resolve("rotated.log.1"));
+        Thread.sleep(LogFile.ROTATION_CHECK_MILLIS + 100);
+        assertTrue(log.write("after"));
+        assertEquals(List.of("before"), Files.readAllLines(dir.resolve("rotated.log.1")));
+        assertEquals(List.of("after"), Files.readAllLines(file));
+        log.close();
+    }
 }

@@ -184,4 +184,37 @@ public class ReloadRecheckTest extends CoreFixture {
                     .count());
         }
     }
+
+    @Test
+    public void loweringInstancesEndsTheConnectionsAcceptedLastAndKeepsTheRest() throws Exception {
+        registry.addDefinition("d", tcp("many").build());
+        int port = port("many");
+        try (Socket first = connect(port); Socket second = connect(port); Socket third = connect(port)) {
+            assertEchoes(first, "1\n");
+            assertEchoes(second, "2\n");
+            assertEchoes(third, "3\n");
+            registry.addDefinition("d", tcp("many").instances(1).build());
+            settle();
+            assertClosedByServer(third);
+            assertClosedByServer(second);
+            assertEchoes(first, "the oldest stays\n");
+        }
+    }
+
+    @Test
+    public void loweringInstancesTerminatesTheServersStartedLast() throws Exception {
+        Assume.assumeTrue("exec'd services need epoll", io.netty.channel.epoll.Epoll.isAvailable());
+        registry.addDefinition("e", exec("exi", List.of()));
+        int port = port("exi");
+        try (Socket older = connect(port); Socket newer = connect(port)) {
+            int olderPid = pid(older);
+            int newerPid = pid(newer);
+            ServiceDefinition lowered = exec("exi", List.of()).toBuilder().instances(1).build();
+            registry.addDefinition("e", lowered);
+            settle();
+            ExecTest.assertReaped(newerPid);
+            assertTrue(Files.exists(Path.of("/proc/" + olderPid)));
+            assertEchoes(older, "still running\n");
+        }
+    }
 }
