@@ -70,7 +70,7 @@ final class ConnectionLog implements AutoCloseable {
     /** Logs the START line of a client being served; the returned handle logs its EXIT line. */
     Served served(ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote, int pid) {
         Set<LogField> fields = definition.logOnSuccess();
-        if (fields.isEmpty()) {
+        if (fields.isEmpty() || !wanted(definition)) {
             return NOTHING;
         }
         long start = System.nanoTime();
@@ -110,7 +110,7 @@ final class ConnectionLog implements AutoCloseable {
     void failed(ServiceDefinition definition, String reason, InetSocketAddress local, InetSocketAddress remote) {
         failures.incrementAndGet();
         Set<LogField> fields = definition.logOnFailure();
-        if (fields.isEmpty()) {
+        if (fields.isEmpty() || !wanted(definition)) {
             return;
         }
         long suppressed = admit(definition.id());
@@ -126,6 +126,15 @@ final class ConnectionLog implements AutoCloseable {
         CompletableFuture<String> userid = fields.contains(LogField.USERID)
                 ? ident.query(local, remote) : CompletableFuture.completedFuture(null);
         emit(definition, line, userid, suppressed > 0 ? " suppressed=" + suppressed : null);
+    }
+
+    /**
+     * Whether a line of {@code definition} goes anywhere: this logger is at INFO, or the definition
+     * has a target of its own. Otherwise nothing is built (nor an ident query made), so a server
+     * that turns these lines off (the logger at WARN) pays nothing per connection.
+     */
+    private static boolean wanted(ServiceDefinition definition) {
+        return LOG.isInfoEnabled() || definition.logTarget().kind() != org.superserver.api.LogTarget.Kind.DEFAULT;
     }
 
     /** -1 when the line is over the budget, else the lines left out since the last one logged. */
@@ -167,7 +176,7 @@ final class ConnectionLog implements AutoCloseable {
                 line.append(tail);
             }
             String text = line.toString();
-            LOG.info(text);
+            LOG.info("{}", text);
             writer.write(definition.logTarget(), text);
         };
         if (userid.isDone()) {

@@ -217,6 +217,9 @@ final class Registry implements ServerStatus {
     void stop() {
         CompletableFuture<Void> done = run(() -> {
             if (transport == null) {
+                connectionLog.close();
+                banners.close();
+                load.close();
                 return;
             }
             for (Entry entry : entries.values()) {
