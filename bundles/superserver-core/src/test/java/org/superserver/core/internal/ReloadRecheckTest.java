@@ -206,8 +206,9 @@ public class ReloadRecheckTest extends CoreFixture {
         Assume.assumeTrue("exec'd services need epoll", io.netty.channel.epoll.Epoll.isAvailable());
         registry.addDefinition("e", exec("exi", List.of()));
         int port = port("exi");
-        try (Socket older = connect(port); Socket newer = connect(port)) {
-            int olderPid = pid(older);
+        try (Socket older = connect(port)) {
+            int olderPid = pid(older); // running before the newer one is started
+            Socket newer = connect(port);
             int newerPid = pid(newer);
             ServiceDefinition lowered = exec("exi", List.of()).toBuilder().instances(1).build();
             registry.addDefinition("e", lowered);
