@@ -97,7 +97,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                     LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
                             definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
                             definition.origin());
-                    StreamDispatcher.denied(binding, definition, connection);
+                    ServedClients.denied(binding, definition, connection);
                     if (!verdict.banners().isEmpty()) {
                         send(copy, String.join("", verdict.banners()));
                     }

@@ -48,7 +48,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         ServiceDefinition definition = binding.definition();
-        if (!admitted(channel, definition)) {
+        if (!ServedClients.admitted(binding, channel, definition)) {
             return;
         }
         ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
@@ -80,7 +80,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
                     definition.protocol().configName(), Addresses.format(connection.remote()), verdict.reason(),
                     definition.origin());
-            denied(binding, definition, connection);
+            ServedClients.denied(binding, definition, connection);
             if (verdict.banners().isEmpty()) {
                 ctx.close();
             } else {
@@ -108,7 +108,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
     private void dispatch(ChannelHandlerContext ctx, ConnectionInfo connection, ServiceDefinition definition,
                           List<String> banners) {
         Channel channel = ctx.channel();
-        logServed(channel, binding, definition, connection);
+        ServedClients.logServed(channel, binding, definition, connection);
         if (!banners.isEmpty()) {
             ctx.writeAndFlush(banner(banners));
         }
@@ -124,54 +124,6 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
         if (!ctx.isRemoved()) {
             ctx.pipeline().remove(this);
         }
-    }
-
-    /**
-     * Checks the definition's limits for a new connection: false when it was refused (and is being
-     * turned away); otherwise what it holds is given back when it closes.
-     */
-    private boolean admitted(Channel channel, ServiceDefinition definition) {
-        DispatchServices services = binding.services();
-        if (services == null) {
-            return true;
-        }
-        Object result = Admission.check(binding, (InetSocketAddress) channel.remoteAddress(), true, services.load());
-        if (result instanceof String reason) {
-            Refusal.refuse(channel, binding, definition, reason, services);
-            return false;
-        }
-        Admission.Admitted admitted = (Admission.Admitted) result;
-        if (admitted != Admission.FREE) {
-            channel.closeFuture().addListener(f -> admitted.release());
-        }
-        return true;
-    }
-
-    /** Counts and logs (FAIL, reason {@code access}) a client an access policy denied. */
-    static void denied(Binding binding, ServiceDefinition definition, ConnectionInfo connection) {
-        binding.occupancy().denied.incrementAndGet();
-        DispatchServices services = binding.services();
-        if (services != null) {
-            services.log().failed(definition, "access", connection.local(), connection.remote());
-        }
-    }
-
-    /** Logs the START line of a client served in-process, and its EXIT line (with its bytes) once it closes. */
-    private static void logServed(Channel channel, Binding binding, ServiceDefinition definition,
-                                  ConnectionInfo connection) {
-        DispatchServices services = binding.services();
-        if (services == null || definition.logOnSuccess().isEmpty()) {
-            return;
-        }
-        TrafficCounter traffic = null;
-        if (definition.logOnSuccess().contains(org.superserver.api.LogField.TRAFFIC)) {
-            traffic = new TrafficCounter();
-            channel.pipeline().addFirst(traffic);
-        }
-        ConnectionLog.Served served = services.log().served(definition, connection.local(), connection.remote(), 0);
-        TrafficCounter counted = traffic;
-        channel.closeFuture().addListener(f -> served.ended(null, counted == null ? -1 : counted.in(),
-                counted == null ? -1 : counted.out()));
     }
 
     /** Logs a handler that failed on one connection (which the caller then closes). */
