@@ -46,6 +46,12 @@ import org.superserver.api.status.ServerStatus;
  * connections and children stay; only a new transport or worker thread count needs new event
  * loops, and then the listeners (not the connections) move to them.
  *
+ * <p>A service over its {@code cps} is paused the same way for its own {@code cpsPauseSeconds}; its
+ * counts ({@link Occupancy}) belong to the service id and outlive the pause. A replaced definition
+ * whose access rules or {@code instances} changed has its live clients checked again, and a
+ * removed xinetd service has its clients ended ({@link Recheck}). Every started child is logged
+ * and listed ({@link ConnectionLog}, {@link LiveChildren}) for the state dump ({@link StateDump}).
+ *
  * <p>Services are registered under a caller-chosen key (the OSGi service id, or any object in
  * tests) and removed by the same key.
  */
