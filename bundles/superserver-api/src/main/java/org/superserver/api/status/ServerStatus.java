@@ -18,4 +18,19 @@ public interface ServerStatus {
     default Optional<ListenerStatus> listener(String serviceId) {
         return listeners().stream().filter(l -> l.definition().id().equals(serviceId)).findFirst();
     }
+
+    /**
+     * A human-readable state dump, like the one xinetd writes on SIGUSR1: every service with its
+     * configuration and counters, the running servers, the open connections. The core's dump says
+     * more than this default, which lists the listeners only.
+     *
+     * @since 1.2
+     */
+    default String dump() {
+        StringBuilder text = new StringBuilder("INTERNAL STATE DUMP\nServices:\n");
+        for (ListenerStatus listener : listeners()) {
+            text.append(listener).append('\n');
+        }
+        return text.toString();
+    }
 }

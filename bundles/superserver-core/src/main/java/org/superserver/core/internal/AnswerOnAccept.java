@@ -26,7 +26,9 @@ import org.superserver.api.ServiceDefinition;
  *
  * <p>Sits in the listening channel's pipeline in front of the acceptor, and passes a connection on
  * to the ordinary path whenever something must happen before the answer: an access policy applies
- * (it may wait for a name lookup, and may send a banner), or connections are logged one by one.
+ * (it may wait for a name lookup, and may send a banner), a limit of the definition applies
+ * ({@link Admission}), or connections are logged one by one at debug level. The START and EXIT
+ * lines of the connection log are written here too.
  */
 @Sharable
 final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
@@ -44,7 +46,8 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ServiceDefinition definition = binding.definition();
-        if (!(msg instanceof UnixChannel) || !definition.policies().isEmpty() || Listeners.logsConnections()) {
+        if (!(msg instanceof UnixChannel) || PolicyChain.guards(definition) || Listeners.logsConnections()
+                || Admission.applies(definition)) {
             ctx.fireChannelRead(msg);
             return;
         }
@@ -73,6 +76,7 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         try {
             int length = answer.readableBytes();
             int written = write(((UnixChannel) connection).fd(), answer);
+            logServed(definition, (InetSocketAddress) connection.localAddress(), remote, written);
             if (written < length) {
                 // A fresh socket's send buffer takes a few hundred bytes whole; this is not expected.
                 LOG.warn("SHORT service={} protocol={} from={} sent={} of={}", definition.name(),
@@ -83,6 +87,14 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
                     definition.protocol().configName(), Addresses.format(remote), e.toString());
         } finally {
             answer.release();
+        }
+    }
+
+    private void logServed(ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
+                           int written) {
+        DispatchServices services = binding.services();
+        if (services != null && !definition.logOnSuccess().isEmpty()) {
+            services.log().served(definition, local, remote, 0).ended(null, 0, written);
         }
     }
 

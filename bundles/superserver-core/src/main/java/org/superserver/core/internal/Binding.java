@@ -34,18 +34,27 @@ final class Binding {
     final class Slot {
 
         private final AtomicBoolean held = new AtomicBoolean(true);
+        private volatile Admission.Admitted client = Admission.FREE;
 
-        /** Gives the slot back; later calls do nothing. */
+        /** Gives the slot back, and what its client holds against the limits; later calls do nothing. */
         void release() {
             if (held.compareAndSet(true, false)) {
                 giveBack();
+                client.release();
             }
+        }
+
+        /** Has {@code admitted} given back with this slot (or the slot it is passed to). */
+        void holding(Admission.Admitted admitted) {
+            this.client = admitted;
         }
 
         /** A slot owning this one's count (this one is then spent), or a forced new one if it was released. */
         Slot pass() {
             if (held.compareAndSet(true, false)) {
-                return new Slot();
+                Slot next = new Slot();
+                next.client = client;
+                return next;
             }
             return acquire();
         }
@@ -53,7 +62,11 @@ final class Binding {
 
     private final Handler handler;
     private final AtomicLong accepted = new AtomicLong();
-    private final AtomicInteger children = new AtomicInteger();
+    private final AtomicInteger children;
+    private final Occupancy occupancy;
+    private final DispatchServices services;
+    private final AtomicBoolean cpsTripped = new AtomicBoolean();
+    private volatile ConnectionRate cps;
     private final ChannelGroup connections;
     private final AtomicBoolean overloaded = new AtomicBoolean();
     private final Consumer<Binding> onOverload;
@@ -66,7 +79,6 @@ final class Binding {
     private volatile String warning;
     private volatile WaitService waitService;
     private final ChildSlots slots;
-    private volatile Runnable onRoom = () -> { };
     private volatile String limited;
 
     /**
@@ -76,6 +88,20 @@ final class Binding {
      */
     Binding(ServiceDefinition definition, Handler handler, Program program, Consumer<Binding> onOverload,
             ChildSlots slots) {
+        this(definition, handler, program, onOverload, slots, new Occupancy(), null);
+    }
+
+    /**
+     * @param occupancy the service's counts, kept across its listeners
+     * @param services the connection log, banners and load average, or {@code null} in tests that
+     *                 need none
+     */
+    Binding(ServiceDefinition definition, Handler handler, Program program, Consumer<Binding> onOverload,
+            ChildSlots slots, Occupancy occupancy, DispatchServices services) {
+        this.occupancy = occupancy;
+        this.children = occupancy.children;
+        this.services = services;
+        this.cps = new ConnectionRate(definition.cps());
         this.slots = slots;
         this.definition = definition;
         this.handler = handler;
@@ -113,11 +139,14 @@ final class Binding {
         if (next.maxPerMinute() != definition.maxPerMinute()) {
             rateLimit = new RateLimit(next.maxPerMinute());
         }
+        if (next.cps() != definition.cps()) {
+            cps = new ConnectionRate(next.cps());
+        }
         boolean otherInstances = next.instances() != definition.instances();
         this.program = nextProgram;
         this.definition = next;
         if (otherInstances) {
-            onRoom.run(); // a listener held back by the old bound looks again
+            occupancy.onRoom.run(); // a listener held back by the old bound looks again
         }
     }
 
@@ -133,6 +162,30 @@ final class Binding {
             onOverload.accept(this);
         }
         return false;
+    }
+
+    /**
+     * Counts one connection against {@code cps}. False when it is one too many: the caller refuses
+     * it, and the first refusal tells the registry to pause the service for its {@code cps} pause.
+     */
+    boolean admitCps() {
+        if (cps.admit(System.nanoTime())) {
+            return true;
+        }
+        if (cpsTripped.compareAndSet(false, true) && services != null) {
+            services.onCps().accept(this);
+        }
+        return false;
+    }
+
+    /** The service's counts, kept across its listeners. */
+    Occupancy occupancy() {
+        return occupancy;
+    }
+
+    /** The connection log, banners and load average, or {@code null} in tests that need none. */
+    DispatchServices services() {
+        return services;
     }
 
     Channel channel() {
@@ -195,7 +248,7 @@ final class Binding {
     private void giveBack() {
         children.decrementAndGet();
         slots.give();
-        onRoom.run();
+        occupancy.onRoom.run();
     }
 
     /**
@@ -212,12 +265,12 @@ final class Binding {
 
     /** Runs {@code task} whenever this binding gives a slot back (and, once, when the core has room again). */
     void onRoom(Runnable task) {
-        this.onRoom = task;
+        occupancy.onRoom = task; // the service's latest listener: a child of an earlier one ends here too
     }
 
     /** Has {@link #onRoom}'s task run once the core's count has room again. */
     void whenCoreHasRoom() {
-        slots.whenRoom(onRoom);
+        slots.whenRoom(occupancy.onRoom);
     }
 
     /**

@@ -41,9 +41,23 @@ public final class CoreComponent implements ServerStatus {
     private static final Logger LOG = LoggerFactory.getLogger(CoreComponent.class);
 
     private final Registry registry = new Registry();
+    private final java.util.concurrent.ExecutorService dumps = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread thread = new Thread(r, "superserver-dump");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private volatile java.nio.file.Path dumpFile;
+    private Object previousUsr1;
 
     @Activate
-    void activate(CoreConfig config) {
+    void activate(org.osgi.framework.BundleContext context, CoreConfig config) {
+        dumpFile = dumpFile(context, config);
+        try {
+            previousUsr1 = DumpSignal.install(this::usr1);
+        } catch (LinkageError | RuntimeException e) {
+            LOG.warn("SIGNAL SIGUSR1 cannot be handled here ({}); write the state dump with inetd:dump", e.toString());
+        }
         Settings settings;
         try {
             settings = Settings.from(config);
@@ -59,7 +73,8 @@ public final class CoreComponent implements ServerStatus {
      * {@link Registry#reconfigure}). An invalid one is logged and the settings in force are kept.
      */
     @Modified
-    void modified(CoreConfig config) {
+    void modified(org.osgi.framework.BundleContext context, CoreConfig config) {
+        dumpFile = dumpFile(context, config);
         Settings settings;
         try {
             settings = Settings.from(config);
@@ -76,7 +91,58 @@ public final class CoreComponent implements ServerStatus {
      */
     @Deactivate
     void deactivate() {
+        if (previousUsr1 != null) {
+            try {
+                DumpSignal.restore(previousUsr1);
+            } catch (LinkageError | RuntimeException e) {
+                LOG.warn("SIGNAL could not restore the previous SIGUSR1 handler: {}", e.toString());
+            }
+        }
+        dumps.shutdownNow();
         registry.stop();
+    }
+
+    /** Where the state dump goes: {@code dump.file}, else beside {@code superserver.data}, else the bundle's data area. */
+    static java.nio.file.Path dumpFile(org.osgi.framework.BundleContext context, CoreConfig config) {
+        String configured = config.dump_file() == null ? "" : config.dump_file().trim();
+        if (!configured.isEmpty()) {
+            return java.nio.file.Path.of(configured);
+        }
+        String data = context == null ? null : context.getProperty("superserver.data");
+        if (data != null && !data.isBlank()) {
+            return java.nio.file.Path.of(data.trim(), DUMP_NAME);
+        }
+        java.io.File area = context == null ? null : context.getDataFile(DUMP_NAME);
+        return area != null ? area.toPath() : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), DUMP_NAME);
+    }
+
+    /** The state dump's file name when {@code dump.file} is not set. */
+    static final String DUMP_NAME = "superserver.dump";
+
+    /** Called on the JVM's signal thread: hands the dump to its own thread at once. */
+    private void usr1() {
+        try {
+            dumps.execute(this::writeDump);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // deactivated
+        }
+    }
+
+    /** Writes the state dump to its file ({@link DumpFile}). */
+    void writeDump() {
+        java.nio.file.Path file = dumpFile;
+        try {
+            String text = registry.dump();
+            DumpFile.write(file, text);
+            LOG.info("DUMP file={} bytes={}", file, text.length());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("DUMP file={} error={}", file, e.toString());
+        }
+    }
+
+    @Override
+    public String dump() {
+        return registry.dump();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -76,4 +76,12 @@ import org.osgi.service.metatype.annotations.Option;
                     + " running servers the same way. Applies at once when changed. Default: 1024.",
             min = "1")
     int children_max() default Settings.CHILDREN_MAX;
+
+    @AttributeDefinition(
+            name = "State dump file",
+            description = "Where SIGUSR1 writes the state dump (like xinetd's /var/run/xinetd.dump): replaced"
+                    + " atomically, mode 0600, never through a symbolic link. Empty: superserver.dump in the"
+                    + " directory of the framework property superserver.data, or else in the core bundle's data"
+                    + " area. Default: empty.")
+    String dump_file() default "";
 }

@@ -21,6 +21,9 @@ import org.superserver.api.ServiceDefinition;
  * {@value #MAX_VERDICTS} senders; while a sender's verdict is pending, one datagram of it is held
  * and later ones are dropped, for at most {@value #MAX_PENDING} senders at a time. Runs on the
  * socket's event loop only.
+ *
+ * <p>A datagram over the definition's {@code cps} or {@code max_load} is dropped and logged (FAIL,
+ * within the per-service budget of {@link ConnectionLog}).
  */
 final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -62,7 +65,15 @@ final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         ServiceDefinition definition = binding.definition();
-        if (definition.policies().isEmpty()) {
+        String refusal = refusal(definition);
+        if (refusal != null) {
+            binding.occupancy().refused.incrementAndGet();
+            binding.services().log().failed(definition, refusal, (InetSocketAddress) ctx.channel().localAddress(),
+                    packet.sender());
+            packet.release();
+            return;
+        }
+        if (!PolicyChain.guards(definition)) {
             ctx.fireChannelRead(packet);
             return;
         }
@@ -110,6 +121,25 @@ final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
                 held.release();
             }
         });
+    }
+
+    /**
+     * The limit that drops this datagram ({@code cps}: datagrams per second; {@code max_load}), or
+     * {@code null}. {@code instances} and {@code per_source} count connections, which datagrams
+     * are not.
+     */
+    private String refusal(ServiceDefinition definition) {
+        DispatchServices services = binding.services();
+        if (services == null || (definition.cps() == 0 && definition.maxLoad() == 0)) {
+            return null;
+        }
+        if (!binding.admitCps()) {
+            return Admission.CPS;
+        }
+        if (definition.maxLoad() > 0 && services.load().oneMinute() >= definition.maxLoad()) {
+            return Admission.LOAD;
+        }
+        return null;
     }
 
     @Override

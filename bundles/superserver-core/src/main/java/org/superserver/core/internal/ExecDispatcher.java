@@ -25,6 +25,10 @@ import org.superserver.api.ServiceDefinition;
  * policies, the descriptor is first duplicated and the channel closed, so Netty can never read
  * from it while the policies decide; the duplicate goes to the child, to a {@link Twist} command,
  * or gets the denying banner.
+ *
+ * <p>The definition's limits ({@link Admission}: {@code cps}, {@code max_load}, {@code per_source})
+ * are checked first; a refused client gets {@code banner_fail} and is closed ({@link Refusal}), and
+ * an admitted one holds its {@code per_source} count until its server is reaped.
  */
 final class ExecDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -53,7 +57,17 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();
         InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
         int fd = ((UnixChannel) channel).fd().intValue();
-        if (definition.policies().isEmpty()) {
+        DispatchServices services = binding.services();
+        if (services != null) {
+            Object admitted = Admission.check(binding, remote, false, services.load());
+            if (admitted instanceof String reason) {
+                slot.release();
+                Refusal.refuse(channel, binding, definition, reason, services);
+                return;
+            }
+            slot.holding((Admission.Admitted) admitted); // per_source: until the server ends
+        }
+        if (!PolicyChain.guards(definition)) {
             try {
                 spawn(program, fd, local, remote, PolicyChain.Verdict.OPEN, slot);
             } finally {
@@ -83,6 +97,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                     LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
                             definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
                             definition.origin());
+                    ServedClients.denied(binding, definition, connection);
                     if (!verdict.banners().isEmpty()) {
                         send(copy, String.join("", verdict.banners()));
                     }

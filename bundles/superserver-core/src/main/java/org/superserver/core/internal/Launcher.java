@@ -42,6 +42,22 @@ final class Launcher implements AutoCloseable {
         this.accounts = accounts;
     }
 
+    /** Told of every child started: the core's connection log (START and EXIT lines) and its table of children. */
+    interface Watch {
+        void started(ServiceDefinition definition, int pid, InetSocketAddress local, InetSocketAddress remote,
+                     CompletableFuture<Reaper.Exit> exit);
+    }
+
+    private volatile Watch watch;
+
+    /**
+     * Has {@code watcher} told of every child from now on; it then logs the children's ends (without
+     * one, this launcher logs an {@code EXIT} line itself).
+     */
+    void watch(Watch watcher) {
+        this.watch = watcher;
+    }
+
     /** The server's own account, which decides whether children switch identity. */
     Account server() {
         return server;
@@ -152,8 +168,13 @@ final class Launcher implements AutoCloseable {
                     program.identity().account().name());
         }
         CompletableFuture<Reaper.Exit> exit = reaper.watch(pid);
-        exit.thenAccept(e -> LOG.info("EXIT service={} pid={} from={} status={} duration={}ms", definition.name(), pid,
-                from, e.describe(), (e.endNanos() - start) / 1_000_000L));
+        Watch w = watch;
+        if (w != null) {
+            w.started(definition, pid, local, remote, exit);
+        } else {
+            exit.thenAccept(e -> LOG.info("EXIT service={} pid={} from={} status={} duration={}ms", definition.name(),
+                    pid, from, e.describe(), (e.endNanos() - start) / 1_000_000L));
+        }
         return exit;
     }
 

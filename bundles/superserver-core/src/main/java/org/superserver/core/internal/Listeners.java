@@ -40,6 +40,10 @@ final class Listeners {
 
     /** The handler serving an accepted connection, so a departing handler's connections can be found. */
     static final AttributeKey<Handler> HANDLER = AttributeKey.valueOf(Listeners.class, "handler");
+    /** The service id an accepted connection belongs to, so a reload can find its clients. */
+    static final AttributeKey<String> SERVICE_ID = AttributeKey.valueOf(Listeners.class, "service");
+    /** When a connection was accepted. */
+    static final AttributeKey<java.time.Instant> ACCEPTED = AttributeKey.valueOf(Listeners.class, "accepted");
 
     private static final long BIND_TIMEOUT_SECONDS = 10;
 
@@ -52,6 +56,8 @@ final class Listeners {
     private final ChannelGroup everyConnection;
     private final Supplier<Launcher> launcher;
     private final Consumer<Binding> onOverload;
+    private final DispatchServices services;
+    private final java.util.function.Function<String, Occupancy> occupancies;
 
     /**
      * @param everyConnection receives every accepted connection, across all listeners
@@ -61,6 +67,18 @@ final class Listeners {
      */
     Listeners(Transport transport, Settings settings, PolicyChain policies, ChannelGroup everyConnection,
               Supplier<Launcher> launcher, Consumer<Binding> onOverload, ChildSlots slots) {
+        this(transport, settings, policies, everyConnection, launcher, onOverload, slots, null, id -> new Occupancy());
+    }
+
+    /**
+     * @param services the connection log, banners and load average every binding shares
+     * @param occupancies the counts of a service id, kept across its listeners
+     */
+    Listeners(Transport transport, Settings settings, PolicyChain policies, ChannelGroup everyConnection,
+              Supplier<Launcher> launcher, Consumer<Binding> onOverload, ChildSlots slots, DispatchServices services,
+              java.util.function.Function<String, Occupancy> occupancies) {
+        this.services = services;
+        this.occupancies = occupancies;
         this.transport = transport;
         this.slots = slots;
         this.settings = settings;
@@ -102,7 +120,7 @@ final class Listeners {
             throw new IllegalArgumentException("handler " + definition.handler() + " does not serve "
                     + definition.socketType().configName() + " sockets");
         }
-        return bind(new Binding(definition, handler, null, onOverload, slots));
+        return bind(newBinding(definition, handler, null));
     }
 
     /**
@@ -116,7 +134,7 @@ final class Listeners {
             throw new IllegalStateException("exec'd services need the epoll transport (this core runs "
                     + transport.name() + "; set transport=auto or epoll where epoll is available)");
         }
-        Binding binding = bind(new Binding(definition, null, program, onOverload, slots));
+        Binding binding = bind(newBinding(definition, null, program));
         if (definition.isWait() || definition.socketType() == SocketType.DGRAM) {
             WaitService wait = new WaitService(binding, launcher.get(), policies,
                     ((UnixChannel) binding.channel()).fd().intValue(), binding.boundAddress());
@@ -124,6 +142,12 @@ final class Listeners {
             wait.start();
         }
         return binding;
+    }
+
+    /** A binding that counts against its service's {@link Occupancy} and shares the dispatch services. */
+    private Binding newBinding(ServiceDefinition definition, Handler handler, Program program) {
+        return new Binding(definition, handler, program, onOverload, slots, occupancies.apply(definition.id()),
+                services);
     }
 
     private Binding bind(Binding binding) throws Exception {
@@ -208,6 +232,8 @@ final class Listeners {
         binding.countAccepted();
         binding.connections().add(channel);
         channel.attr(HANDLER).set(binding.handler());
+        channel.attr(SERVICE_ID).set(binding.definition().id());
+        channel.attr(ACCEPTED).set(java.time.Instant.now());
         everyConnection.add(channel);
         if (logsConnections()) {
             logConnection(binding, channel);

@@ -24,6 +24,11 @@ import org.superserver.api.access.Decision;
  * a policy that is not registered, that throws, that completes exceptionally or that does not
  * answer in time denies the client.
  *
+ * <p>After them come the definition's {@code optionalPolicies()}: each is asked, in order, when a
+ * policy of that name is registered at that moment, and skipped when none is (xinetd's use of
+ * tcpd, which applies only where the tcpd bundle runs). Once asked, an optional policy counts like
+ * any other: a denial, a failure or a timeout refuses the client.
+ *
  * <p>A decision with a {@code twist} command ends the chain whether it allows or denies, as tcpd
  * replaces itself by the command wherever the option appears: the verdict carries the command, and
  * the server or handler never sees the client.
@@ -159,13 +164,26 @@ final class PolicyChain {
             return;
         }
         List<String> names = definition.policies();
-        if (index == names.size()) {
+        List<String> optional = definition.optionalPolicies();
+        AccessPolicy policy = null;
+        String name = null;
+        while (index >= names.size() && index < names.size() + optional.size()) {
+            name = optional.get(index - names.size());
+            policy = policies.apply(name);
+            if (policy != null) {
+                break;
+            }
+            index++; // not registered here: skipped
+        }
+        if (index == names.size() + optional.size()) {
             result.complete(new Verdict(true, lastReason, List.copyOf(allowed.banners), Map.copyOf(allowed.env),
                     allowed.user, allowed.group, null, allowed.tuning));
             return;
         }
-        String name = names.get(index);
-        AccessPolicy policy = policies.apply(name);
+        if (index < names.size()) {
+            name = names.get(index);
+            policy = policies.apply(name);
+        }
         if (policy == null) {
             LOG.error("POLICY service={} from={} origin={} policy={} error=no access policy of this name is"
                             + " registered, denied", definition.name(), Addresses.format(connection.remote()),
@@ -173,6 +191,8 @@ final class PolicyChain {
             result.complete(new Verdict(false, "access policy " + name + " is not registered", List.of()));
             return;
         }
+        int asked = index;
+        String askedName = name;
         CompletionStage<Decision> stage;
         try {
             stage = policy.check(connection, definition);
@@ -191,10 +211,10 @@ final class PolicyChain {
             } catch (CompletionException | CancellationException e) {
                 error = e.getCause() == null ? e : e.getCause();
             }
-            decided(index, name, decision, error, allowed, connection, definition, executor, result);
+            decided(asked, askedName, decision, error, allowed, connection, definition, executor, result);
             return;
         }
-        stage.whenCompleteAsync((decision, error) -> decided(index, name, decision, error, allowed, connection,
+        stage.whenCompleteAsync((decision, error) -> decided(asked, askedName, decision, error, allowed, connection,
                 definition, executor, result), executor);
     }
 
@@ -223,6 +243,11 @@ final class PolicyChain {
         LOG.error("POLICY service={} from={} origin={} policy={} error={}, denied", definition.name(),
                 Addresses.format(connection.remote()), definition.origin(), name, error.toString());
         result.complete(new Verdict(false, "access policy " + name + " failed: " + error, List.of()));
+    }
+
+    /** Whether {@code definition} has any policy to ask, required or optional. */
+    static boolean guards(ServiceDefinition definition) {
+        return !definition.policies().isEmpty() || !definition.optionalPolicies().isEmpty();
     }
 
     /** Changes how long the whole chain may take, for decisions asked from now on. */

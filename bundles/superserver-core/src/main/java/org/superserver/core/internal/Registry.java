@@ -46,6 +46,12 @@ import org.superserver.api.status.ServerStatus;
  * connections and children stay; only a new transport or worker thread count needs new event
  * loops, and then the listeners (not the connections) move to them.
  *
+ * <p>A service over its {@code cps} is paused the same way for its own {@code cpsPauseSeconds}; its
+ * counts ({@link Occupancy}) belong to the service id and outlive the pause. A replaced definition
+ * whose access rules or {@code instances} changed has its live clients checked again, and a
+ * removed xinetd service has its clients ended ({@link Recheck}). Every started child is logged
+ * and listed ({@link ConnectionLog}, {@link LiveChildren}) for the state dump ({@link StateDump}).
+ *
  * <p>Services are registered under a caller-chosen key (the OSGi service id, or any object in
  * tests) and removed by the same key.
  */
@@ -90,6 +96,24 @@ final class Registry implements ServerStatus {
 
     // Read from any thread.
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, Occupancy> occupancies = new ConcurrentHashMap<>();
+    private final LiveChildren children = new LiveChildren();
+    private final ConnectionLog connectionLog;
+    private final BannerFiles banners = new BannerFiles();
+    private final LoadAverage load = new LoadAverage();
+    private final java.time.Instant created = java.time.Instant.now();
+
+    Registry() {
+        this(new LogWriter(), new Ident());
+    }
+
+    /**
+     * @param writer writes connection lines to the definitions' files and syslog
+     * @param ident asks clients' ident servers (USERID)
+     */
+    Registry(LogWriter writer, Ident ident) {
+        this.connectionLog = new ConnectionLog(writer, ident);
+    }
     private volatile Map<String, AccessPolicy> policiesByName = Map.of();
 
     /** Starts the event loops and binds whatever is registered already. Returns at once. */
@@ -100,8 +124,7 @@ final class Registry implements ServerStatus {
             transport = Transport.start(settings);
             everyConnection = new DefaultChannelGroup("superserver-connections", GlobalEventExecutor.INSTANCE);
             policyChain = new PolicyChain(name -> policiesByName.get(name), settings.policyTimeoutMillis());
-            listeners = new Listeners(transport, settings, policyChain, everyConnection, this::launcher,
-                    this::overloaded, slots);
+            listeners = newListeners(settings);
             LOG.info("START transport={} workers={} backlog={} write_buffer={}/{} children_max={}", transport.name(),
                     settings.effectiveWorkerThreads(), settings.backlog(), settings.writeBufferLow(),
                     settings.writeBufferHigh(), settings.childrenMax());
@@ -144,8 +167,7 @@ final class Registry implements ServerStatus {
     private void moveListeners(Settings next) {
         Transport old = transport;
         transport = Transport.start(next);
-        listeners = new Listeners(transport, next, policyChain, everyConnection, this::launcher, this::overloaded,
-                slots);
+        listeners = newListeners(next);
         for (Entry entry : entries.values()) {
             if (entry.binding() != null) {
                 ServiceDefinition definition = entry.definition();
@@ -158,6 +180,16 @@ final class Registry implements ServerStatus {
             }
         }
         retire(old);
+    }
+
+    private Listeners newListeners(Settings with) {
+        return new Listeners(transport, with, policyChain, everyConnection, this::launcher, this::overloaded, slots,
+                new DispatchServices(connectionLog, banners, load, this::cpsExceeded), this::occupancy);
+    }
+
+    /** The counts of service {@code id}, kept across its listeners. */
+    private Occupancy occupancy(String id) {
+        return occupancies.computeIfAbsent(id, k -> new Occupancy());
     }
 
     /** Stops {@code old}'s event loops once the connections they serve are closed. */
@@ -191,6 +223,9 @@ final class Registry implements ServerStatus {
     void stop() {
         CompletableFuture<Void> done = run(() -> {
             if (transport == null) {
+                connectionLog.close();
+                banners.close();
+                load.close();
                 return;
             }
             for (Entry entry : entries.values()) {
@@ -207,6 +242,9 @@ final class Registry implements ServerStatus {
                 launcher.close();
                 launcher = null;
             }
+            connectionLog.close();
+            banners.close();
+            load.close();
             LOG.info("STOP");
         });
         try {
@@ -328,6 +366,24 @@ final class Registry implements ServerStatus {
         return List.copyOf(snapshot);
     }
 
+    /** The state dump ({@link StateDump}): services, running servers, open connections, counters. */
+    @Override
+    public String dump() {
+        return StateDump.text(new StateDump.Input(java.time.Instant.now(), created, List.copyOf(entries.values()),
+                occupancies::get, children.all(), everyConnection == null ? List.of() : everyConnection, slots,
+                connectionLog));
+    }
+
+    /** The connection log, for tests. */
+    ConnectionLog connectionLog() {
+        return connectionLog;
+    }
+
+    /** The running children, for tests. */
+    LiveChildren children() {
+        return children;
+    }
+
     /** The bound socket of a service id, or {@code null}: for tests that look at the descriptor itself. */
     Binding binding(String id) {
         Entry entry = entries.get(id);
@@ -345,12 +401,17 @@ final class Registry implements ServerStatus {
         Map<String, Planner.Current> current = new HashMap<>();
         entries.forEach((id, entry) -> current.put(id, new Planner.Current(entry.definition(), entry.state())));
         List<Planner.Action> plan = Planner.plan(current, desired, handlersByName.keySet());
+        Map<String, ServiceDefinition> replaced = new LinkedHashMap<>();
         for (Planner.Action action : plan) {
             Entry entry = entries.computeIfAbsent(action.id(), id -> new Entry(action.definition()));
+            if (action.kind() == Planner.Kind.SWAP || action.kind() == Planner.Kind.REBIND) {
+                replaced.put(action.id(), entry.definition());
+            }
             switch (action.kind()) {
                 case CLOSE:
                     entries.remove(action.id());
                     closeListener(entry, "definition removed");
+                    removed(entry.definition());
                     break;
                 case WAIT:
                     closeListener(entry, "handler " + action.definition().handler() + " is missing");
@@ -388,6 +449,42 @@ final class Registry implements ServerStatus {
                 default:
                     break;
             }
+        }
+        replaced.forEach((id, before) -> {
+            Entry entry = entries.get(id);
+            if (entry == null) {
+                return;
+            }
+            ServiceDefinition after = entry.definition();
+            if (Recheck.accessChanged(before, after)) {
+                LOG.info("RECHECK service={} protocol={} origin={} reason=access rules changed; asking the policies"
+                                + " again about its clients", after.name(), after.protocol().configName(), after.origin());
+                Recheck.askAgain(after, everyConnection, children, policyChain, resumes, occupancy(id));
+            }
+            if (after.instances() > 0 && (before.instances() == 0 || after.instances() < before.instances())) {
+                Recheck.trimToInstances(after, everyConnection, children, resumes, occupancy(id));
+            }
+        });
+    }
+
+    /** A service removed by a reload: xinetd's end its clients, inetd's are left to finish. */
+    private void removed(ServiceDefinition definition) {
+        occupancies.remove(definition.id());
+        connectionLog.forget(definition.id());
+        if (Recheck.endsClientsWhenRemoved(definition)) {
+            Recheck.endAll(definition, everyConnection, children, resumes);
+        }
+    }
+
+    /** A started child: its START and EXIT lines, and its place in the table of children until reaped. */
+    private void childStarted(ServiceDefinition definition, int pid, java.net.InetSocketAddress local,
+                              java.net.InetSocketAddress remote, CompletableFuture<Reaper.Exit> exit) {
+        LiveChildren.Child child = new LiveChildren.Child(pid, definition, local, remote, java.time.Instant.now(), exit);
+        children.add(child);
+        connectionLog.child(definition, pid, local, remote, exit);
+        if (Recheck.endsClientsWhenRemoved(definition) && !entries.containsKey(definition.id())) {
+            // started as its xinetd service was being removed: it goes the way of the others
+            Terminator.terminate(child, 0, resumes, "service removed by a reload");
         }
     }
 
@@ -570,6 +667,7 @@ final class Registry implements ServerStatus {
                 l = launcher;
                 if (l == null) {
                     l = new Launcher();
+                    l.watch(this::childStarted);
                     launcher = l;
                 }
             }
@@ -582,16 +680,34 @@ final class Registry implements ServerStatus {
      * bind it again after {@code rate.pause.seconds}.
      */
     private void overloaded(Binding binding) {
+        ServiceDefinition d = binding.definition();
+        pause(binding, "rate limit", () -> settings.ratePauseSeconds(),
+                () -> "more than " + d.maxPerMinute() + " invocations within 60 s");
+    }
+
+    /**
+     * A binding went over its {@code cps}: as xinetd, close its socket for the definition's {@code cps}
+     * pause, then bind it again. Its running servers and open connections stay counted against
+     * {@code instances} and {@code per_source} ({@link Occupancy}), unlike xinetd, which starts
+     * counting from zero when the service comes back.
+     */
+    private void cpsExceeded(Binding binding) {
+        ServiceDefinition d = binding.definition();
+        pause(binding, "cps", () -> (long) d.cpsPauseSeconds(),
+                () -> "more than " + d.cps() + " connections within one second (cps)");
+    }
+
+    private void pause(Binding binding, String limit, java.util.function.LongSupplier pauseSeconds,
+                       java.util.function.Supplier<String> over) {
         run(() -> {
             ServiceDefinition definition = binding.definition();
             Entry entry = entries.get(definition.id());
             if (entry == null || entry.binding() != binding) {
                 return;
             }
-            long seconds = settings.ratePauseSeconds();
-            closeListener(entry, "rate limit");
-            String why = "more than " + definition.maxPerMinute() + " invocations within 60 s; paused for " + seconds
-                    + " s";
+            long seconds = pauseSeconds.getAsLong();
+            closeListener(entry, limit);
+            String why = over.get() + "; paused for " + seconds + " s";
             Object token = entry.awaitInState(ListenerState.PAUSED, why);
             LOG.warn("PAUSE service={} protocol={} origin={} reason={} resume_in={}s", definition.name(),
                     definition.protocol().configName(), definition.origin(), why, seconds);

@@ -21,7 +21,9 @@ import org.superserver.api.ServiceDefinition;
  * gets the denying decision's banner, if any, and is disconnected before the handler sees it. A
  * client a policy twists is handed, socket and all, to the twist command ({@link Twist}); the
  * handler never sees it. A connection over the service's rate limit is closed at once (and the
- * service paused).
+ * service paused); one over a limit of the definition ({@link Admission}) gets its {@code
+ * banner_fail} and is closed ({@link Refusal}) before any policy is asked. A served client gets
+ * its START line, and its EXIT line when the connection closes ({@link ConnectionLog}).
  */
 final class StreamDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -46,9 +48,12 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         ServiceDefinition definition = binding.definition();
+        if (!ServedClients.admitted(binding, channel, definition)) {
+            return;
+        }
         ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
                 (InetSocketAddress) channel.localAddress(), (InetSocketAddress) channel.remoteAddress(), Instant.now());
-        if (definition.policies().isEmpty()) {
+        if (!PolicyChain.guards(definition)) {
             dispatch(ctx, connection, definition, List.of());
             return;
         }
@@ -75,6 +80,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
                     definition.protocol().configName(), Addresses.format(connection.remote()), verdict.reason(),
                     definition.origin());
+            ServedClients.denied(binding, definition, connection);
             if (verdict.banners().isEmpty()) {
                 ctx.close();
             } else {
@@ -102,6 +108,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
     private void dispatch(ChannelHandlerContext ctx, ConnectionInfo connection, ServiceDefinition definition,
                           List<String> banners) {
         Channel channel = ctx.channel();
+        ServedClients.logServed(channel, binding, definition, connection);
         if (!banners.isEmpty()) {
             ctx.writeAndFlush(banner(banners));
         }

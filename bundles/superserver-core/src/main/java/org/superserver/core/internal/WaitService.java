@@ -156,7 +156,7 @@ final class WaitService implements AutoCloseable {
         }
         InetSocketAddress remote = dgram ? peekSender() : null;
         Map<String, String> env = Map.of();
-        if (!definition.policies().isEmpty()) {
+        if (PolicyChain.guards(definition)) {
             if (remote == null) {
                 // Program.prepare refuses stream wait services with policies; this is a datagram
                 // whose sender cannot be read, so no policy can judge it.

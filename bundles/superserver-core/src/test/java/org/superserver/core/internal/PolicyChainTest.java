@@ -88,4 +88,53 @@ public class PolicyChainTest {
         assertEquals(List.of("slow", "deny"), List.copyOf(asked));
         assertTrue("the slow answer and the verdict came through the executor", tasks.get() >= 2);
     }
+
+    private static ServiceDefinition guardedWithOptional(List<String> required, String... optional) {
+        return CoreFixture.tcp("d").policies(required).optionalPolicies(List.of(optional)).build();
+    }
+
+    @Test
+    public void anOptionalPolicyThatIsNotRegisteredIsSkipped() {
+        PolicyChain chain = chain(Map.of("a", (c, d) -> CompletableFuture.completedFuture(Decision.allow("a:1"))));
+        PolicyChain.Verdict verdict = chain.check(CONNECTION, guardedWithOptional(List.of("a"), "tcpd"), counting)
+                .toCompletableFuture().join();
+        assertTrue(verdict.allowed());
+        assertEquals("a: a:1", verdict.reason());
+    }
+
+    @Test
+    public void anOptionalPolicyThatIsRegisteredIsAskedAfterTheRequiredOnesAndMayDeny() {
+        ConcurrentLinkedQueue<String> asked = new ConcurrentLinkedQueue<>();
+        PolicyChain chain = chain(Map.of(
+                "a", (c, d) -> {
+                    asked.add("a");
+                    return CompletableFuture.completedFuture(Decision.allow("a:1"));
+                },
+                "tcpd", (c, d) -> {
+                    asked.add("tcpd");
+                    return CompletableFuture.completedFuture(Decision.deny("hosts.deny:3"));
+                }));
+        PolicyChain.Verdict verdict = chain.check(CONNECTION, guardedWithOptional(List.of("a"), "absent", "tcpd"),
+                counting).toCompletableFuture().join();
+        assertFalse(verdict.allowed());
+        assertEquals("tcpd: hosts.deny:3", verdict.reason());
+        assertEquals(List.of("a", "tcpd"), List.copyOf(asked));
+    }
+
+    @Test
+    public void onlyOptionalPoliciesAllowEveryoneWhenNoneIsRegistered() {
+        PolicyChain chain = chain(Map.of());
+        ServiceDefinition definition = guardedWithOptional(List.of(), "tcpd");
+        assertTrue(PolicyChain.guards(definition));
+        assertTrue(chain.check(CONNECTION, definition, counting).toCompletableFuture().join().allowed());
+    }
+
+    @Test
+    public void aRequiredPolicyThatIsNotRegisteredStillDeniesBeforeAnyOptionalOne() {
+        PolicyChain chain = chain(Map.of("tcpd", (c, d) -> CompletableFuture.completedFuture(Decision.allow("ok"))));
+        PolicyChain.Verdict verdict = chain.check(CONNECTION, guardedWithOptional(List.of("xinetd"), "tcpd"), counting)
+                .toCompletableFuture().join();
+        assertFalse(verdict.allowed());
+        assertTrue(verdict.reason(), verdict.reason().contains("xinetd is not registered"));
+    }
 }

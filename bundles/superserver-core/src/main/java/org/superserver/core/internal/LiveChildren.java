@@ -1,0 +1,55 @@
+package org.superserver.core.internal;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.superserver.api.ServiceDefinition;
+
+/**
+ * The started servers not reaped yet, with the service and client each serves: what a reload asks
+ * the access policies about again, and what the state dump lists. An entry leaves when its child
+ * is reaped.
+ */
+final class LiveChildren {
+
+    /**
+     * @param remote the client, or {@code null} for a {@code wait} service's server
+     */
+    record Child(int pid, ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
+                 Instant started, CompletableFuture<Reaper.Exit> exit) {
+    }
+
+    private final Map<Integer, Child> children = new ConcurrentHashMap<>();
+
+    void add(Child child) {
+        children.put(child.pid(), child);
+        child.exit().whenComplete((e, error) -> children.remove(child.pid(), child));
+    }
+
+    /** The running children of service {@code id}. */
+    List<Child> of(String id) {
+        List<Child> found = new ArrayList<>();
+        for (Child child : children.values()) {
+            if (child.definition().id().equals(id)) {
+                found.add(child);
+            }
+        }
+        return found;
+    }
+
+    /** Every running child, oldest first. */
+    List<Child> all() {
+        List<Child> all = new ArrayList<>(children.values());
+        all.sort(Comparator.comparing(Child::started).thenComparingInt(Child::pid));
+        return all;
+    }
+
+    int size() {
+        return children.size();
+    }
+}

@@ -1,0 +1,184 @@
+package org.superserver.core.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.superserver.api.ConnectionInfo;
+import org.superserver.api.ServiceDefinition;
+
+/**
+ * What a reload does to the clients a service already serves, as xinetd(8) describes its SIGHUP:
+ * <ul>
+ * <li>a definition replaced (same id) with other access rules (its {@code policies}, {@code
+ *     optionalPolicies} or {@code attributes}): the policies are asked again about every open
+ *     in-process connection and every running server that has a client; a client no longer
+ *     allowed is ended (its connection closed; its server sent SIGTERM, then SIGKILL after {@value
+ *     Terminator#GRACE_MILLIS} ms, see {@link Terminator}) and logged ({@code REVOKE}).
+ * <li>a definition whose {@code instances} went down below what it runs: the servers (or
+ *     in-process connections) started last are ended until it is within the bound.
+ * <li>a definition removed: a service from an xinetd file (its policies name {@code xinetd}) has
+ *     its servers killed (SIGKILL, as xinetd's {@code terminate_servers} does for servers it
+ *     started) and its in-process connections closed; any other service's clients are left to
+ *     finish, as inetd leaves them.
+ * </ul>
+ */
+final class Recheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Recheck.class);
+
+    /** The policy name that marks a definition read from an xinetd file. */
+    static final String XINETD = "xinetd";
+
+    private Recheck() {
+    }
+
+    /** Whether going from {@code before} to {@code after} changes who may connect. */
+    static boolean accessChanged(ServiceDefinition before, ServiceDefinition after) {
+        return !before.policies().equals(after.policies())
+                || !before.optionalPolicies().equals(after.optionalPolicies())
+                || !before.attributes().equals(after.attributes());
+    }
+
+    /** Whether removing {@code definition} ends its clients (xinetd's behaviour) rather than leaving them. */
+    static boolean endsClientsWhenRemoved(ServiceDefinition definition) {
+        return definition.policies().contains(XINETD);
+    }
+
+    /** Asks the policies of {@code definition} again about each of its clients; ends those denied. */
+    static void askAgain(ServiceDefinition definition, ChannelGroup connections, LiveChildren children,
+                         PolicyChain chain, ScheduledExecutorService timer, Occupancy occupancy) {
+        if (!PolicyChain.guards(definition)) {
+            return;
+        }
+        String id = definition.id();
+        for (Channel channel : connections) {
+            if (!id.equals(channel.attr(Listeners.SERVICE_ID).get()) || !channel.isActive()) {
+                continue;
+            }
+            ConnectionInfo info = info(definition, (InetSocketAddress) channel.localAddress(),
+                    (InetSocketAddress) channel.remoteAddress(), channel.attr(Listeners.ACCEPTED).get());
+            try {
+                channel.eventLoop().execute(() -> chain.check(info, definition, channel.eventLoop())
+                        .thenAccept(verdict -> {
+                            if (!verdict.allowed() && channel.isActive()) {
+                                occupancy.revoked.incrementAndGet();
+                                LOG.warn("REVOKE service={} protocol={} from={} reason={} origin={} action=closed",
+                                        definition.name(), definition.protocol().configName(),
+                                        Addresses.format(info.remote()), verdict.reason(), definition.origin());
+                                channel.close();
+                            }
+                        }));
+            } catch (RejectedExecutionException stopping) {
+                // its event loop is shutting down: the connection goes with it
+            }
+        }
+        for (LiveChildren.Child child : children.of(id)) {
+            if (child.remote() == null) {
+                continue; // a wait service's server: no client of its own to check
+            }
+            ConnectionInfo info = info(definition, child.local(), child.remote(), child.started());
+            try {
+                timer.execute(() -> chain.check(info, definition, timer).thenAccept(verdict -> {
+                    if (!verdict.allowed() && !child.exit().isDone()) {
+                        occupancy.revoked.incrementAndGet();
+                        LOG.warn("REVOKE service={} protocol={} from={} pid={} reason={} origin={} action=terminated",
+                                definition.name(), definition.protocol().configName(),
+                                Addresses.format(child.remote()), child.pid(), verdict.reason(), definition.origin());
+                        Terminator.terminate(child, Terminator.GRACE_MILLIS, timer,
+                                "no longer allowed after a reload");
+                    }
+                }));
+            } catch (RejectedExecutionException stopping) {
+                // the core is stopping
+            }
+        }
+    }
+
+    /**
+     * A definition whose {@code instances} went down below what it runs: as xinetd(8) says of
+     * SIGHUP, servers over the new bound are ended (the most recently started first: SIGTERM, then
+     * SIGKILL after the grace period), and so are in-process connections over it (the most recently
+     * accepted first), after the access checks above.
+     */
+    static void trimToInstances(ServiceDefinition definition, ChannelGroup connections, LiveChildren children,
+                                ScheduledExecutorService timer, Occupancy occupancy) {
+        int max = definition.instances();
+        if (max <= 0) {
+            return;
+        }
+        List<LiveChildren.Child> running = new ArrayList<>();
+        for (LiveChildren.Child child : children.of(definition.id())) {
+            if (!child.exit().isDone()) {
+                running.add(child);
+            }
+        }
+        running.sort(Comparator.comparing(LiveChildren.Child::started).thenComparingInt(LiveChildren.Child::pid));
+        for (int i = max; i < running.size(); i++) {
+            LiveChildren.Child child = running.get(i);
+            occupancy.revoked.incrementAndGet();
+            LOG.warn("REVOKE service={} protocol={} from={} pid={} reason=instances lowered to {} origin={}"
+                            + " action=terminated", definition.name(), definition.protocol().configName(),
+                    child.remote() == null ? "-" : Addresses.format(child.remote()), child.pid(), max,
+                    definition.origin());
+            Terminator.terminate(child, Terminator.GRACE_MILLIS, timer, "instances lowered to " + max);
+        }
+        if (!definition.isInternal()) {
+            return;
+        }
+        List<Channel> open = new ArrayList<>();
+        for (Channel channel : connections) {
+            if (definition.id().equals(channel.attr(Listeners.SERVICE_ID).get()) && channel.isActive()) {
+                open.add(channel);
+            }
+        }
+        open.sort(Comparator.comparing((Channel c) -> {
+            Instant accepted = c.attr(Listeners.ACCEPTED).get();
+            return accepted == null ? Instant.EPOCH : accepted;
+        }));
+        for (int i = max; i < open.size(); i++) {
+            Channel channel = open.get(i);
+            occupancy.revoked.incrementAndGet();
+            LOG.warn("REVOKE service={} protocol={} from={} reason=instances lowered to {} origin={} action=closed",
+                    definition.name(), definition.protocol().configName(),
+                    Addresses.format((InetSocketAddress) channel.remoteAddress()), max, definition.origin());
+            channel.close();
+        }
+    }
+
+    /** Ends every client of a removed xinetd service: connections closed, servers killed. */
+    static void endAll(ServiceDefinition definition, ChannelGroup connections, LiveChildren children,
+                       ScheduledExecutorService timer) {
+        String id = definition.id();
+        int closed = 0;
+        for (Channel channel : connections) {
+            if (id.equals(channel.attr(Listeners.SERVICE_ID).get())) {
+                channel.close();
+                closed++;
+            }
+        }
+        int killed = 0;
+        for (LiveChildren.Child child : children.of(id)) {
+            Terminator.terminate(child, 0, timer, "service removed by a reload");
+            killed++;
+        }
+        if (closed > 0 || killed > 0) {
+            LOG.info("END service={} protocol={} origin={} closed_connections={} killed_servers={} reason=removed by a"
+                            + " reload (xinetd ends a removed service's servers)", definition.name(),
+                    definition.protocol().configName(), definition.origin(), closed, killed);
+        }
+    }
+
+    private static ConnectionInfo info(ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
+                                       Instant accepted) {
+        return new ConnectionInfo(definition.id(), definition.name(), definition.protocol(), local, remote,
+                accepted == null ? Instant.now() : accepted);
+    }
+}

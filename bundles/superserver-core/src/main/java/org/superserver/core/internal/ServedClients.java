@@ -1,0 +1,68 @@
+package org.superserver.core.internal;
+
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import org.superserver.api.ConnectionInfo;
+import org.superserver.api.LogField;
+import org.superserver.api.ServiceDefinition;
+
+/**
+ * What happens to a client of an in-process stream service besides its handler: the definition's
+ * limits when it is accepted ({@link Admission}, {@link Refusal}), its FAIL line when a policy
+ * denies it, its START and EXIT lines when it is served ({@link ConnectionLog}). Called by {@link
+ * StreamDispatcher} on the connection's event loop.
+ */
+final class ServedClients {
+
+    private ServedClients() {
+    }
+
+    /**
+     * Checks the definition's limits for a new connection: false when it was refused (and is being
+     * turned away); otherwise what it holds is given back when it closes.
+     */
+    static boolean admitted(Binding binding, Channel channel, ServiceDefinition definition) {
+        DispatchServices services = binding.services();
+        if (services == null) {
+            return true;
+        }
+        Object result = Admission.check(binding, (InetSocketAddress) channel.remoteAddress(), true, services.load());
+        if (result instanceof String reason) {
+            Refusal.refuse(channel, binding, definition, reason, services);
+            return false;
+        }
+        Admission.Admitted admitted = (Admission.Admitted) result;
+        if (admitted != Admission.FREE) {
+            channel.closeFuture().addListener(f -> admitted.release());
+        }
+        return true;
+    }
+
+    /** Counts and logs (FAIL, reason {@code access}) a client an access policy denied. */
+    static void denied(Binding binding, ServiceDefinition definition, ConnectionInfo connection) {
+        binding.occupancy().denied.incrementAndGet();
+        DispatchServices services = binding.services();
+        if (services != null) {
+            services.log().failed(definition, "access", connection.local(), connection.remote());
+        }
+    }
+
+    /** Logs the START line of a client served in-process, and its EXIT line (with its bytes) once it closes. */
+    static void logServed(Channel channel, Binding binding, ServiceDefinition definition,
+                                  ConnectionInfo connection) {
+        DispatchServices services = binding.services();
+        if (services == null || definition.logOnSuccess().isEmpty()) {
+            return;
+        }
+        TrafficCounter traffic = null;
+        if (definition.logOnSuccess().contains(LogField.TRAFFIC)) {
+            traffic = new TrafficCounter();
+            channel.pipeline().addFirst(traffic);
+        }
+        ConnectionLog.Served served = services.log().served(definition, connection.local(), connection.remote(), 0);
+        TrafficCounter counted = traffic;
+        channel.closeFuture().addListener(f -> served.ended(null, counted == null ? -1 : counted.in(),
+                counted == null ? -1 : counted.out()));
+    }
+
+}
