@@ -52,6 +52,7 @@ final class Listeners {
     private final ChannelGroup everyConnection;
     private final Supplier<Launcher> launcher;
     private final Consumer<Binding> onOverload;
+    private final RedirectRelay redirect;
 
     /**
      * @param everyConnection receives every accepted connection, across all listeners
@@ -68,6 +69,7 @@ final class Listeners {
         this.everyConnection = everyConnection;
         this.launcher = launcher;
         this.onOverload = onOverload;
+        this.redirect = new RedirectRelay(transport);
     }
 
     /**
@@ -124,6 +126,16 @@ final class Listeners {
             wait.start();
         }
         return binding;
+    }
+
+    /**
+     * Binds a socket for a {@code redirect} service: each allowed client is relayed to the target
+     * ({@link RedirectRelay}).
+     *
+     * @throws Exception naming the cause when the socket cannot be bound
+     */
+    Binding bindRedirect(ServiceDefinition definition) throws Exception {
+        return bind(new Binding(definition, null, null, onOverload, slots));
     }
 
     private Binding bind(Binding binding) throws Exception {
@@ -215,7 +227,11 @@ final class Listeners {
         if (binding.program() != null) {
             channel.pipeline().addLast(new ExecDispatcher(binding, policies, launcher.get()));
         } else {
-            channel.pipeline().addLast(new StreamDispatcher(binding, policies, launcher));
+            boolean relayed = binding.definition().isRedirect();
+            channel.pipeline().addLast(new StreamDispatcher(binding, policies, launcher, relayed ? redirect : null));
+            if (relayed) {
+                redirect.accepted(channel);
+            }
         }
     }
 

@@ -21,7 +21,7 @@ import org.superserver.api.ServiceDefinition;
  * gets the denying decision's banner, if any, and is disconnected before the handler sees it. A
  * client a policy twists is handed, socket and all, to the twist command ({@link Twist}); the
  * handler never sees it. A connection over the service's rate limit is closed at once (and the
- * service paused).
+ * service paused). An allowed client of a {@code redirect} service goes to the {@link RedirectRelay}.
  */
 final class StreamDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -30,12 +30,19 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
     private final Binding binding;
     private final PolicyChain policies;
     private final Supplier<Launcher> launcher;
+    private final RedirectRelay redirect;
 
     /** @param launcher starts twist commands (asked for only when a policy twists) */
     StreamDispatcher(Binding binding, PolicyChain policies, Supplier<Launcher> launcher) {
+        this(binding, policies, launcher, null);
+    }
+
+    /** @param redirect relays the allowed clients of a {@code redirect} service, else {@code null} */
+    StreamDispatcher(Binding binding, PolicyChain policies, Supplier<Launcher> launcher, RedirectRelay redirect) {
         this.binding = binding;
         this.policies = policies;
         this.launcher = launcher;
+        this.redirect = redirect;
     }
 
     @Override
@@ -104,6 +111,11 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         if (!banners.isEmpty()) {
             ctx.writeAndFlush(banner(banners));
+        }
+        if (redirect != null && definition.isRedirect()) {
+            ctx.pipeline().remove(this);
+            redirect.relay(channel, definition);
+            return;
         }
         channel.config().setAutoRead(true);
         try {
