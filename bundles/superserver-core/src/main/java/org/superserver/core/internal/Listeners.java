@@ -193,7 +193,8 @@ final class Listeners {
         boolean exec = binding.program() != null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
-                .channelFactory(() -> transport.newServerChannel(address))
+                .channelFactory(() -> SocketOptions.listener(transport.newServerChannel(address),
+                        binding.definition(), address))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // A wait service's server accepts by itself: the event loop never does.
@@ -217,6 +218,7 @@ final class Listeners {
     private void accepted(Binding binding, Channel channel) {
         Settings now = settings;
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(now.writeBufferLow(), now.writeBufferHigh()));
+        SocketOptions.accepted(channel, binding.definition(), binding.program() != null);
         binding.countAccepted();
         binding.connections().add(channel);
         channel.attr(HANDLER).set(binding.handler());
@@ -257,7 +259,8 @@ final class Listeners {
     private Channel bindDatagram(Binding binding, InetSocketAddress address) throws Exception {
         Bootstrap bootstrap = new Bootstrap()
                 .group(transport.workers())
-                .channelFactory(() -> transport.newDatagramChannel(address))
+                .channelFactory(() -> SocketOptions.listener(transport.newDatagramChannel(address),
+                        binding.definition(), address))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
