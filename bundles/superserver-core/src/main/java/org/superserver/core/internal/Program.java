@@ -23,8 +23,9 @@ import org.superserver.core.internal.Accounts.Account;
  * path as argv[0], so when the definition's argv[0] differs from the server path, setpriv execs
  * {@code perl -e 'exec {$p} @ARGV'} (perl-base is part of every Debian system), already as the
  * target user, which execs the server with the definition's argv[0]. Both get the child's
- * allow-listed environment ({@link ChildEnvironment}). perl therefore never runs as root: a line
- * for root is not switched ({@link Identity}), so it is spawned directly. The umask and nice value are not applied by a program in the chain but by
+ * allow-listed environment ({@link ChildEnvironment}). perl therefore runs as root only for a root
+ * child that a wrapper is needed for anyway ({@code groups = no}, resource limits, below): a line
+ * for root is not switched ({@link Identity}), so it is otherwise spawned directly. The umask and nice value are not applied by a program in the chain but by
  * the thread that spawns the child ({@link TunedSpawners}): the definition's own ({@code umask},
  * {@code nice}), with an access decision's umask in place of it and its nice increment added.
  *
@@ -32,11 +33,15 @@ import org.superserver.core.internal.Accounts.Account;
  * group at all: {@code setpriv --clear-groups}, also for a root server's child that is otherwise
  * not switched; a server that is not root cannot drop its groups and refuses such a definition.
  *
- * <p>Resource limits ({@code rlimit_*}) of a switched child are set by util-linux {@code prlimit
- * --as=N:N ... --} in front of setpriv, as root, before the child's own program runs: no moment
- * without them, and the child, no longer root, cannot raise them. A child that is not switched
- * gets them from {@code prlimit(2)} right after posix_spawn returns, as {@link ChildLimits} does
- * the open-file limit (see there for that window), rather than through perl running as root.
+ * <p>Resource limits ({@code rlimit_*}) are set by util-linux {@code prlimit --as=N:N ... --} at
+ * the head of the command (in front of setpriv, as root), before the child's own program runs: no
+ * moment without them, and a switched child, no longer root, cannot raise them. Setting them with
+ * {@code prlimit(2)} after posix_spawn returns, as {@link ChildLimits} does the open-file limit,
+ * is not enough for these: glibc's posix_spawn returns while the kernel is still finishing the
+ * exec, which then puts back the stack limit it pinned at its start, so {@code rlimit_stack} was
+ * measured lost that way. That is only the fallback where {@code /usr/bin/prlimit} is missing. With
+ * limits and an argv[0] other than the program, the perl step runs as the child's user, which for
+ * a child that is not switched is the server's own (root).
  *
  * <p>A definition whose user or group does not exist yet is prepared {@link #resolved()
  * unresolved}: its socket is served, and each connection looks the account up again.
@@ -80,7 +85,7 @@ final class Program {
         this.definition = definition;
         this.identity = identity;
         this.unresolved = null;
-        boolean atExec = identity.switched() && prlimitAvailable;
+        boolean atExec = prlimitAvailable;
         this.command = command(definition.server(), definition.argv(), identity, !definition.supplementaryGroups(),
                 atExec ? definition.resourceLimits() : Map.of());
         this.limitsAfterSpawn = atExec ? Map.of() : definition.resourceLimits();
@@ -182,30 +187,32 @@ final class Program {
      */
     static Command command(String server, List<String> argv, Identity identity, boolean clearGroups,
                            Map<ResourceLimit, Long> limits) {
-        if (!identity.switched() && !clearGroups) {
+        boolean setpriv = identity.switched() || clearGroups;
+        if (!setpriv && limits.isEmpty()) {
             return new Command(server, List.copyOf(argv));
         }
         List<String> line = new ArrayList<>();
-        String path = SETPRIV;
-        if (identity.switched() && !limits.isEmpty()) {
+        String path = setpriv ? SETPRIV : server;
+        if (!limits.isEmpty()) {
             path = PRLIMIT;
             line.add("prlimit");
             new EnumMap<>(limits).forEach((limit, value) -> line.add(prlimitOption(limit, value)));
             line.add("--");
-            line.add(SETPRIV);
-        } else {
-            line.add("setpriv");
         }
-        if (identity.switched()) {
-            line.add("--reuid=" + identity.account().uid());
-            line.add("--regid=" + identity.gid());
+        if (setpriv) {
+            line.add(line.isEmpty() ? "setpriv" : SETPRIV);
+            if (identity.switched()) {
+                line.add("--reuid=" + identity.account().uid());
+                line.add("--regid=" + identity.gid());
+            }
+            if (identity.groups().isEmpty() || clearGroups) {
+                line.add("--clear-groups");
+            } else {
+                line.add("--groups=" + identity.groups().stream().map(String::valueOf)
+                        .collect(Collectors.joining(",")));
+            }
+            line.add("--");
         }
-        if (identity.groups().isEmpty() || clearGroups) {
-            line.add("--clear-groups");
-        } else {
-            line.add("--groups=" + identity.groups().stream().map(String::valueOf).collect(Collectors.joining(",")));
-        }
-        line.add("--");
         if (argv.get(0).equals(server)) {
             line.add(server);
         } else {
