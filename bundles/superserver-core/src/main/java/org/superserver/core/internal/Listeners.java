@@ -69,7 +69,7 @@ final class Listeners {
         this.everyConnection = everyConnection;
         this.launcher = launcher;
         this.onOverload = onOverload;
-        this.redirect = new RedirectRelay(transport);
+        this.redirect = new RedirectRelay(transport, RedirectRelay.spliceWanted());
     }
 
     /**

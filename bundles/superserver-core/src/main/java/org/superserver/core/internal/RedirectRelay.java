@@ -26,18 +26,46 @@ import org.superserver.api.ServiceDefinition;
  * interactive protocol) and the target's socket {@code SO_KEEPALIVE} when the definition asks for
  * it. Unlike xinetd, which looks the name up once at start and keeps the first address until it
  * restarts, the name is looked up for each connection (the JVM caches answers for 30 s).
+ *
+ * <p>With {@value #SPLICE_PROPERTY}{@code =true} and the epoll transport the bytes are moved by
+ * {@code splice(2)} ({@link Splice}) instead of through buffers; off by default (see {@link
+ * #spliceWanted}).
  */
 final class RedirectRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedirectRelay.class);
 
+    /** The framework property that turns splicing on ({@code true}). */
+    static final String SPLICE_PROPERTY = "superserver.redirect.splice";
+
     /** How long a connection to the target may take before the client is given up. */
     static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
     private final Transport transport;
+    private final boolean splice;
 
-    RedirectRelay(Transport transport) {
+    /** @param splice whether relayed bytes go through {@code splice(2)} where the transport allows */
+    RedirectRelay(Transport transport, boolean splice) {
         this.transport = transport;
+        this.splice = splice;
+    }
+
+    /**
+     * Whether relayed bytes go through {@code splice(2)} on epoll: the framework (or system)
+     * property {@value #SPLICE_PROPERTY}, {@code false} unless set to {@code true}. Off by default:
+     * measured on loopback it moved no more bytes per second than the buffered copy and cut
+     * connections per second by more than half (two pipes per connection), see the README.
+     */
+    static boolean spliceWanted() {
+        String value = null;
+        try {
+            org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(RedirectRelay.class);
+            org.osgi.framework.BundleContext context = bundle == null ? null : bundle.getBundleContext();
+            value = context == null ? null : context.getProperty(SPLICE_PROPERTY);
+        } catch (LinkageError | RuntimeException e) {
+            // outside a framework
+        }
+        return Boolean.parseBoolean(value == null ? System.getProperty(SPLICE_PROPERTY) : value);
     }
 
     /** Prepares a client of a redirect service as it is accepted, before its access is decided. */
@@ -115,7 +143,7 @@ final class RedirectRelay {
         });
         connecting.addListener(f -> {
             if (f.isSuccess()) {
-                relay.start(target);
+                relay.start(target, splice);
             } else {
                 failed(client, definition, Addresses.format(address), f.cause());
             }

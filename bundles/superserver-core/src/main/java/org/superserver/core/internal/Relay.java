@@ -49,6 +49,7 @@ final class Relay {
     private final Pump targetSide = new Pump(false);
     private final List<ByteBuf> early = new ArrayList<>();
     private boolean clientEndedEarly;
+    private boolean spliced;
     private ServiceDefinition definition;
     private InetSocketAddress address;
     private Channel target;
@@ -84,8 +85,12 @@ final class Relay {
         return targetSide;
     }
 
-    /** Starts relaying once the target is connected; on the event loop of both channels. */
-    void start(Channel connected) {
+    /**
+     * Starts relaying once the target is connected; on the event loop of both channels.
+     *
+     * @param splice whether to move the bytes with {@code splice(2)} where both channels allow it
+     */
+    void start(Channel connected, boolean splice) {
         this.target = connected;
         if (!client.isActive()) {
             target.close();
@@ -100,6 +105,13 @@ final class Relay {
         }
         early.clear();
         target.flush();
+        if (splice && Splice.possible(client, target)) {
+            spliced = true;
+            if (!clientEndedEarly) {
+                Splice.start(client, target).addListener(f -> spliceEnded(f.cause()));
+            }
+            Splice.start(target, client).addListener(f -> spliceEnded(f.cause()));
+        }
         if (clientEndedEarly) {
             inputEnded(true);
         } else {
@@ -112,9 +124,35 @@ final class Relay {
         return fromClient ? target : client;
     }
 
+    /** A splice that failed (not one ended by a close) ends the relay. */
+    private void spliceEnded(Throwable cause) {
+        if (cause != null && !(cause instanceof java.nio.channels.ClosedChannelException)) {
+            LOG.debug("RELAY service={} error=splice: {}", definition.name(), cause.toString());
+            closeBoth();
+        }
+    }
+
+    /** In splice mode, takes the byte counts from the kernel while both sockets are open. */
+    private void count() {
+        if (!spliced) {
+            return;
+        }
+        in = Math.max(in, Splice.received(client, inputEnded(client)));
+        out = Math.max(out, Splice.received(target, inputEnded(target)));
+    }
+
     /** One side's end of stream: forward it as a FIN once everything before it is written. */
     private void inputEnded(boolean fromClient) {
+        count();
         Channel to = peer(fromClient);
+        if (spliced) {
+            ByteBuf rest = Splice.rest(peer(!fromClient));
+            if (rest.isReadable()) {
+                to.write(rest, to.voidPromise()); // counted by the kernel already
+            } else {
+                rest.release();
+            }
+        }
         to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             if (!f.isSuccess() || !(to instanceof DuplexChannel duplex)) {
                 closeBoth();
@@ -130,6 +168,7 @@ final class Relay {
 
     /** A side is closed: the other is closed once what was read for it is written. */
     private void sideClosed(boolean fromClient) {
+        count();
         Channel other = peer(fromClient);
         if (other != null && other.isOpen()) {
             other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -142,6 +181,7 @@ final class Relay {
     }
 
     private void closeBoth() {
+        count();
         client.close();
         if (target != null) {
             target.close();
@@ -152,9 +192,10 @@ final class Relay {
         if (++closed < 2) {
             return;
         }
-        LOG.info("RELAY service={} protocol={} from={} to={} in={} out={} duration={}ms", definition.name(),
+        LOG.info("RELAY service={} protocol={} from={} to={} in={} out={} duration={}ms copy={}", definition.name(),
                 definition.protocol().configName(), Addresses.format((InetSocketAddress) client.remoteAddress()),
-                Addresses.format(address), in, out, (System.nanoTime() - accepted) / 1_000_000L);
+                Addresses.format(address), in, out, (System.nanoTime() - accepted) / 1_000_000L,
+                spliced ? "splice" : "buffers");
     }
 
     /** Bytes read from the client so far. */
@@ -196,7 +237,9 @@ final class Relay {
                 early.add(buf); // before the target is connected: at most what one read event brings
                 return;
             }
-            if (fromClient) {
+            if (spliced) {
+                // bytes read before the splice took over (counted by the kernel as well)
+            } else if (fromClient) {
                 in += buf.readableBytes();
             } else {
                 out += buf.readableBytes();
@@ -211,6 +254,7 @@ final class Relay {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            count();
             Channel to = peer(fromClient);
             if (to != null) {
                 to.flush();
@@ -221,7 +265,8 @@ final class Relay {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             Channel from = peer(fromClient);
-            if (ctx.channel().isWritable() && from != null && from.isActive() && !inputEnded(from)) {
+            // while splicing, Netty stops and resumes the reading side itself
+            if (!spliced && ctx.channel().isWritable() && from != null && from.isActive() && !inputEnded(from)) {
                 from.config().setAutoRead(true);
             }
             ctx.fireChannelWritabilityChanged();

@@ -26,24 +26,26 @@ import org.superserver.api.ServiceDefinition;
 import org.superserver.api.status.ListenerState;
 
 /**
- * The redirect relay over real loopback sockets, on both transports: bytes both ways, each
+ * The redirect relay over real loopback sockets, on both transports and with splice(2): bytes both ways, each
  * direction's end of stream passed on by itself, a target that cannot be reached, and a target
  * that does not read holding the client back instead of filling the server's memory.
  */
 @RunWith(Parameterized.class)
 public class RedirectRelayTest extends CoreFixture {
 
-    @Parameterized.Parameters(name = "{0}")
+    @Parameterized.Parameters(name = "{0} splice={1}")
     public static Collection<Object[]> transports() {
-        return List.of(new Object[] {"epoll"}, new Object[] {"nio"});
+        return List.of(new Object[] {"epoll", false}, new Object[] {"epoll", true}, new Object[] {"nio", false});
     }
 
     private final String transport;
+    private final boolean splice;
     private ServerSocket target;
     private Thread acceptor;
 
-    public RedirectRelayTest(String transport) {
+    public RedirectRelayTest(String transport, boolean splice) {
         this.transport = transport;
+        this.splice = splice;
     }
 
     /** A target on 127.0.0.1 that serves each connection with {@code serve} on a thread of its own. */
@@ -78,12 +80,14 @@ public class RedirectRelayTest extends CoreFixture {
 
     @After
     public void closeTarget() throws IOException {
+        System.clearProperty(RedirectRelay.SPLICE_PROPERTY);
         if (target != null) {
             target.close();
         }
     }
 
     private int relayTo(String host, int targetPort) throws Exception {
+        System.setProperty(RedirectRelay.SPLICE_PROPERTY, Boolean.toString(splice));
         start(new Settings(transport, 2, 128, 32 * 1024, 64 * 1024, 5_000));
         ServiceDefinition relay = ServiceDefinition.builder().id("relay").name("relay")
                 .socketType(org.superserver.api.SocketType.STREAM).protocol(org.superserver.api.Protocol.TCP)
