@@ -89,12 +89,15 @@ public class RedirectRelayTest extends CoreFixture {
     private int relayTo(String host, int targetPort) throws Exception {
         System.setProperty(RedirectRelay.SPLICE_PROPERTY, Boolean.toString(splice));
         start(new Settings(transport, 2, 128, 32 * 1024, 64 * 1024, 5_000));
-        ServiceDefinition relay = ServiceDefinition.builder().id("relay").name("relay")
-                .socketType(org.superserver.api.SocketType.STREAM).protocol(org.superserver.api.Protocol.TCP)
-                .bindAddress("127.0.0.1").port(0).redirect(host, targetPort).origin("test:relay").build();
-        registry.addDefinition("relay", relay);
+        registry.addDefinition("relay", relay(host, targetPort));
         waitForState("relay", ListenerState.LISTENING);
         return port("relay");
+    }
+
+    private static ServiceDefinition relay(String host, int targetPort) {
+        return ServiceDefinition.builder().id("relay").name("relay")
+                .socketType(org.superserver.api.SocketType.STREAM).protocol(org.superserver.api.Protocol.TCP)
+                .bindAddress("127.0.0.1").port(0).redirect(host, targetPort).origin("test:relay").build();
     }
 
     private static void echo(Socket s) throws IOException {
@@ -147,6 +150,24 @@ public class RedirectRelayTest extends CoreFixture {
             client.shutdownOutput();
             assertEquals("after your end of stream\n", targetGot.get(10, TimeUnit.SECONDS));
             assertEquals("both directions ended: the relay closes the client", -1, client.getInputStream().read());
+        }
+    }
+
+    @Test
+    public void aChangedTargetServesNewClientsOnTheSameSocketWhileOpenOnesStay() throws Exception {
+        int port = relayTo("127.0.0.1", target(RedirectRelayTest::echo));
+        try (Socket before = connect(port);
+             ServerSocket second = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            assertEchoes(before, "before the change\n");
+            registry.addDefinition("relay", relay("127.0.0.1", second.getLocalPort()));
+            settle();
+            assertEquals("the socket stays", port, port("relay"));
+            try (Socket after = connect(port); Socket reached = second.accept()) {
+                reached.getOutputStream().write("the new target\n".getBytes(StandardCharsets.US_ASCII));
+                assertArrayEquals("the new target\n".getBytes(StandardCharsets.US_ASCII),
+                        readFully(after.getInputStream(), 15));
+            }
+            assertEchoes(before, "the open connection still reaches the old target\n");
         }
     }
 
