@@ -122,6 +122,31 @@ public class RedirectRelayTest extends CoreFixture {
     }
 
     @Test
+    public void anIpv6TargetIsReachedFromAnIpv4Client() throws Exception {
+        ServerSocket six;
+        try {
+            six = new ServerSocket(0, 50, InetAddress.getByName("::1"));
+        } catch (IOException e) {
+            org.junit.Assume.assumeNoException("no IPv6 loopback here", e);
+            return;
+        }
+        target = six;
+        Thread t = new Thread(() -> {
+            try (Socket s = six.accept()) {
+                echo(s);
+            } catch (IOException e) {
+                // reported by the client's assertion
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        int port = relayTo("::1", six.getLocalPort());
+        try (Socket client = connect(port)) {
+            assertEchoes(client, "over IPv6 to the target\n");
+        }
+    }
+
+    @Test
     public void theClientsEndOfStreamReachesTheTargetWhichStillAnswers() throws Exception {
         int port = relayTo("127.0.0.1", target(s -> {
             byte[] all = s.getInputStream().readAllBytes(); // to the client's FIN
