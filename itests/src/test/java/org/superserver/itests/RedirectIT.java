@@ -121,7 +121,8 @@ public class RedirectIT extends ItestSupport {
             assertEquals("bye\n", ascii(client.getInputStream().readAllBytes()));
             client.getOutputStream().write(ascii("sent after the target's end of stream\n"));
             client.shutdownOutput();
-            assertEquals("sent after the target's end of stream\n", targetGot.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            assertEquals("sent after the target's end of stream\n",
+                    targetGot.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             assertEquals("both ways ended: the relay closes", -1, client.getInputStream().read());
         }
     }

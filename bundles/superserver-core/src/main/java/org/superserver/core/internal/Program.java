@@ -25,9 +25,10 @@ import org.superserver.core.internal.Accounts.Account;
  * target user, which execs the server with the definition's argv[0]. Both get the child's
  * allow-listed environment ({@link ChildEnvironment}). perl therefore runs as root only for a root
  * child that a wrapper is needed for anyway ({@code groups = no}, resource limits, below): a line
- * for root is not switched ({@link Identity}), so it is otherwise spawned directly. The umask and nice value are not applied by a program in the chain but by
- * the thread that spawns the child ({@link TunedSpawners}): the definition's own ({@code umask},
- * {@code nice}), with an access decision's umask in place of it and its nice increment added.
+ * for root is not switched ({@link Identity}), so it is otherwise spawned directly. The umask and
+ * nice value are not applied by a program in the chain but by the thread that spawns the child
+ * ({@link TunedSpawners}): the definition's own ({@code umask}, {@code nice}), with an access
+ * decision's umask in place of it and its nice increment added.
  *
  * <p>{@code groups = no} ({@code supplementaryGroups() == false}) gives the child no supplementary
  * group at all: {@code setpriv --clear-groups}, also for a root server's child that is otherwise
