@@ -56,7 +56,8 @@ public class StatusFormatTest {
         String text = StatusFormat.table(List.of(new ListenerStatus(relay, ListenerState.LISTENING,
                 new InetSocketAddress("127.0.0.1", 8081), "", 3, 1)));
 
-        assertTrue(text, text.split("\n")[1].matches("old-www +tcp +127.0.0.1:8081 +LISTENING +redirect 10.0.0.5 80 +3 +1 .*"));
+        assertTrue(text, text.split("\n")[1]
+                .matches("old-www +tcp +127.0.0.1:8081 +LISTENING +redirect 10.0.0.5 80 +3 +1 .*"));
     }
 
     @Test
