@@ -98,9 +98,17 @@ DEFAULTS
   service relay-discard "$((BASE + 2))" "$((TARGET + 2))"
 } > "$work/xinetd.conf"
 
+for p in "$BASE" "$((BASE + 1))" "$((BASE + 2))" "$TARGET" "$((TARGET + 1))" "$((TARGET + 2))"; do
+  if ss -ltn "sport = :$p" 2>/dev/null | grep -q LISTEN; then
+    echo "port $p is in use already: stop what listens there, or set BASE and TARGET" >&2
+    exit 1
+  fi
+done
 "$work/relaytarget" "$TARGET" > "$work/target.out" 2>&1 &
 target_pid=$!
-wait_port "$((TARGET + 2))" || { echo "relaytarget did not start" >&2; cat "$work/target.out" >&2; exit 1; }
+if ! wait_port "$((TARGET + 2))" || ! kill -0 "$target_pid" 2>/dev/null; then
+  echo "relaytarget did not start" >&2; cat "$work/target.out" >&2; exit 1
+fi
 
 start_server() { # xinetd | superserver
   case $1 in
