@@ -1,6 +1,7 @@
 package org.superserver.core.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -78,8 +79,31 @@ public class ChildCommandTest {
 
     @Test
     public void theDefinitionsUmaskAndNiceAreWhatItsChildrenStartWith() {
-        Program.Tuning own = Program.own(cat().umask(027).nice(5).build());
-        assertEquals(new Program.Tuning(027, 5), own);
-        assertEquals(Program.Tuning.NONE, Program.own(cat().build()));
+        Program program = Program.prepare(cat().umask(027).nice(5).build(), ROOT, Map.of(),
+                ExecPlanningTest.ACCOUNTS);
+        assertEquals(new Program.Tuning(027, 5), program.tuning());
+        assertEquals(Program.Tuning.NONE, Program.prepare(cat().build(), ROOT, Map.of(), ExecPlanningTest.ACCOUNTS)
+                .tuning());
+        assertTrue("a decision that asks for nothing keeps them", program.tuned(PolicyChain.Tuning.NONE) == program);
+    }
+
+    @Test
+    public void aDecisionsUmaskReplacesTheDefinitionsAndItsNiceIsAddedToIt() {
+        Program program = Program.prepare(cat().umask(027).nice(5).build(), ROOT, Map.of(),
+                ExecPlanningTest.ACCOUNTS);
+        assertEquals(new Program.Tuning(077, 15), program.tuned(new PolicyChain.Tuning(false, -1, 077, 10)).tuning());
+        assertEquals("a decision's nice alone keeps the definition's umask", new Program.Tuning(027, 8),
+                program.tuned(new PolicyChain.Tuning(false, -1, -1, 3)).tuning());
+    }
+
+    @Test
+    public void groupsNoIsRefusedWhenTheServerIsNotRoot() {
+        Account alice = new Account("alice", 1000, 1000, "/home/alice", "/bin/bash");
+        try {
+            Program.prepare(cat().supplementaryGroups(false).build(), alice, Map.of(), ExecPlanningTest.ACCOUNTS);
+            org.junit.Assert.fail("a server that is not root cannot drop its groups");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("groups = no"));
+        }
     }
 }
