@@ -68,11 +68,13 @@ final class Splice {
 
     /**
      * The bytes {@code channel}'s socket has received so far, its end of stream (which the kernel
-     * counts as one) not included; -1 when unknown (a closed socket, an old kernel, no JNA).
+     * counts as one) not included; -1 when unknown (a closed socket, an old kernel, no JNA). Whether
+     * the end of stream has come is read from the same {@code TCP_INFO} ({@code tcpi_state}), not
+     * from Netty, which may not have seen it yet.
      *
-     * @param finReceived whether the socket has read its end of stream
+     * @param finSeen whether the channel has read its end of stream already
      */
-    static long received(Channel channel, boolean finReceived) {
+    static long received(Channel channel, boolean finSeen) {
         if (!(channel instanceof UnixChannel unix) || !channel.isOpen()) {
             return -1;
         }
@@ -85,9 +87,15 @@ final class Splice {
             }
             int i = BYTES_RECEIVED / Integer.BYTES;
             long bytes = (info[i] & 0xFFFFFFFFL) | ((long) info[i + 1] << 32);
-            return finReceived && bytes > 0 ? bytes - 1 : bytes;
+            int state = info[0] & 0xFF;
+            return (finSeen || finReceived(state)) && bytes > 0 ? bytes - 1 : bytes;
         } catch (LinkageError e) {
             return -1;
         }
+    }
+
+    /** TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, CLOSING: the peer's FIN has come. */
+    private static boolean finReceived(int tcpState) {
+        return tcpState == 6 || tcpState == 7 || tcpState == 8 || tcpState == 9 || tcpState == 11;
     }
 }
