@@ -27,6 +27,10 @@ import org.superserver.api.ServiceDefinition;
  * own, not a thread's, so they cannot be lowered for the moment of a spawn without starving the
  * rest of the server of descriptors.
  *
+ * <p>A definition's own {@code rlimit_files} replaces this limit for its children; it and the
+ * other {@code rlimit_*} are set by {@code prlimit} on the child's command line ({@link Program}),
+ * with {@link #applyTo(int, Map)} as the fallback where that program is missing.
+ *
  * @param soft the soft limit, {@link Libc#RLIM_INFINITY} for unlimited
  * @param hard the hard limit, {@link Libc#RLIM_INFINITY} for unlimited
  */
