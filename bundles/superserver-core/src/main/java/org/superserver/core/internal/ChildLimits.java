@@ -1,10 +1,13 @@
 package org.superserver.core.internal;
 
+import java.util.Map;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.superserver.api.ResourceLimit;
+import org.superserver.api.ServiceDefinition;
 
 /**
  * The open-file limit ({@code RLIMIT_NOFILE}) the superserver was started with, which every child
@@ -23,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * raised soft limit. No extra program is exec'd per connection for it. The limits are the process's
  * own, not a thread's, so they cannot be lowered for the moment of a spawn without starving the
  * rest of the server of descriptors.
+ *
+ * <p>A definition's own {@code rlimit_files} replaces this limit for its children; it and the
+ * other {@code rlimit_*} are set by {@code prlimit} on the child's command line ({@link Program}),
+ * with {@link #applyTo(int, Map)} as the fallback where that program is missing.
  *
  * @param soft the soft limit, {@link Libc#RLIM_INFINITY} for unlimited
  * @param hard the hard limit, {@link Libc#RLIM_INFINITY} for unlimited
@@ -143,6 +150,50 @@ record ChildLimits(long soft, long hard) {
             return 0;
         }
         return Libc.errno();
+    }
+
+    /**
+     * Gives the process {@code pid} a definition's resource limits ({@code rlimit_*}), each soft and
+     * hard alike, through {@code prlimit(2)}.
+     *
+     * @return {@code null}, or what could not be set and why ({@code ESRCH}, a child that has
+     *         exited already, is no failure)
+     */
+    static String applyTo(int pid, Map<ResourceLimit, Long> limits) {
+        StringBuilder failed = null;
+        for (Map.Entry<ResourceLimit, Long> e : limits.entrySet()) {
+            long value = e.getValue() == ServiceDefinition.UNLIMITED ? Libc.RLIM_INFINITY : e.getValue();
+            if (Libc.prlimit(pid, resource(e.getKey()), new long[] {value, value}, null) != 0) {
+                int errno = Libc.errno();
+                if (errno == Libc.ESRCH) {
+                    return null;
+                }
+                failed = failed == null ? new StringBuilder() : failed.append(", ");
+                failed.append(e.getKey().attributeName()).append(' ').append(text(value)).append(": ")
+                        .append(Libc.describe(errno));
+            }
+        }
+        return failed == null ? null : failed.toString();
+    }
+
+    /** The {@code RLIMIT_*} number of {@code limit} on Linux. */
+    static int resource(ResourceLimit limit) {
+        switch (limit) {
+            case CPU:
+                return 0;
+            case DATA:
+                return 2;
+            case STACK:
+                return 3;
+            case RSS:
+                return 5;
+            case NOFILE:
+                return Libc.RLIMIT_NOFILE;
+            case AS:
+                return 9;
+            default:
+                throw new IllegalArgumentException(limit.toString());
+        }
     }
 
     @Override

@@ -12,7 +12,9 @@ import org.superserver.core.internal.Accounts.Account;
 /**
  * Starts exec'd servers on a socket and has them reaped: one per core. Prepares programs with
  * account look-ups through its {@link AccountCache} (never blocking an event loop), starts tuned
- * children on {@link TunedSpawners} threads, and gives every child the {@link ChildLimits}. Logs one line per child's
+ * children on {@link TunedSpawners} threads, and gives every child the {@link ChildLimits} (the open-file
+ * limit the server started with, unless the definition sets its own {@code rlimit_files}) and the
+ * definition's resource limits that its command line does not set ({@link Program}). Logs one line per child's
  * end, {@code EXIT service=… pid=… from=addr:port status=exit N|signal N duration=…ms}, at INFO,
  * and a failed start as {@code EXEC service=… from=… origin=… error=…} at ERROR.
  */
@@ -155,7 +157,14 @@ final class Launcher implements AutoCloseable {
                     definition.protocol().configName(), from, definition.origin(), e.getMessage());
             throw e;
         }
-        if (setLimits) {
+        if (!program.limitsAfterSpawn().isEmpty()) {
+            String failed = ChildLimits.applyTo(pid, program.limitsAfterSpawn());
+            if (failed != null) {
+                LOG.warn("EXEC service={} pid={} error=cannot give the child its resource limits: {}",
+                        definition.name(), pid, failed);
+            }
+        }
+        if (setLimits && !definition.resourceLimits().containsKey(org.superserver.api.ResourceLimit.NOFILE)) {
             int errno = limits.applyTo(pid);
             if (errno != 0 && errno != Libc.ESRCH) {
                 LOG.warn("EXEC service={} pid={} error=cannot give the child the open-file limit {}: {}",

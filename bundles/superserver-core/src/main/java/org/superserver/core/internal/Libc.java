@@ -104,6 +104,9 @@ final class Libc {
     /** {@code value} holds the option's ints: one for a flag, two for {@code struct linger}. */
     static native int setsockopt(int fd, int level, int name, int[] value, int length);
 
+    /** {@code length} holds the size of {@code value} in bytes, and afterwards the size written. */
+    static native int getsockopt(int fd, int level, int name, int[] value, IntByReference length);
+
     static native long write(int fd, byte[] buffer, long length);
 
     static native int accept(int fd, Pointer address, Pointer addressLength);

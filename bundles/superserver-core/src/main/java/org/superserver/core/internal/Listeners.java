@@ -58,6 +58,7 @@ final class Listeners {
     private final Consumer<Binding> onOverload;
     private final DispatchServices services;
     private final java.util.function.Function<String, Occupancy> occupancies;
+    private final RedirectRelay redirect;
 
     /**
      * @param everyConnection receives every accepted connection, across all listeners
@@ -86,6 +87,7 @@ final class Listeners {
         this.everyConnection = everyConnection;
         this.launcher = launcher;
         this.onOverload = onOverload;
+        this.redirect = new RedirectRelay(transport, RedirectRelay.spliceWanted());
     }
 
     /**
@@ -150,6 +152,16 @@ final class Listeners {
                 services);
     }
 
+    /**
+     * Binds a socket for a {@code redirect} service: each allowed client is relayed to the target
+     * ({@link RedirectRelay}).
+     *
+     * @throws Exception naming the cause when the socket cannot be bound
+     */
+    Binding bindRedirect(ServiceDefinition definition) throws Exception {
+        return bind(newBinding(definition, null, null));
+    }
+
     private Binding bind(Binding binding) throws Exception {
         ServiceDefinition definition = binding.definition();
         InetSocketAddress before = previous.remove(definition.id());
@@ -205,7 +217,8 @@ final class Listeners {
         boolean exec = binding.program() != null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
-                .channelFactory(() -> transport.newServerChannel(address))
+                .channelFactory(() -> SocketOptions.listener(transport.newServerChannel(address),
+                        binding.definition(), address))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // A wait service's server accepts by itself: the event loop never does.
@@ -229,6 +242,7 @@ final class Listeners {
     private void accepted(Binding binding, Channel channel) {
         Settings now = settings;
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(now.writeBufferLow(), now.writeBufferHigh()));
+        SocketOptions.accepted(channel, binding.definition(), binding.program() != null);
         binding.countAccepted();
         binding.connections().add(channel);
         channel.attr(HANDLER).set(binding.handler());
@@ -241,7 +255,11 @@ final class Listeners {
         if (binding.program() != null) {
             channel.pipeline().addLast(new ExecDispatcher(binding, policies, launcher.get()));
         } else {
-            channel.pipeline().addLast(new StreamDispatcher(binding, policies, launcher));
+            boolean relayed = binding.definition().isRedirect();
+            channel.pipeline().addLast(new StreamDispatcher(binding, policies, launcher, relayed ? redirect : null));
+            if (relayed) {
+                redirect.accepted(channel);
+            }
         }
     }
 
@@ -267,7 +285,8 @@ final class Listeners {
     private Channel bindDatagram(Binding binding, InetSocketAddress address) throws Exception {
         Bootstrap bootstrap = new Bootstrap()
                 .group(transport.workers())
-                .channelFactory(() -> transport.newDatagramChannel(address))
+                .channelFactory(() -> SocketOptions.listener(transport.newDatagramChannel(address),
+                        binding.definition(), address))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))

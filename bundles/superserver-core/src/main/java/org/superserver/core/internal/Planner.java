@@ -142,9 +142,9 @@ final class Planner {
 
     /**
      * Whether two definitions need the same listening socket and pipeline: socket type, protocol,
-     * bind address, port and handler are equal, and for exec'd services also wait/nowait (a wait
-     * service's socket belongs to its server). A changed program, argv, user or environment of an
-     * exec'd service keeps the socket.
+     * bind address, port, handler and being a redirect or not are equal, and for exec'd services
+     * also wait/nowait (a wait service's socket belongs to its server). A changed program, argv,
+     * user or environment of an exec'd service, or a redirect's target, keeps the socket.
      */
     static boolean sameSocket(ServiceDefinition a, ServiceDefinition b) {
         return a.socketType() == b.socketType()
@@ -152,6 +152,7 @@ final class Planner {
                 && Objects.equals(a.bindAddress(), b.bindAddress())
                 && a.port() == b.port()
                 && Objects.equals(a.handler(), b.handler())
+                && a.isRedirect() == b.isRedirect()
                 && (a.isInternal() || a.isWait() == b.isWait());
     }
 }

@@ -2,9 +2,11 @@ package org.superserver.core.internal;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.superserver.api.ResourceLimit;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
 import org.superserver.core.internal.Accounts.Account;
@@ -21,9 +23,26 @@ import org.superserver.core.internal.Accounts.Account;
  * path as argv[0], so when the definition's argv[0] differs from the server path, setpriv execs
  * {@code perl -e 'exec {$p} @ARGV'} (perl-base is part of every Debian system), already as the
  * target user, which execs the server with the definition's argv[0]. Both get the child's
- * allow-listed environment ({@link ChildEnvironment}). perl therefore never runs as root: a line
- * for root is not switched ({@link Identity}), so it is spawned directly. The umask and nice value are not applied by a program in the chain but by
- * the thread that spawns the child ({@link TunedSpawners}).
+ * allow-listed environment ({@link ChildEnvironment}). perl therefore runs as root only for a root
+ * child that a wrapper is needed for anyway ({@code groups = no}, resource limits, below): a line
+ * for root is not switched ({@link Identity}), so it is otherwise spawned directly. The umask and
+ * nice value are not applied by a program in the chain but by the thread that spawns the child
+ * ({@link TunedSpawners}): the definition's own ({@code umask}, {@code nice}), with an access
+ * decision's umask in place of it and its nice increment added.
+ *
+ * <p>{@code groups = no} ({@code supplementaryGroups() == false}) gives the child no supplementary
+ * group at all: {@code setpriv --clear-groups}, also for a root server's child that is otherwise
+ * not switched; a server that is not root cannot drop its groups and refuses such a definition.
+ *
+ * <p>Resource limits ({@code rlimit_*}) are set by util-linux {@code prlimit --as=N:N ... --} at
+ * the head of the command (in front of setpriv, as root), before the child's own program runs: no
+ * moment without them, and a switched child, no longer root, cannot raise them. Setting them with
+ * {@code prlimit(2)} after posix_spawn returns, as {@link ChildLimits} does the open-file limit,
+ * is not enough for these: glibc's posix_spawn returns while the kernel is still finishing the
+ * exec, which then puts back the stack limit it pinned at its start, so {@code rlimit_stack} was
+ * measured lost that way. That is only the fallback where {@code /usr/bin/prlimit} is missing. With
+ * limits and an argv[0] other than the program, the perl step runs as the child's user, which for
+ * a child that is not switched is the server's own (root).
  *
  * <p>A definition whose user or group does not exist yet is prepared {@link #resolved()
  * unresolved}: its socket is served, and each connection looks the account up again.
@@ -31,6 +50,7 @@ import org.superserver.core.internal.Accounts.Account;
 final class Program {
 
     static final String SETPRIV = "/usr/bin/setpriv";
+    static final String PRLIMIT = "/usr/bin/prlimit";
     static final String PERL = "/usr/bin/perl";
     static final String ARGV0_SCRIPT = "my $p = shift; exec {$p} @ARGV or die \"$p: $!\\n\"";
 
@@ -59,14 +79,19 @@ final class Program {
     private final Command command;
     private final Map<String, String> baseEnv;
     private final Tuning tuning;
+    private final Map<ResourceLimit, Long> limitsAfterSpawn;
 
-    private Program(ServiceDefinition definition, Identity identity, Map<String, String> serverEnv) {
+    private Program(ServiceDefinition definition, Identity identity, Map<String, String> serverEnv,
+                    boolean prlimitAvailable) {
         this.definition = definition;
         this.identity = identity;
         this.unresolved = null;
-        this.command = command(definition.server(), definition.argv(), identity);
+        boolean atExec = prlimitAvailable;
+        this.command = command(definition.server(), definition.argv(), identity, !definition.supplementaryGroups(),
+                atExec ? definition.resourceLimits() : Map.of());
+        this.limitsAfterSpawn = atExec ? Map.of() : definition.resourceLimits();
         this.baseEnv = ChildEnvironment.base(serverEnv, definition.passenv(), identity.account());
-        this.tuning = Tuning.NONE;
+        this.tuning = own(definition);
     }
 
     private Program(ServiceDefinition definition, String unresolved) {
@@ -75,7 +100,8 @@ final class Program {
         this.unresolved = unresolved;
         this.command = null;
         this.baseEnv = Map.of();
-        this.tuning = Tuning.NONE;
+        this.tuning = own(definition);
+        this.limitsAfterSpawn = Map.of();
     }
 
     private Program(Program program, Tuning tuning) {
@@ -85,6 +111,13 @@ final class Program {
         this.command = program.command;
         this.baseEnv = program.baseEnv;
         this.tuning = tuning;
+        this.limitsAfterSpawn = program.limitsAfterSpawn;
+    }
+
+    /** The definition's own umask and nice value. */
+    static Tuning own(ServiceDefinition definition) {
+        return new Tuning(definition.umask() == null ? -1 : definition.umask(),
+                definition.nice() == null ? 0 : definition.nice());
     }
 
     /**
@@ -111,15 +144,29 @@ final class Program {
             throw new IllegalArgumentException("running a server as user " + identity.account().name()
                     + " needs " + SETPRIV + " (util-linux), which is missing");
         }
-        return new Program(definition, identity, serverEnv);
+        if (!definition.supplementaryGroups() && !identity.switched()) {
+            if (server.uid() != 0) {
+                throw new IllegalArgumentException("groups = no: the server runs as " + server.name()
+                        + ", not root, so it cannot start a child without its own supplementary groups");
+            }
+            if (!new File(SETPRIV).canExecute()) {
+                throw new IllegalArgumentException("groups = no needs " + SETPRIV + " (util-linux), which is"
+                        + " missing");
+            }
+        }
+        return new Program(definition, identity, serverEnv, new File(PRLIMIT).canExecute());
     }
 
-    /** This program with the umask and nice value an access decision asked for. */
+    /**
+     * This program with the umask and nice value an access decision asked for: its umask in place
+     * of the definition's, its nice increment added to the definition's.
+     */
     Program tuned(PolicyChain.Tuning decided) {
         if (!decided.changesProcess()) {
             return this;
         }
-        return tuned(new Tuning(decided.umask(), decided.nice()));
+        Tuning own = own(definition);
+        return tuned(new Tuning(decided.umask() >= 0 ? decided.umask() : own.umask(), own.nice() + decided.nice()));
     }
 
     /** This program with {@code next} as its tuning. */
@@ -129,19 +176,44 @@ final class Program {
 
     /** The command line for {@code server} with {@code argv} run as {@code identity} (pure). */
     static Command command(String server, List<String> argv, Identity identity) {
-        if (!identity.switched()) {
+        return command(server, argv, identity, false, Map.of());
+    }
+
+    /**
+     * The command line for {@code server} with {@code argv} run as {@code identity} (pure).
+     *
+     * @param clearGroups no supplementary groups at all ({@code groups = no})
+     * @param limits resource limits set by {@code prlimit} before anything else runs (for a
+     *               switched identity only; empty for none)
+     */
+    static Command command(String server, List<String> argv, Identity identity, boolean clearGroups,
+                           Map<ResourceLimit, Long> limits) {
+        boolean setpriv = identity.switched() || clearGroups;
+        if (!setpriv && limits.isEmpty()) {
             return new Command(server, List.copyOf(argv));
         }
         List<String> line = new ArrayList<>();
-        line.add("setpriv");
-        line.add("--reuid=" + identity.account().uid());
-        line.add("--regid=" + identity.gid());
-        if (identity.groups().isEmpty()) {
-            line.add("--clear-groups");
-        } else {
-            line.add("--groups=" + identity.groups().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        String path = setpriv ? SETPRIV : server;
+        if (!limits.isEmpty()) {
+            path = PRLIMIT;
+            line.add("prlimit");
+            new EnumMap<>(limits).forEach((limit, value) -> line.add(prlimitOption(limit, value)));
+            line.add("--");
         }
-        line.add("--");
+        if (setpriv) {
+            line.add(line.isEmpty() ? "setpriv" : SETPRIV);
+            if (identity.switched()) {
+                line.add("--reuid=" + identity.account().uid());
+                line.add("--regid=" + identity.gid());
+            }
+            if (identity.groups().isEmpty() || clearGroups) {
+                line.add("--clear-groups");
+            } else {
+                line.add("--groups=" + identity.groups().stream().map(String::valueOf)
+                        .collect(Collectors.joining(",")));
+            }
+            line.add("--");
+        }
         if (argv.get(0).equals(server)) {
             line.add(server);
         } else {
@@ -152,7 +224,13 @@ final class Program {
             line.add(argv.get(0));
         }
         line.addAll(argv.subList(1, argv.size()));
-        return new Command(SETPRIV, List.copyOf(line));
+        return new Command(path, List.copyOf(line));
+    }
+
+    /** {@code --as=N:N}, ..., {@code --nofile=unlimited:unlimited}: soft and hard alike. */
+    static String prlimitOption(ResourceLimit limit, long value) {
+        String v = value == ServiceDefinition.UNLIMITED ? "unlimited" : Long.toString(value);
+        return "--" + limit.name().toLowerCase(java.util.Locale.ROOT) + "=" + v + ":" + v;
     }
 
     /**
@@ -203,6 +281,11 @@ final class Program {
 
     Tuning tuning() {
         return tuning;
+    }
+
+    /** Resource limits the launcher sets with {@code prlimit(2)} once the child is spawned; empty for none. */
+    Map<ResourceLimit, Long> limitsAfterSpawn() {
+        return limitsAfterSpawn;
     }
 
     /** The environment every child of this definition starts from (before the client's variables). */

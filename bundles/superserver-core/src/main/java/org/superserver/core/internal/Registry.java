@@ -435,10 +435,11 @@ final class Registry implements ServerStatus {
                     retag(entry, action.definition());
                     break;
                 case SWAP:
-                    if (!action.definition().isInternal() && !swapProgram(entry, action.definition())) {
+                    if (!action.definition().isInternal() && !action.definition().isRedirect()
+                            && !swapProgram(entry, action.definition())) {
                         break;
                     }
-                    if (action.definition().isInternal()) {
+                    if (action.definition().isInternal() || action.definition().isRedirect()) {
                         entry.swap(action.definition());
                     }
                     LOG.info("UPDATE service={} protocol={} address={} origin={} socket=kept", action.definition().name(),
@@ -489,6 +490,10 @@ final class Registry implements ServerStatus {
     }
 
     private void bind(Entry entry, ServiceDefinition definition) {
+        if (definition.isRedirect()) {
+            bindRedirect(entry, definition);
+            return;
+        }
         if (!definition.isInternal()) {
             bindProgram(entry, definition);
             return;
@@ -509,6 +514,21 @@ final class Registry implements ServerStatus {
                     definition.protocol().configName(),
                     definition.bindAddress() == null ? "*" : definition.bindAddress(), definition.port(),
                     definition.origin(), why);
+        }
+    }
+
+    /** Binds a {@code redirect} service: its clients are relayed in process, no program is prepared. */
+    private void bindRedirect(Entry entry, ServiceDefinition definition) {
+        try {
+            Binding binding = listeners.bindRedirect(definition);
+            entry.listening(definition, binding);
+            LOG.info("LISTEN service={} protocol={} address={} redirect={}:{} origin={}", definition.name(),
+                    definition.protocol().configName(), Addresses.format(binding.boundAddress()),
+                    definition.redirectHost(), definition.redirectPort(), definition.origin());
+        } catch (Listeners.BindFailure e) {
+            retryLater(entry, definition, e.getMessage());
+        } catch (Exception e) {
+            failed(entry, definition, e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 

@@ -23,7 +23,8 @@ import org.superserver.api.ServiceDefinition;
  * handler never sees it. A connection over the service's rate limit is closed at once (and the
  * service paused); one over a limit of the definition ({@link Admission}) gets its {@code
  * banner_fail} and is closed ({@link Refusal}) before any policy is asked. A served client gets
- * its START line, and its EXIT line when the connection closes ({@link ConnectionLog}).
+ * its START line, and its EXIT line when the connection closes ({@link ConnectionLog}). An allowed
+ * client of a {@code redirect} service goes to the {@link RedirectRelay}.
  */
 final class StreamDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -32,12 +33,19 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
     private final Binding binding;
     private final PolicyChain policies;
     private final Supplier<Launcher> launcher;
+    private final RedirectRelay redirect;
 
     /** @param launcher starts twist commands (asked for only when a policy twists) */
     StreamDispatcher(Binding binding, PolicyChain policies, Supplier<Launcher> launcher) {
+        this(binding, policies, launcher, null);
+    }
+
+    /** @param redirect relays the allowed clients of a {@code redirect} service, else {@code null} */
+    StreamDispatcher(Binding binding, PolicyChain policies, Supplier<Launcher> launcher, RedirectRelay redirect) {
         this.binding = binding;
         this.policies = policies;
         this.launcher = launcher;
+        this.redirect = redirect;
     }
 
     @Override
@@ -111,6 +119,11 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
         ServedClients.logServed(channel, binding, definition, connection);
         if (!banners.isEmpty()) {
             ctx.writeAndFlush(banner(banners));
+        }
+        if (redirect != null && definition.isRedirect()) {
+            ctx.pipeline().remove(this);
+            redirect.relay(channel, definition);
+            return;
         }
         channel.config().setAutoRead(true);
         try {

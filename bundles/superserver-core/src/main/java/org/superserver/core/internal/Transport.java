@@ -14,39 +14,62 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The event loop groups every listener shares (one thread accepting, a pool serving) and the
- * channel classes that go with them: epoll where it is available, NIO otherwise.
+ * channel classes that go with them: epoll where it is available, NIO otherwise; and the few
+ * threads that do blocking look-ups for them (a redirect target's host name), so that no event
+ * loop ever waits for a name server.
  */
 final class Transport implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+
+    /** Threads that look names up; a look-up beyond {@value #LOOKUP_QUEUE} waiting ones is refused. */
+    static final int LOOKUP_THREADS = 4;
+    static final int LOOKUP_QUEUE = 256;
 
     private final String name;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Function<SocketProtocolFamily, ServerChannel> serverChannel;
     private final Function<SocketProtocolFamily, DatagramChannel> datagramChannel;
+    private final Function<SocketProtocolFamily, SocketChannel> socketChannel;
+    private final ThreadPoolExecutor lookups;
 
     private Transport(String name, IoHandlerFactory factory, int workerThreads,
                       Function<SocketProtocolFamily, ServerChannel> serverChannel,
-                      Function<SocketProtocolFamily, DatagramChannel> datagramChannel) {
+                      Function<SocketProtocolFamily, DatagramChannel> datagramChannel,
+                      Function<SocketProtocolFamily, SocketChannel> socketChannel) {
         this.name = name;
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("superserver-accept", true), factory);
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads,
                 new DefaultThreadFactory("superserver-io", true), factory);
         this.serverChannel = serverChannel;
         this.datagramChannel = datagramChannel;
+        this.socketChannel = socketChannel;
+        this.lookups = new ThreadPoolExecutor(LOOKUP_THREADS, LOOKUP_THREADS, 10, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(LOOKUP_QUEUE), r -> {
+                    Thread t = new Thread(r, "superserver-lookup");
+                    t.setDaemon(true);
+                    return t;
+                });
+        lookups.allowCoreThreadTimeOut(true);
     }
 
     /** The transport {@link #start} gives for {@code settings}: {@code epoll} or {@code nio}. */
@@ -68,7 +91,8 @@ final class Transport implements AutoCloseable {
             }
         }
         return new Transport("nio", NioIoHandler.newFactory(), threads,
-                family -> new NioServerSocketChannel(SelectorProvider.provider(), family), NioDatagramChannel::new);
+                family -> new NioServerSocketChannel(SelectorProvider.provider(), family), NioDatagramChannel::new,
+                family -> new NioSocketChannel(SelectorProvider.provider(), family));
     }
 
     String name() {
@@ -97,13 +121,30 @@ final class Transport implements AutoCloseable {
         return datagramChannel.apply(family(address));
     }
 
+    /**
+     * A new, unconnected client socket of the address family of {@code address} (the target of a
+     * {@code redirect}), of this transport's kind: it may be registered on any of its event loops.
+     */
+    SocketChannel newSocketChannel(InetSocketAddress address) {
+        return socketChannel.apply(family(address));
+    }
+
     private static SocketProtocolFamily family(InetSocketAddress address) {
         return address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+    }
+
+    /**
+     * Where blocking look-ups run: a few threads and a bounded queue, which refuses ({@link
+     * java.util.concurrent.RejectedExecutionException}) a look-up when it is full.
+     */
+    ExecutorService lookups() {
+        return lookups;
     }
 
     /** Stops both groups after a short quiet period, waiting at most a few seconds. */
     @Override
     public void close() {
+        lookups.shutdownNow();
         Future<?> b = boss.shutdownGracefully(20, 1000, TimeUnit.MILLISECONDS);
         Future<?> w = workers.shutdownGracefully(20, 1000, TimeUnit.MILLISECONDS);
         b.awaitUninterruptibly(3, TimeUnit.SECONDS);
@@ -126,7 +167,7 @@ final class Transport implements AutoCloseable {
 
         static Transport transport(int threads) {
             return new Transport("epoll", EpollIoHandler.newFactory(), threads,
-                    EpollServerSocketChannel::new, EpollDatagramChannel::new);
+                    EpollServerSocketChannel::new, EpollDatagramChannel::new, EpollSocketChannel::new);
         }
     }
 }

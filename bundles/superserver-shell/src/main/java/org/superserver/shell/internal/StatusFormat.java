@@ -46,7 +46,8 @@ final class StatusFormat {
                 d.protocol().configName(),
                 address(l),
                 l.state().name(),
-                d.isInternal() ? "internal " + d.handler() : d.server(),
+                d.isInternal() ? "internal " + d.handler()
+                        : d.isRedirect() ? "redirect " + d.redirectHost() + " " + d.redirectPort() : d.server(),
                 Long.toString(l.accepted()),
                 Integer.toString(l.activeConnections()),
                 orDash(d.origin())});
@@ -108,6 +109,8 @@ final class StatusFormat {
             field(out, "group", d.group() == null ? "- (the user's primary group)" : d.group());
             if (d.isInternal()) {
                 field(out, "handler", d.handler());
+            } else if (d.isRedirect()) {
+                field(out, "redirect", d.redirectHost() + " " + d.redirectPort());
             } else {
                 field(out, "server", d.server());
                 field(out, "argv", String.join(" ", d.argv()));

@@ -49,6 +49,18 @@ public class StatusFormatTest {
     }
 
     @Test
+    public void listShowsTheTargetOfARedirect() {
+        ServiceDefinition relay = ServiceDefinition.builder().id("x#old-www").name("old-www")
+                .socketType(SocketType.STREAM).protocol(Protocol.TCP).bindAddress("127.0.0.1").port(8081)
+                .redirect("10.0.0.5", 80).origin("/etc/xinetd.d/old-www:1").build();
+        String text = StatusFormat.table(List.of(new ListenerStatus(relay, ListenerState.LISTENING,
+                new InetSocketAddress("127.0.0.1", 8081), "", 3, 1)));
+
+        assertTrue(text, text.split("\n")[1]
+                .matches("old-www +tcp +127.0.0.1:8081 +LISTENING +redirect 10.0.0.5 80 +3 +1 .*"));
+    }
+
+    @Test
     public void listSaysWhyAListenerIsRetryingAndWhenItsNextTryIs() {
         String why = "bind(..) failed: Address already in use; next try in 4 s, at 2026-12-05T10:00:04Z";
         String text = StatusFormat.table(List.of(
