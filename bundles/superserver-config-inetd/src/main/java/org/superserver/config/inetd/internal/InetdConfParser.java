@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Set;
 import org.superserver.api.AddressFamily;
 import org.superserver.api.AddressLiterals;
 import org.superserver.api.Diagnostic;
+import org.superserver.api.LogField;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
@@ -297,7 +299,8 @@ final class InetdConfParser {
                         + " names no built-in (a port number cannot name one); expected a service name "
                         + "such as echo, or 'internal NAME' with the built-in's name, e.g. internal echo");
             }
-            b.handler(handler).wait(false);
+            // inetd logs nothing per client of a built-in: no START/EXIT lines (a started server's are kept)
+            b.handler(handler).wait(false).logOnSuccess(EnumSet.noneOf(LogField.class));
         } else {
             String base = server.substring(server.lastIndexOf('/') + 1);
             if (base.isEmpty()) {
