@@ -18,6 +18,7 @@ import org.superserver.api.LogField;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
+import org.superserver.api.config.ServicesTable;
 
 /**
  * inetd.conf(5) text to {@link ServiceDefinition}s plus {@link Diagnostic}s. A pure function: the

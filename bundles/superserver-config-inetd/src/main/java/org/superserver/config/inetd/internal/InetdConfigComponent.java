@@ -26,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ConfigSource;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.DefinitionPublisher;
+import org.superserver.api.config.RegistrationSink;
 
 /**
  * Serves the inetd.conf files named by configuration {@code org.superserver.config.inetd}

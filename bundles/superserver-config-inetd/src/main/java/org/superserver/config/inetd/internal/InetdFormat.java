@@ -11,6 +11,8 @@ import org.osgi.service.component.annotations.Component;
 import org.superserver.api.ConfigFormat;
 import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.ConfigFile;
+import org.superserver.api.config.ServicesTable;
 
 /**
  * The {@code inetd} format for converters: an inetd.conf(5) file read with the same {@link

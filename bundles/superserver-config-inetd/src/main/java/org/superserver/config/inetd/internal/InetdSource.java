@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 import org.superserver.api.ConfigSource;
 import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.ConfigFile;
+import org.superserver.api.config.DefinitionPublisher;
+import org.superserver.api.config.ServicesTable;
 
 /**
  * One set of inetd.conf files (plus the services table they are read with), published through a

@@ -1,8 +1,8 @@
 /**
  * Service definitions from inetd.conf(5) files: a pure parser ({@link
  * org.superserver.config.inetd.internal.InetdConfParser}, with the services(5) table of {@link
- * org.superserver.config.inetd.internal.ServicesTable}), the difference logic that publishes only
- * what changed ({@link org.superserver.config.inetd.internal.DefinitionPublisher}), and the
+ * org.superserver.api.config.ServicesTable}), the difference logic that publishes only
+ * what changed ({@link org.superserver.api.config.DefinitionPublisher}), and the
  * component configured by PID {@code org.superserver.config.inetd} or the framework property
  * {@code superserver.inetd}. Nothing here is exported.
  */

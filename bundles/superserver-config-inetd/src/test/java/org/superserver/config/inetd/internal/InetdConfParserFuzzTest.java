@@ -16,6 +16,7 @@ import net.jqwik.api.statistics.Statistics;
 import org.superserver.api.AddressLiterals;
 import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.ServicesTable;
 
 /**
  * Property-based fuzzing of the inetd.conf parser (and the services table reader): structurally
@@ -46,9 +47,9 @@ public class InetdConfParserFuzzTest {
     };
 
     private static final InetdConfParser PARSER =
-            new InetdConfParser(ServicesTableTest.testTable(), "/etc/services", false, RESOLVER);
+            new InetdConfParser(TestServices.table(), "/etc/services", false, RESOLVER);
     private static final InetdConfParser WRAPPING =
-            new InetdConfParser(ServicesTableTest.testTable(), "/etc/services", true, RESOLVER);
+            new InetdConfParser(TestServices.table(), "/etc/services", true, RESOLVER);
 
     // ---- properties ----
 

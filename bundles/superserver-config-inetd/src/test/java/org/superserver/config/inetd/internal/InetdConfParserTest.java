@@ -15,6 +15,7 @@ import org.superserver.api.Diagnostic;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
+import org.superserver.api.config.ServicesTable;
 
 /**
  * The parser over real-world inetd.conf lines (Debian, OpenBSD, FreeBSD) and every error case.
@@ -24,7 +25,7 @@ import org.superserver.api.SocketType;
 public class InetdConfParserTest {
 
     private static final String FILE = "/etc/inetd.conf";
-    private static final ServicesTable SERVICES = ServicesTableTest.testTable();
+    private static final ServicesTable SERVICES = TestServices.table();
 
     private static ParseResult parse(String text) {
         return parse(text, false, AddressResolver.LITERAL_ONLY);

@@ -20,6 +20,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.DefinitionPublisher;
 
 /** A file set read from disk and published through the difference logic, with a recording sink. */
 public class InetdSourceTest {

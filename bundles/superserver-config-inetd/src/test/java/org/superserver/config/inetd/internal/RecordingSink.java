@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.RegistrationSink;
 
 /** A {@link RegistrationSink} that records every registration and unregistration in order. */
 final class RecordingSink implements RegistrationSink {

@@ -20,6 +20,7 @@ import org.superserver.api.Protocol;
 import org.superserver.api.ResourceLimit;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
+import org.superserver.api.config.ServicesTable;
 
 /**
  * Turns the service blocks of one xinetd configuration into definitions, as xinetd's confparse.c

@@ -16,6 +16,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.ConfigFile;
+import org.superserver.api.config.ServicesTable;
 
 /**
  * Reads an xinetd.conf(5) file, with the files it includes ({@code include}, {@code includedir}),

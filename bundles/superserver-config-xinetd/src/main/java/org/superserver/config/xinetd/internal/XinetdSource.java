@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import org.superserver.api.ConfigSource;
 import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.ConfigFile;
+import org.superserver.api.config.DefinitionPublisher;
 
 /**
  * One set of xinetd.conf files, each read with what it includes, published through a {@link

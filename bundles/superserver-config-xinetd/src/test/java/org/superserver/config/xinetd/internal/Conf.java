@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.superserver.api.Diagnostic;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.ServicesTable;
 
 /** Writes xinetd.conf trees into a temporary directory and reads them with a test services table. */
 final class Conf {

@@ -25,6 +25,7 @@ import org.superserver.api.Protocol;
 import org.superserver.api.ResourceLimit;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
+import org.superserver.api.config.ConfigFile;
 
 public class XinetdReaderTest {
 

@@ -24,6 +24,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.config.DefinitionPublisher;
 
 /** Reloads of a set of xinetd.conf trees: the difference only, change detection, files in error. */
 public class XinetdSourceTest {

@@ -1,4 +1,4 @@
-package org.superserver.config.xinetd.internal;
+package org.superserver.api.config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package org.superserver.config.xinetd.internal;
+package org.superserver.api.config;
 
 import java.util.HashMap;
 import java.util.Locale;
@@ -13,10 +13,10 @@ import java.util.OptionalInt;
  * skipped, and so are malformed lines, as the C library does. Names match exactly (services(5) is
  * case-sensitive); the first entry for a name and protocol wins, as getservbyname(3) returns it.
  */
-final class ServicesTable {
+public final class ServicesTable {
 
     /** A table with no entries: only numeric ports resolve. */
-    static final ServicesTable EMPTY = new ServicesTable(Map.of(), 0);
+    public static final ServicesTable EMPTY = new ServicesTable(Map.of(), 0);
 
     private final Map<String, Integer> ports;
     private final int malformedLines;
@@ -27,7 +27,7 @@ final class ServicesTable {
     }
 
     /** Parses the text of a services(5) file. */
-    static ServicesTable parse(String text) {
+    public static ServicesTable parse(String text) {
         Map<String, Integer> ports = new HashMap<>();
         int malformed = 0;
         for (String line : text.split("\r?\n|\r")) {
@@ -65,7 +65,7 @@ final class ServicesTable {
      * The port of {@code name} (a service name or alias) over {@code protocol} ({@code tcp} or
      * {@code udp}; a trailing address-family digit, as in {@code tcp6}, is ignored).
      */
-    OptionalInt port(String name, String protocol) {
+    public OptionalInt port(String name, String protocol) {
         String base = protocol.toLowerCase(Locale.ROOT);
         while (!base.isEmpty() && Character.isDigit(base.charAt(base.length() - 1))) {
             base = base.substring(0, base.length() - 1);
@@ -75,12 +75,12 @@ final class ServicesTable {
     }
 
     /** How many names (with aliases, per protocol) the table holds. */
-    int size() {
+    public int size() {
         return ports.size();
     }
 
     /** Lines that were neither blank, a comment, nor {@code name port/protocol}. */
-    int malformedLines() {
+    public int malformedLines() {
         return malformedLines;
     }
 

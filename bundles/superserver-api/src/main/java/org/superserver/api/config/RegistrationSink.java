@@ -1,4 +1,4 @@
-package org.superserver.config.xinetd.internal;
+package org.superserver.api.config;
 
 import org.superserver.api.ServiceDefinition;
 
@@ -6,7 +6,7 @@ import org.superserver.api.ServiceDefinition;
  * Where definitions are published: in the framework, an OSGi service registration each; in tests,
  * a recording fake.
  */
-interface RegistrationSink {
+public interface RegistrationSink {
 
     /** Publishes one definition; the returned handle withdraws it. */
     Registration register(ServiceDefinition definition);

@@ -1,4 +1,4 @@
-package org.superserver.config.xinetd.internal;
+package org.superserver.api.config;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertSame;

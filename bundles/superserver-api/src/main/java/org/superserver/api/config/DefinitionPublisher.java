@@ -1,4 +1,4 @@
-package org.superserver.config.xinetd.internal;
+package org.superserver.api.config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,19 +18,19 @@ import org.superserver.api.ServiceDefinition;
  * the same way as a changed one only so that messages name its new line; the core sees an update
  * of the same id, never a removal. Not thread-safe: the caller serializes.
  */
-final class DefinitionPublisher {
+public final class DefinitionPublisher {
 
     /** What one {@link #apply} did. */
-    static final class Changes {
-        final int added;
-        final int changed;
-        final int removed;
+    public static final class Changes {
+        public final int added;
+        public final int changed;
+        public final int removed;
         /** Definitions equal but for their origin (including {@link #moved}). */
-        final int unchanged;
+        public final int unchanged;
         /** Of the unchanged, those whose origin changed (re-registered to carry it). */
-        final int moved;
+        public final int moved;
 
-        Changes(int added, int changed, int removed, int unchanged, int moved) {
+        public Changes(int added, int changed, int removed, int unchanged, int moved) {
             this.added = added;
             this.changed = changed;
             this.removed = removed;
@@ -58,12 +58,12 @@ final class DefinitionPublisher {
     private final RegistrationSink sink;
     private final Map<String, Published> published = new LinkedHashMap<>();
 
-    DefinitionPublisher(RegistrationSink sink) {
+    public DefinitionPublisher(RegistrationSink sink) {
         this.sink = sink;
     }
 
     /** Publishes exactly {@code next}; for a repeated id the last definition counts. */
-    Changes apply(List<ServiceDefinition> next) {
+    public Changes apply(List<ServiceDefinition> next) {
         Map<String, ServiceDefinition> wanted = new LinkedHashMap<>();
         for (ServiceDefinition d : next) {
             wanted.put(d.id(), d);
@@ -107,17 +107,17 @@ final class DefinitionPublisher {
     }
 
     /** Whether two definitions differ in nothing but their origin. */
-    static boolean equalButForOrigin(ServiceDefinition a, ServiceDefinition b) {
+    public static boolean equalButForOrigin(ServiceDefinition a, ServiceDefinition b) {
         return a.toBuilder().origin(null).build().equals(b.toBuilder().origin(null).build());
     }
 
     /** Withdraws every published definition. */
-    void clear() {
+    public void clear() {
         apply(List.of());
     }
 
     /** The published definitions by id, in publication order. */
-    Map<String, ServiceDefinition> published() {
+    public Map<String, ServiceDefinition> published() {
         Map<String, ServiceDefinition> out = new LinkedHashMap<>();
         published.forEach((id, p) -> out.put(id, p.definition));
         return out;

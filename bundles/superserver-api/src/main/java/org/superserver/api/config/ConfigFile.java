@@ -1,4 +1,4 @@
-package org.superserver.config.inetd.internal;
+package org.superserver.api.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,13 +11,13 @@ import java.nio.file.attribute.BasicFileAttributes;
  * as /dev/zero never ends, so the type is checked with stat(2), which opens nothing, before the
  * file is opened. A symbolic link is followed: a link to a regular file is a regular file.
  */
-final class ConfigFile {
+public final class ConfigFile {
 
     /** A path that exists but is not a regular file; the message says what it is. */
-    static final class NotRegular extends IOException {
+    public static final class NotRegular extends IOException {
         private static final long serialVersionUID = 1L;
 
-        NotRegular(Path file, String kind) {
+        public NotRegular(Path file, String kind) {
             super(file + " is " + kind + ", not a regular file");
         }
     }
@@ -26,7 +26,7 @@ final class ConfigFile {
     }
 
     /** The file's bytes; {@link NotRegular} when it is a directory, FIFO, device or socket. */
-    static byte[] read(Path file) throws IOException {
+    public static byte[] read(Path file) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         if (!attributes.isRegularFile()) {
             throw new NotRegular(file, kind(file, attributes));
@@ -35,7 +35,7 @@ final class ConfigFile {
     }
 
     /** What a path that is not a regular file is, in words, from its stat mode where the JDK gives it. */
-    static String kind(Path file, BasicFileAttributes attributes) {
+    public static String kind(Path file, BasicFileAttributes attributes) {
         if (attributes.isDirectory()) {
             return "a directory";
         }
