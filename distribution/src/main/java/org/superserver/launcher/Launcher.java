@@ -108,12 +108,16 @@ public final class Launcher {
         }
 
         writePidFile(pidFile);
+        // Run by the main thread's finally and by the shutdown hook, whichever comes first; the other
+        // waits until the removal is done, since the JVM halts as soon as the hook returns.
         AtomicBoolean pidFileRemoved = new AtomicBoolean();
         Runnable removePidFile = () -> {
-            if (pidFileRemoved.compareAndSet(false, true)) {
-                String left = pidFile.removeIfOurs();
-                if (left != null) {
-                    log("WARN", "Left the pid file " + pidFile.path() + " in place: " + left, null);
+            synchronized (pidFileRemoved) {
+                if (pidFileRemoved.compareAndSet(false, true)) {
+                    String left = pidFile.removeIfOurs();
+                    if (left != null) {
+                        log("WARN", "Left the pid file " + pidFile.path() + " in place: " + left, null);
+                    }
                 }
             }
         };
