@@ -32,7 +32,9 @@ import org.superserver.core.internal.Accounts.Account;
  *
  * <p>{@code groups = no} ({@code supplementaryGroups() == false}) gives the child no supplementary
  * group at all: {@code setpriv --clear-groups}, also for a root server's child that is otherwise
- * not switched; a server that is not root cannot drop its groups and refuses such a definition.
+ * not switched. A server that is not root cannot drop its own groups: there, as in xinetd, which
+ * changes a child's credentials only when it runs as super-user, the attribute is ineffective, the
+ * child keeps the server's groups, and {@link #notice()} says so for the registry to log.
  *
  * <p>Resource limits ({@code rlimit_*}) are set by util-linux {@code prlimit --as=N:N ... --} at
  * the head of the command (in front of setpriv, as root), before the child's own program runs: no
@@ -80,14 +82,16 @@ final class Program {
     private final Map<String, String> baseEnv;
     private final Tuning tuning;
     private final Map<ResourceLimit, Long> limitsAfterSpawn;
+    private final String notice;
 
     private Program(ServiceDefinition definition, Identity identity, Map<String, String> serverEnv,
-                    boolean prlimitAvailable) {
+                    boolean prlimitAvailable, boolean clearGroups, String notice) {
         this.definition = definition;
         this.identity = identity;
         this.unresolved = null;
+        this.notice = notice;
         boolean atExec = prlimitAvailable;
-        this.command = command(definition.server(), definition.argv(), identity, !definition.supplementaryGroups(),
+        this.command = command(definition.server(), definition.argv(), identity, clearGroups,
                 atExec ? definition.resourceLimits() : Map.of());
         this.limitsAfterSpawn = atExec ? Map.of() : definition.resourceLimits();
         this.baseEnv = ChildEnvironment.base(serverEnv, definition.passenv(), identity.account());
@@ -98,6 +102,7 @@ final class Program {
         this.definition = definition;
         this.identity = null;
         this.unresolved = unresolved;
+        this.notice = null;
         this.command = null;
         this.baseEnv = Map.of();
         this.tuning = own(definition);
@@ -108,6 +113,7 @@ final class Program {
         this.definition = program.definition;
         this.identity = program.identity;
         this.unresolved = program.unresolved;
+        this.notice = program.notice;
         this.command = program.command;
         this.baseEnv = program.baseEnv;
         this.tuning = tuning;
@@ -144,17 +150,20 @@ final class Program {
             throw new IllegalArgumentException("running a server as user " + identity.account().name()
                     + " needs " + SETPRIV + " (util-linux), which is missing");
         }
-        if (!definition.supplementaryGroups() && !identity.switched()) {
+        boolean clearGroups = !definition.supplementaryGroups();
+        String notice = null;
+        if (clearGroups && !identity.switched()) {
             if (server.uid() != 0) {
-                throw new IllegalArgumentException("groups = no: the server runs as " + server.name()
-                        + ", not root, so it cannot start a child without its own supplementary groups");
-            }
-            if (!new File(SETPRIV).canExecute()) {
+                clearGroups = false;
+                notice = "groups = no is ineffective: the server runs as " + server.name() + ", not root, so its"
+                        + " children keep its own supplementary groups (as under xinetd, which changes a child's"
+                        + " credentials only as super-user)";
+            } else if (!new File(SETPRIV).canExecute()) {
                 throw new IllegalArgumentException("groups = no needs " + SETPRIV + " (util-linux), which is"
                         + " missing");
             }
         }
-        return new Program(definition, identity, serverEnv, new File(PRLIMIT).canExecute());
+        return new Program(definition, identity, serverEnv, new File(PRLIMIT).canExecute(), clearGroups, notice);
     }
 
     /**
@@ -237,6 +246,14 @@ final class Program {
      * Why the server program cannot be started now ({@code does not exist}, {@code is not
      * executable}), or {@code null} when it looks startable.
      */
+    /**
+     * A remark on an attribute of the definition that this server cannot apply and that the
+     * service is served without, or null.
+     */
+    String notice() {
+        return notice;
+    }
+
     String problem() {
         File file = new File(definition.server());
         if (!file.isAbsolute()) {

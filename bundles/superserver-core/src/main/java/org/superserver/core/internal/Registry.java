@@ -661,6 +661,10 @@ final class Registry implements ServerStatus {
     }
 
     private static void programProblem(ServiceDefinition definition, Program program, String problem) {
+        if (program.notice() != null) {
+            LOG.warn("NOTICE service={} protocol={} origin={} {}", definition.name(),
+                    definition.protocol().configName(), definition.origin(), program.notice());
+        }
         if (!program.resolved()) {
             LOG.warn("PROGRAM service={} protocol={} origin={} error={}; the listener stays up and refuses each"
                     + " connection until the account exists", definition.name(), definition.protocol().configName(),

@@ -97,13 +97,13 @@ public class ChildCommandTest {
     }
 
     @Test
-    public void groupsNoIsRefusedWhenTheServerIsNotRoot() {
+    public void groupsNoIsIneffectiveWithANoticeWhenTheServerIsNotRootAsUnderXinetd() {
         Account alice = new Account("alice", 1000, 1000, "/home/alice", "/bin/bash");
-        try {
-            Program.prepare(cat().supplementaryGroups(false).build(), alice, Map.of(), ExecPlanningTest.ACCOUNTS);
-            org.junit.Assert.fail("a server that is not root cannot drop its groups");
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("groups = no"));
-        }
+        Program program = Program.prepare(cat().supplementaryGroups(false).build(), alice, Map.of(),
+                ExecPlanningTest.ACCOUNTS);
+        assertTrue(program.notice(), program.notice().contains("groups = no is ineffective"));
+        assertEquals("no setpriv step for a server that cannot drop its groups", "/bin/cat",
+                program.command().path());
+        assertEquals(null, Program.prepare(cat().build(), alice, Map.of(), ExecPlanningTest.ACCOUNTS).notice());
     }
 }
