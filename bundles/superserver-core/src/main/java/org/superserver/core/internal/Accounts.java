@@ -95,6 +95,24 @@ final class Accounts {
         return user(euid).orElseGet(() -> new Account(String.valueOf(euid), euid, -1, "/", "/bin/sh"));
     }
 
+    /**
+     * Whether this process has supplementary groups ({@code Groups:} of {@code /proc/self/status}
+     * not empty); true when that cannot be read, so that a child that must have none is still
+     * cleared of them.
+     */
+    static boolean currentHasSupplementaryGroups() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("Groups:")) {
+                    return !line.substring("Groups:".length()).isBlank();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return true;
+        }
+        return true;
+    }
+
     private static Optional<Account> account(Pointer passwd) {
         if (passwd == null) {
             return Optional.empty();

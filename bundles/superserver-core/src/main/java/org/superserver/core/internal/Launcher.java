@@ -25,6 +25,7 @@ final class Launcher implements AutoCloseable {
     private final Reaper reaper = new Reaper();
     private final Account server = Accounts.current();
     private final Map<String, String> serverEnv = System.getenv();
+    private final boolean serverHasGroups = Accounts.currentHasSupplementaryGroups();
     private final AccountCache accounts;
     private final TunedSpawners spawners = new TunedSpawners();
     private final ChildLimits limits;
@@ -71,7 +72,7 @@ final class Launcher implements AutoCloseable {
      * @throws IllegalArgumentException when it must not be served
      */
     Program prepare(ServiceDefinition definition) {
-        return Program.prepare(definition, server, serverEnv, accounts);
+        return Program.prepare(definition, server, serverHasGroups, serverEnv, accounts);
     }
 
     /**
@@ -83,7 +84,7 @@ final class Launcher implements AutoCloseable {
      */
     CompletableFuture<Program> prepareAsync(ServiceDefinition definition) {
         try {
-            return CompletableFuture.completedFuture(resolvedOrThrow(Program.prepare(definition, server, serverEnv,
+            return CompletableFuture.completedFuture(resolvedOrThrow(Program.prepare(definition, server, serverHasGroups, serverEnv,
                     accounts.cachedOnly())));
         } catch (AccountCache.NotCached e) {
             return accounts.async(() -> resolvedOrThrow(prepare(definition)));

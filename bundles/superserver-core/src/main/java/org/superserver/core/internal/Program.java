@@ -32,7 +32,8 @@ import org.superserver.core.internal.Accounts.Account;
  *
  * <p>{@code groups = no} ({@code supplementaryGroups() == false}) gives the child no supplementary
  * group at all: {@code setpriv --clear-groups}, also for a root server's child that is otherwise
- * not switched. A server that is not root cannot drop its own groups: there, as in xinetd, which
+ * not switched, unless the server itself has none (a daemon started by init), when the child has
+ * none without that step. A server that is not root cannot drop its own groups: there, as in xinetd, which
  * changes a child's credentials only when it runs as super-user, the attribute is ineffective, the
  * child keeps the server's groups, and {@link #notice()} says so for the registry to log.
  *
@@ -134,6 +135,16 @@ final class Program {
      */
     static Program prepare(ServiceDefinition definition, Account server, Map<String, String> serverEnv,
                            Accounts.Directory accounts) {
+        return prepare(definition, server, true, serverEnv, accounts);
+    }
+
+    /**
+     * As {@link #prepare(ServiceDefinition, Account, Map, Accounts.Directory)}, for a server that
+     * has supplementary groups or not: a child that is not switched and must have none already has
+     * none when the server has none, so it needs no {@code setpriv} step for it.
+     */
+    static Program prepare(ServiceDefinition definition, Account server, boolean serverHasGroups,
+                           Map<String, String> serverEnv, Accounts.Directory accounts) {
         if (definition.socketType() == SocketType.STREAM && definition.isWait() && !definition.policies().isEmpty()) {
             throw new IllegalArgumentException("a 'stream wait' server accepts its own connections, so the access"
                     + " policies (" + String.join(", ", definition.policies()) + ") could not check its clients;"
@@ -153,7 +164,9 @@ final class Program {
         boolean clearGroups = !definition.supplementaryGroups();
         String notice = null;
         if (clearGroups && !identity.switched()) {
-            if (server.uid() != 0) {
+            if (!serverHasGroups) {
+                clearGroups = false;
+            } else if (server.uid() != 0) {
                 clearGroups = false;
                 notice = "groups = no is ineffective: the server runs as " + server.name() + ", not root, so its"
                         + " children keep its own supplementary groups (as under xinetd, which changes a child's"

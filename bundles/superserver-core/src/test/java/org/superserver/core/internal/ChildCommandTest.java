@@ -66,6 +66,20 @@ public class ChildCommandTest {
     }
 
     @Test
+    public void aRootServerWithoutSupplementaryGroupsSpawnsAGroupsNoRootChildDirectlyAndStillClearsASwitchedOnes() {
+        Program plain = Program.prepare(cat().supplementaryGroups(false).build(), ROOT, false, Map.of(),
+                ExecPlanningTest.ACCOUNTS);
+        assertEquals("the child has no group to drop", List.of("/bin/cat"), plain.command().argv());
+        assertEquals(null, plain.notice());
+        Program withGroups = Program.prepare(cat().supplementaryGroups(false).build(), ROOT, true, Map.of(),
+                ExecPlanningTest.ACCOUNTS);
+        assertEquals(List.of("setpriv", "--clear-groups", "--", "/bin/cat"), withGroups.command().argv());
+        Program nobody = Program.prepare(cat().user("nobody").supplementaryGroups(false).build(), ROOT, false,
+                Map.of(), ExecPlanningTest.ACCOUNTS);
+        assertTrue(nobody.command().argv().toString(), nobody.command().argv().contains("--clear-groups"));
+    }
+
+    @Test
     public void withoutGroupsNoOrLimitsARootChildIsSpawnedDirectly() {
         Program.Command c = Program.command("/bin/cat", List.of("/bin/cat"), AS_ROOT, false, Map.of());
         assertEquals("/bin/cat", c.path());
