@@ -26,8 +26,10 @@ import org.superserver.api.ServiceDefinition;
  *
  * <p>Sits in the listening channel's pipeline in front of the acceptor, and passes a connection on
  * to the ordinary path whenever something must happen before the answer: an access policy applies
- * (it may wait for a name lookup, and may send a banner), a limit of the definition applies
- * ({@link Admission}), or connections are logged one by one at debug level. The START and EXIT
+ * (it may wait for a name lookup, and may send a banner), a refusal by a limit of the definition
+ * would send a {@code banner_fail} file, or connections are logged one by one at debug level. The
+ * limits themselves ({@link Admission}: cps, max_load, instances, per_source) are checked here, and
+ * a refused client gets its FAIL line and is closed. The START and EXIT
  * lines of the connection log are written here too.
  */
 @Sharable
@@ -47,7 +49,7 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ServiceDefinition definition = binding.definition();
         if (!(msg instanceof UnixChannel) || PolicyChain.guards(definition) || Listeners.logsConnections()
-                || Admission.applies(definition)) {
+                || (definition.bannerFail() != null && Admission.applies(definition))) {
             ctx.fireChannelRead(msg);
             return;
         }
@@ -55,11 +57,37 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         binding.countAccepted();
         try {
             if (!binding.isHandlerGone() && binding.admit()) {
-                answer(ctx, connection, definition);
+                Object admitted = admit(connection, definition);
+                if (admitted instanceof Admission.Admitted held) {
+                    try {
+                        answer(ctx, connection, definition);
+                    } finally {
+                        held.release();
+                    }
+                }
             }
         } finally {
             connection.unsafe().closeForcibly();
         }
+    }
+
+    /**
+     * The definition's limits ({@link Admission}) for this client: what it holds, or the refusal
+     * reason after its FAIL line is logged (a refusal with a {@code banner_fail} to send takes the
+     * ordinary path instead).
+     */
+    private Object admit(Channel connection, ServiceDefinition definition) {
+        DispatchServices services = binding.services();
+        if (services == null || !Admission.applies(definition)) {
+            return Admission.FREE;
+        }
+        InetSocketAddress remote = (InetSocketAddress) connection.remoteAddress();
+        Object result = Admission.check(binding, remote, true, services.load());
+        if (result instanceof String reason) {
+            binding.occupancy().refused.incrementAndGet();
+            services.log().failed(definition, reason, (InetSocketAddress) connection.localAddress(), remote);
+        }
+        return result;
     }
 
     private void answer(ChannelHandlerContext ctx, Channel connection, ServiceDefinition definition) {

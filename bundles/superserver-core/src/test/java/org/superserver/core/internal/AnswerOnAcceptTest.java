@@ -136,6 +136,50 @@ public class AnswerOnAcceptTest extends CoreFixture {
     }
 
     @Test
+    public void overItsCpsAServiceAnsweredOnTheAcceptingThreadRefusesPausesAndServesAgain() throws Exception {
+        int fixed = freePort();
+        registry.addDefinition("d", tcp("rated").handler("answer").port(fixed).cps(2, 1).build());
+        assertEquals(fixed, port("rated"));
+        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
+        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
+        assertEquals("over the rate: turned away", "", readToEnd(connect(fixed)));
+        assertEquals(1, registry.binding("rated").occupancy().refused.get());
+        waitForState("rated", ListenerState.PAUSED);
+        waitForState("rated", ListenerState.LISTENING);
+        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
+        assertEquals("all on the accepting thread", 0, handler.pipelines.get());
+    }
+
+    @Test
+    public void instancesAndPerSourceOfAnAnsweredServiceAreGivenBackOnceEachAnswerIsWritten() throws Exception {
+        registry.addDefinition("d", tcp("held").handler("answer").instances(1).perSource(1).build());
+        int port = port("held");
+        for (int i = 0; i < 4; i++) {
+            assertTrue(readToEnd(connect(port)).startsWith("immediate"));
+        }
+        assertEquals(0, registry.binding("held").occupancy().connections.get());
+        assertEquals(0, registry.binding("held").occupancy().refused.get());
+        assertEquals(0, handler.pipelines.get());
+    }
+
+    @Test
+    public void aLimitWithABannerFailTakesTheOrdinaryPathThatCanSendIt() throws Exception {
+        java.nio.file.Path banner = java.nio.file.Files.createTempFile("banner-fail", ".txt");
+        try {
+            java.nio.file.Files.writeString(banner, "slow down\r\n");
+            int fixed = freePort();
+            registry.addDefinition("d", tcp("bannered").handler("answer").port(fixed).cps(1, 1)
+                    .bannerFail(banner.toString()).build());
+            assertEquals(fixed, port("bannered"));
+            assertEquals("pipeline\r\n", readToEnd(connect(fixed)));
+            assertEquals("slow down\r\n", readToEnd(connect(fixed)));
+            assertTrue(handler.answered.isEmpty());
+        } finally {
+            java.nio.file.Files.deleteIfExists(banner);
+        }
+    }
+
+    @Test
     public void anAnswerThatFailsLosesOnlyThatConnection() throws Exception {
         handler.failuresLeft.set(2); // first an exception, then no answer at all
         registry.addDefinition("d", tcp("flaky").handler("answer").build());
