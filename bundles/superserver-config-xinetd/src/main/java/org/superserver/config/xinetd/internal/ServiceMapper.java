@@ -58,6 +58,12 @@ final class ServiceMapper {
         this.problems = problems;
     }
 
+    /**
+     * Whether a served service of the files is a SENSOR: then the xinetd policy guards every
+     * service, since a client that touched a sensor is denied by all of them for its deny_time.
+     */
+    private boolean sensorsPresent;
+
     /** The definitions of the served services, in file order. */
     List<ServiceDefinition> map(List<Block> services, Block defaults) {
         List<String> enabled = defaults.sets.get("enabled");
@@ -65,15 +71,17 @@ final class ServiceMapper {
         List<ServiceDefinition> out = new ArrayList<>();
         Map<String, Block> byId = new HashMap<>();
         Map<String, Block> byEndpoint = new HashMap<>();
+        sensorsPresent = false;
         for (Block s : services) {
-            if (s.failed) {
+            if (!s.failed && served(s, enabled, disabled) && values(s, "flags").contains("SENSOR")) {
+                sensorsPresent = true;
+            }
+        }
+        for (Block s : services) {
+            if (s.failed || !served(s, enabled, disabled)) {
                 continue;
             }
-            String xid = s.first("id") != null ? s.first("id") : s.name;
-            if ("yes".equals(s.first("disable")) || (enabled != null && !enabled.contains(xid))
-                    || disabled.contains(xid)) {
-                continue;
-            }
+            String xid = xid(s);
             ServiceDefinition d;
             try {
                 d = map(s, defaults, xid);
@@ -104,6 +112,17 @@ final class ServiceMapper {
             out.add(d);
         }
         return out;
+    }
+
+    private static String xid(Block s) {
+        return s.first("id") != null ? s.first("id") : s.name;
+    }
+
+    /** Whether a service block is served: not {@code disable = yes}, and let through by the defaults' enabled and disabled lists. */
+    private static boolean served(Block s, List<String> enabled, List<String> disabled) {
+        String xid = xid(s);
+        return !"yes".equals(s.first("disable")) && (enabled == null || enabled.contains(xid))
+                && !disabled.contains(xid);
     }
 
     private ServiceDefinition map(Block s, Block defaults, String xid) throws Invalid {
@@ -272,7 +291,7 @@ final class ServiceMapper {
         // logging
         Set<LogField> success = s.sets.containsKey("log_on_success")
                 ? Values.logFields("log_on_success", s.sets.get("log_on_success"))
-                : ServiceDefinition.DEFAULT_LOG_ON_SUCCESS;
+                : Set.of();
         if (success.contains(LogField.TRAFFIC) && !redirect) {
             throw new Invalid("log_on_success", s.lineOf("log_on_success"), "TRAFFIC is logged for redirected "
                     + "services only, as xinetd requires");
@@ -384,7 +403,10 @@ final class ServiceMapper {
         if (s.has("mdns")) {
             notice(s, "mdns", "mDNS registration is not provided; mdns is ignored");
         }
-        b.policy(XINETD_POLICY);
+        if (sensorsPresent || s.sets.containsKey("only_from") || s.sets.containsKey("no_access")
+                || s.has("access_times") || s.banner("banner") != null || s.banner("banner_success") != null) {
+            b.policy(XINETD_POLICY);
+        }
         if (!flagSet.contains("NOLIBWRAP")) {
             b.optionalPolicy(TCPD_POLICY);
         }

@@ -53,7 +53,7 @@ public class ShippedConfigTest {
                 "discard-stream", "discard-dgram", "echo-stream", "echo-dgram", "time-stream", "time-dgram"), ids(ds));
         for (ServiceDefinition d : ds) {
             assertEquals(d.name(), d.handler());
-            assertEquals(List.of("xinetd"), d.policies());
+            assertEquals("no access attribute, no sensor: nothing for the xinetd policy", List.of(), d.policies());
             assertEquals(List.of("tcpd"), d.optionalPolicies());
         }
         assertEquals(7, ds.get(6).port());

@@ -66,7 +66,7 @@ public class XinetdReaderTest {
         assertFalse(d.isWait());
         assertTrue(d.id().startsWith("xinetd:") && d.id().endsWith(":ftp"));
         assertEquals(conf.dir.resolve("xinetd.conf") + ":1", d.origin());
-        assertEquals(List.of("xinetd"), d.policies());
+        assertEquals("no access attribute, no sensor: nothing for the xinetd policy", List.of(), d.policies());
         assertEquals(List.of("tcpd"), d.optionalPolicies());
         assertTrue(conf.problemText(), conf.problems.isEmpty());
     }
@@ -355,6 +355,48 @@ public class XinetdReaderTest {
         assertTrue(d.isInternal());
         assertEquals(List.of("SENSOR"), d.attribute("flags"));
         assertEquals(List.of("60"), d.attribute("deny_time"));
+    }
+
+    @Test
+    public void theXinetdPolicyGuardsAServiceWithAnAccessAttributeAndEveryServiceOnceTheFilesHaveASensor()
+            throws IOException {
+        String plain = service("daytime", "type = INTERNAL", "socket_type = stream", "wait = no", "user = root");
+        String guarded = service("echo", "type = INTERNAL", "socket_type = stream", "wait = no", "user = root",
+                "only_from = 127.0.0.1");
+        String timed = service("time", "type = INTERNAL", "socket_type = stream", "wait = no", "user = root",
+                "access_times = 08:00-18:00");
+        List<ServiceDefinition> ds = conf.read(plain + guarded + timed);
+        assertEquals(conf.problemText(), 3, ds.size());
+        assertEquals("nothing for the policy to decide", List.of(), ds.get(0).policies());
+        assertEquals(List.of("xinetd"), ds.get(1).policies());
+        assertEquals(List.of("xinetd"), ds.get(2).policies());
+
+        String sensor = service("ftp", "socket_type = stream", "wait = no", "user = root",
+                "server = /usr/sbin/in.ftpd", "flags = SENSOR", "deny_time = 60");
+        ds = conf.read(plain + sensor);
+        assertEquals(conf.problemText(), 2, ds.size());
+        assertEquals("a sensor's client is denied by every service", List.of("xinetd"), ds.get(0).policies());
+        assertEquals(List.of("xinetd"), ds.get(1).policies());
+
+        String disabledSensor = service("ftp", "socket_type = stream", "wait = no", "user = root",
+                "server = /usr/sbin/in.ftpd", "flags = SENSOR", "disable = yes");
+        ds = conf.read(plain + disabledSensor);
+        assertEquals("a disabled sensor touches nobody", List.of(), only(ds).policies());
+    }
+
+    @Test
+    public void withoutLogOnSuccessAServiceLogsNoStartOrExitLineAsInXinetd() throws IOException {
+        List<ServiceDefinition> ds = conf.read(service("daytime", "type = INTERNAL", "socket_type = stream",
+                "wait = no", "user = root") + service("time", "type = INTERNAL", "socket_type = stream", "wait = no",
+                "user = root", "log_on_success = PID HOST"));
+        assertEquals(conf.problemText(), 2, ds.size());
+        assertEquals(java.util.Set.of(), ds.get(0).logOnSuccess());
+        assertEquals(java.util.Set.of(org.superserver.api.LogField.PID, org.superserver.api.LogField.HOST),
+                ds.get(1).logOnSuccess());
+        ds = conf.read("defaults\n{\n log_on_success = HOST\n}\n" + service("daytime", "type = INTERNAL",
+                "socket_type = stream", "wait = no", "user = root"));
+        assertEquals("inherited from defaults", java.util.Set.of(org.superserver.api.LogField.HOST),
+                only(ds).logOnSuccess());
     }
 
     @Test
