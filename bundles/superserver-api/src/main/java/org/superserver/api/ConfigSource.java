@@ -1,5 +1,6 @@
 package org.superserver.api;
 
+import java.util.List;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -19,4 +20,37 @@ public interface ConfigSource {
      * a reload never throws for bad input.
      */
     void reload();
+
+    /**
+     * Every problem of this source's files (or configurations) as they are now, in the order
+     * found, without changing what is served: what {@code inetd:check} lists. The default, for a
+     * source that keeps none, is none.
+     *
+     * @since 1.5
+     */
+    default List<Diagnostic> check() {
+        return List.of();
+    }
+
+    /** Whether the definition with this {@code ServiceDefinition.id()} is one this source publishes. @since 1.5 */
+    default boolean publishes(String serviceId) {
+        return false;
+    }
+
+    /**
+     * Turns one of this source's services off (as {@code disable = yes}) or on again, persistently
+     * where the source can write its configuration (Configuration Admin). A source whose files
+     * decide refuses, saying which file and line to edit.
+     *
+     * @param serviceId a {@code ServiceDefinition.id()} this source {@link #publishes}
+     * @param disabled  true to turn it off
+     * @return what was done, for the administrator
+     * @throws UnsupportedOperationException with the reason, when this source cannot do it
+     * @throws IllegalArgumentException when the service is not one of this source's
+     * @since 1.5
+     */
+    default String setDisabled(String serviceId, boolean disabled) {
+        throw new UnsupportedOperationException(description() + " cannot turn a service on or off: its files decide;"
+                + " edit them and reload");
+    }
 }

@@ -33,4 +33,25 @@ public interface ServerStatus {
         }
         return text.toString();
     }
+
+    /**
+     * A snapshot of the live connections and running servers of every service, oldest first. The
+     * default, for a provider that does not track them, is none.
+     *
+     * @since 1.3
+     */
+    default List<ConnectionStatus> connections() {
+        return List.of();
+    }
+
+    /**
+     * The counters of every known service. The default gives what {@link #listeners()} knows: the
+     * accepted connections.
+     *
+     * @since 1.3
+     */
+    default List<ServiceStats> stats() {
+        return listeners().stream().map(l -> new ServiceStats(l.definition().id(), l.definition().name(),
+                l.accepted(), 0, java.util.Map.of(), 0, java.util.Map.of(), 0, 0, 0, 0)).toList();
+    }
 }
