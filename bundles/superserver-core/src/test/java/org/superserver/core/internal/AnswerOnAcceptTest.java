@@ -140,10 +140,19 @@ public class AnswerOnAcceptTest extends CoreFixture {
         int fixed = freePort();
         registry.addDefinition("d", tcp("rated").handler("answer").port(fixed).cps(2, 1).build());
         assertEquals(fixed, port("rated"));
-        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
-        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
-        assertEquals("over the rate: turned away", "", readToEnd(connect(fixed)));
-        assertEquals(1, registry.binding("rated").occupancy().refused.get());
+        Occupancy occupancy = registry.binding("rated").occupancy();
+        // the third within one second trips the limit (on a slow machine, a later burst does)
+        boolean turnedAway = false;
+        for (int i = 0; i < 20 && !turnedAway; i++) {
+            try (Socket client = connect(fixed)) {
+                String answer = readToEnd(client);
+                turnedAway = answer.isEmpty();
+                assertTrue(answer, turnedAway || answer.startsWith("immediate"));
+            } catch (java.net.ConnectException paused) {
+                break;
+            }
+        }
+        assertEquals("one client turned away, then the service paused", 1, occupancy.refused.get());
         waitForState("rated", ListenerState.PAUSED);
         waitForState("rated", ListenerState.LISTENING);
         assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
