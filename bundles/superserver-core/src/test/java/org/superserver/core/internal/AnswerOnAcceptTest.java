@@ -180,8 +180,13 @@ public class AnswerOnAcceptTest extends CoreFixture {
             registry.addDefinition("d", tcp("bannered").handler("answer").port(fixed).cps(1, 1)
                     .bannerFail(banner.toString()).build());
             assertEquals(fixed, port("bannered"));
-            assertEquals("pipeline\r\n", readToEnd(connect(fixed)));
-            assertEquals("slow down\r\n", readToEnd(connect(fixed)));
+            // over the rate within one second (on a slow machine, in a later burst)
+            String answer = "";
+            for (int i = 0; i < 20 && !answer.equals("slow down\r\n"); i++) {
+                answer = readToEnd(connect(fixed));
+                assertTrue(answer, answer.equals("pipeline\r\n") || answer.equals("slow down\r\n"));
+            }
+            assertEquals("slow down\r\n", answer);
             assertTrue(handler.answered.isEmpty());
         } finally {
             java.nio.file.Files.deleteIfExists(banner);
