@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.ClosedChannelException;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -62,6 +63,8 @@ final class ShellSession {
                     answer.end(ok);
                 }
             }
+        } catch (ClosedChannelException e) {
+            error = "the remote shell was stopped";
         } catch (IOException e) {
             error = e.toString();
         }
