@@ -35,6 +35,7 @@ final class ShellServer implements Closeable {
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private volatile boolean closed;
 
     ShellServer(ShellSocket socket, CommandProcessor processor, PeerCheck peers, int maxSessions, int maxLineBytes) {
         this.socket = socket;
@@ -92,6 +93,13 @@ final class ShellServer implements Closeable {
             return;
         }
         open.add(channel);
+        if (closed) {
+            // close() has already ended the sessions it saw
+            open.remove(channel);
+            slots.release();
+            channel.close();
+            return;
+        }
         ShellSession session = new ShellSession(number, verdict.who(), processor, maxLineBytes);
         Thread thread = new Thread(() -> {
             try {
@@ -111,6 +119,7 @@ final class ShellServer implements Closeable {
     /** Stops accepting, removes the socket file, ends every session and waits briefly for their threads. */
     @Override
     public void close() throws IOException {
+        closed = true;
         try {
             socket.close();
         } finally {
