@@ -107,7 +107,9 @@ public final class ShellClient {
                 }
             }
         }
-        if (socket == null) {
+        if (socket != null) {
+            data = null;
+        } else {
             if (data == null) {
                 String home = System.getProperty("superserver.home");
                 data = Path.of(home == null ? "." : home, "data").toAbsolutePath().normalize();

@@ -161,6 +161,14 @@ public class ShellClientTest {
     }
 
     @Test
+    public void aSocketGivenByPathThatIsMissingIsNamed() {
+        Path missing = folder.getRoot().toPath().resolve("elsewhere.sock");
+        assertEquals(2, run("", "--data", "/var/lib/superserver", "--socket", missing.toString(), "inetd:list"));
+        assertEquals("superserver shell: no server listens at " + missing + ": there is no such file\n",
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     public void optionsAreCheckedAndTheDefaultSocketIsInTheDataDirectory() {
         assertEquals(2, run("", "--bogus"));
         assertEquals(2, run("", "--data"));
