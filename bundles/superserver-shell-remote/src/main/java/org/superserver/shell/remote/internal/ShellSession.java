@@ -92,8 +92,4 @@ final class ShellSession {
             return false;
         }
     }
-
-    int commands() {
-        return commands;
-    }
 }

@@ -53,10 +53,6 @@ final class RawClient implements Closeable {
         }
     }
 
-    void shutdownOutput() throws IOException {
-        channel.shutdownOutput();
-    }
-
     @Override
     public void close() throws IOException {
         channel.close();
