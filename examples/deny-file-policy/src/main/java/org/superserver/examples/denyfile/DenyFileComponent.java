@@ -101,7 +101,7 @@ public final class DenyFileComponent implements AccessPolicy, PolicyInspector {
     public CompletionStage<Decision> check(ConnectionInfo connection, ServiceDefinition definition) {
         DenyFilePolicy p = policy;
         return p != null ? p.check(connection, definition)
-                : CompletableFuture.completedFuture(Decision.deny("denyfile " + UNCONFIGURED));
+                : CompletableFuture.completedFuture(Decision.deny(UNCONFIGURED));
     }
 
     @Override

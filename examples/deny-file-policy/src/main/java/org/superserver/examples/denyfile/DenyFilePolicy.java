@@ -78,16 +78,20 @@ final class DenyFilePolicy implements AccessPolicy, PolicyInspector {
         return CompletableFuture.completedFuture(decide(connection.remote().getAddress()));
     }
 
-    /** The decision for a client at {@code address}, from what was read last. */
+    /**
+     * The decision for a client at {@code address}, from what was read last. The reason names the
+     * file and line that denies ({@code /etc/superserver/deny:3 192.0.2.0/24}); the core's DENY line
+     * puts the policy's name before it.
+     */
     Decision decide(InetAddress address) {
         State s = state;
         if (s.unreadable() != null) {
-            return Decision.deny("denyfile " + file + " " + s.unreadable() + "; everybody is denied");
+            return Decision.deny(file + " " + s.unreadable() + "; everybody is denied");
         }
         Optional<AddressRange> entry = s.list().match(address);
         return entry.isPresent()
-                ? Decision.deny("denyfile " + file + ":" + entry.get().line() + " " + entry.get().text())
-                : Decision.allow("denyfile not listed in " + file);
+                ? Decision.deny(file + ":" + entry.get().line() + " " + entry.get().text())
+                : Decision.allow("not listed in " + file);
     }
 
     /**

@@ -70,7 +70,7 @@ public class DenyFilePolicyTest {
         DenyFilePolicy policy = policy();
         Decision denied = decision(policy, "127.0.0.2");
         assertFalse(denied.isAllowed());
-        assertEquals("denyfile " + file + ":2 127.0.0.2", denied.reason());
+        assertEquals(file + ":2 127.0.0.2", denied.reason());
         assertTrue(decision(policy, "127.0.0.3").isAllowed());
     }
 
@@ -104,7 +104,7 @@ public class DenyFilePolicyTest {
         policy.reloadIfChanged();
         Decision denied = decision(policy, "127.0.0.3");
         assertFalse(denied.isAllowed());
-        assertEquals("denyfile " + file + " is a directory, not a file; everybody is denied", denied.reason());
+        assertEquals(file + " is a directory, not a file; everybody is denied", denied.reason());
         assertEquals(List.of(file + ": error: is a directory, not a file; everybody is denied"),
                 policy.check().stream().map(Diagnostic::toString).collect(Collectors.toList()));
     }
