@@ -58,20 +58,15 @@ public final class QotdHandler implements Handler, ImmediateAnswer {
         modified(config, properties);
     }
 
-    /** A handler with {@code quotes} and {@code budget}, without OSGi. */
-    QotdHandler(Quotes quotes, ReplyBudget budget) {
-        this.quotes = quotes;
-        this.budget = budget;
-    }
-
     @Modified
     void modified(QotdConfig config, Map<String, Object> properties) {
         Object cfgFile = properties.get("felix.fileinstall.filename");
         String where = "pid=" + PID + (cfgFile == null ? "" : " file=" + cfgFile);
         try {
             budget = new ReplyBudget(config.udp__replies__per__second(), config.udp__replies__burst(), System::nanoTime);
-        } catch (IllegalArgumentException e) {
-            LOG.error("CONFIG {} error=\"{}\" keeping {}", where, e.getMessage(), budget);
+        } catch (RuntimeException e) {  // a value below 1, or one Declarative Services cannot convert to a number
+            LOG.error("CONFIG {} error=\"{}\" keeping {}", where, String.valueOf(e.getMessage()).replace('"', '\''),
+                    budget);
         }
         String file = config.quotes__file() == null ? "" : config.quotes__file().trim();
         Quotes next = file.isEmpty() ? Quotes.builtIn() : read(Path.of(file).toAbsolutePath().normalize());
