@@ -139,6 +139,61 @@ final class XinetdSource implements ConfigSource {
     }
 
     /**
+     * Every problem of the files as they are on disk now: they are read again into a list of their
+     * own, and nothing is published, logged or remembered.
+     */
+    @Override
+    public synchronized List<Diagnostic> check() {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.toString();
+            try {
+                reader.readTree(file, diagnostics::add);
+            } catch (NoSuchFileException e) {
+                diagnostics.add(Diagnostic.error(name, 0, "file", "xinetd.conf file " + name + " does not exist"
+                        + "; expected a readable xinetd.conf(5) file"));
+            } catch (IOException e) {
+                diagnostics.add(Diagnostic.error(name, 0, "file", "xinetd.conf file " + (e instanceof ConfigFile.NotRegular
+                        ? e.getMessage() + "; it is not read" : name + " cannot be read (" + e + ")")
+                        + "; expected a readable xinetd.conf(5) file"));
+            }
+        }
+        return List.copyOf(diagnostics);
+    }
+
+    @Override
+    public synchronized boolean publishes(String serviceId) {
+        return definition(serviceId) != null;
+    }
+
+    /**
+     * Refuses: the files decide whether a service is on. Says which file and line to edit (the
+     * service's block, with {@code disable = yes} or {@code no}).
+     */
+    @Override
+    public synchronized String setDisabled(String serviceId, boolean disabled) {
+        ServiceDefinition d = definition(serviceId);
+        if (d == null) {
+            throw new IllegalArgumentException("service " + serviceId + " is not one of " + description());
+        }
+        throw new UnsupportedOperationException("service " + d.name() + " comes from " + d.origin()
+                + ", and its file decides whether it runs: edit its block there (disable = "
+                + (disabled ? "yes" : "no") + ") and run inetd:reload");
+    }
+
+    /** The published definition with {@code id}, or {@code null}. */
+    private ServiceDefinition definition(String id) {
+        for (List<ServiceDefinition> definitions : lastGood.values()) {
+            for (ServiceDefinition d : definitions) {
+                if (d.id().equals(id)) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * Reloads when anything the last read looked at changed on disk: its stat (modification time,
      * size, identity) and then its content (a directory's names) differ. Returns whether it reloaded.
      */

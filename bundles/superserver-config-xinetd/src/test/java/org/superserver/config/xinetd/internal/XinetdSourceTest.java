@@ -75,6 +75,37 @@ public class XinetdSourceTest {
     }
 
     @Test
+    public void checkListsTheProblemsOfTheFilesOnDiskWithoutRepublishing() throws IOException {
+        write(conf, internal("echo", "stream"));
+        source.reloadNow();
+        events.clear();
+        write(conf, internal("echo", "stream") + internal("nosuch", "stream"));
+        List<org.superserver.api.Diagnostic> problems = source.check();
+        assertFalse(problems.isEmpty());
+        assertTrue(problems.toString(), problems.stream().allMatch(d -> d.file().equals(conf.toString())
+                && d.line() > 0));
+        assertEquals(List.of(), events);
+        write(conf, internal("echo", "stream"));
+        assertEquals(List.of(), source.check());
+    }
+
+    @Test
+    public void aServiceIsPublishedByItsSourceWhichRefusesToDisableItNamingItsFile() throws IOException {
+        write(conf, internal("echo", "stream"));
+        source.reloadNow();
+        String id = live.keySet().iterator().next();
+        assertTrue(source.publishes(id));
+        assertFalse(source.publishes("no such id"));
+        try {
+            source.setDisabled(id, true);
+            throw new AssertionError("an xinetd file decides");
+        } catch (UnsupportedOperationException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(conf.toString()));
+            assertTrue(e.getMessage(), e.getMessage().contains("disable = yes"));
+        }
+    }
+
+    @Test
     public void aReloadAppliesOnlyTheDifference() throws IOException {
         write(conf, internal("echo", "stream") + internal("time", "stream"));
         assertEquals(2, source.reloadNow().changes.added);
