@@ -16,19 +16,19 @@ public class InetdCommandsTest {
 
     @Test
     public void listAndInfoSayThatTheCoreIsNotRunningWhenItsStatusIsAbsent() {
-        assertEquals(InetdCommands.CORE_NOT_RUNNING, commands.list());
-        assertEquals(InetdCommands.CORE_NOT_RUNNING, commands.info("echo"));
+        assertEquals(InetdCommands.CORE_NOT_RUNNING, commands.list().toString());
+        assertEquals(InetdCommands.CORE_NOT_RUNNING, commands.info("echo").toString());
     }
 
     @Test
     public void listAndInfoReadTheCurrentStatusService() {
         commands.status = Fixtures.status(listening(builtin("echo", Protocol.TCP, 10007), 1, 0));
 
-        assertTrue(commands.list(), commands.list().contains("\necho     tcp    127.0.0.1:10007  LISTENING"));
-        assertTrue(commands.info("echo"), commands.info("echo").startsWith("echo/tcp\n"));
+        assertTrue(commands.list().toString(), commands.list().toString().contains("\necho     tcp    127.0.0.1:10007  LISTENING"));
+        assertTrue(commands.info("echo").toString(), commands.info("echo").toString().startsWith("echo/tcp\n"));
 
         commands.status = null;
-        assertEquals(InetdCommands.CORE_NOT_RUNNING, commands.list());
+        assertEquals(InetdCommands.CORE_NOT_RUNNING, commands.list().toString());
     }
 
     @Test
