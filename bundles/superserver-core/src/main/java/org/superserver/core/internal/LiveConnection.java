@@ -68,7 +68,7 @@ final class LiveConnection extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        Relay relay = Relay.of(ctx.channel());
+        Relay relay = relay(ctx.channel());
         if (occupancy != null) {
             occupancy.bytesIn.addAndGet(relay == null ? in : Math.max(in, relay.in()));
             occupancy.bytesOut.addAndGet(relay == null ? out : Math.max(out, relay.out()));
@@ -78,14 +78,19 @@ final class LiveConnection extends ChannelDuplexHandler {
 
     /** Bytes read from the client so far (a relay's own count when it moved them by splice). */
     long in(Channel channel) {
-        Relay relay = Relay.of(channel);
+        Relay relay = relay(channel);
         return relay == null ? in : Math.max(in, relay.in());
     }
 
     /** Bytes written to the client so far. */
     long out(Channel channel) {
-        Relay relay = Relay.of(channel);
+        Relay relay = relay(channel);
         return relay == null ? out : Math.max(out, relay.out());
+    }
+
+    /** The relay of a {@code redirect} connection, which counts what it splices; {@code null} for any other. */
+    private Relay relay(Channel channel) {
+        return definition.isRedirect() ? Relay.of(channel) : null;
     }
 
     long in() {

@@ -84,6 +84,25 @@ public class AdministrationTest extends CoreFixture {
     }
 
     @Test
+    public void aRelayedConnectionIsListedWithTheRelaysBytesAndClosedByItsNumber() throws Exception {
+        registry.addDefinition("e", tcp("target").build());
+        int target = port("target");
+        registry.addDefinition("r", ServiceDefinition.builder().id("relay").name("relay").socketType(SocketType.STREAM)
+                .protocol(Protocol.TCP).bindAddress("127.0.0.1").port(0).redirect("127.0.0.1", target)
+                .origin("test:relay").build());
+        Socket client = connect(port("relay"));
+        assertEchoes(client, "through\n");
+        ConnectionStatus relayed = only(c -> c.serviceId().equals("relay"));
+        assertEquals(ConnectionStatus.Kind.RELAY, relayed.kind());
+        assertEquals(8, relayed.bytesIn());
+        assertEquals(8, relayed.bytesOut());
+        assertTrue(registry.close(relayed.id()));
+        assertClosedByServer(client);
+        ServiceStats stats = awaitStats("relay", s -> s.bytesIn() == 8 && s.bytesOut() == 8);
+        assertEquals(1, stats.accepted());
+    }
+
+    @Test
     public void catChildrenAreListedWithTheirPidsAndEndedByNumberAndByPid() throws Exception {
         assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
         registry.addDefinition("d", exec("cat", "/bin/cat", "cat").build());
