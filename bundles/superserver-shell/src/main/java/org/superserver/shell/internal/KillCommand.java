@@ -34,8 +34,9 @@ public final class KillCommand {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ServerControl control;
 
-    @Descriptor("ends a connection or a server: a connection is closed and its server, if any, sent SIGTERM (then"
-            + " SIGKILL after 2.5 s); only servers this superserver started can be signalled")
+    @Descriptor("ends a connection or a server: connection NUMBER (as inetd:connections shows it) is closed and"
+            + " its server, if any, sent SIGTERM (then SIGKILL after 2.5 s); with --pid, or when no connection has"
+            + " that number, the server with that pid is; only servers this superserver started are ever signalled")
     public String kill(
             @Descriptor("the number is a server's process id, not a connection number")
             @Parameter(names = {"-p", "--pid"}, presentValue = "true", absentValue = "false") boolean pid,
@@ -68,11 +69,6 @@ public final class KillCommand {
         return pid ? "no server with pid " + number + " was started by this superserver; nothing was signalled"
                 : "no connection numbered " + number + " and no server with pid " + number
                         + " started by this superserver (see inetd:connections); nothing was done";
-    }
-
-    @Descriptor("ends a connection, by the number inetd:connections shows, or else the server with that pid")
-    public String kill(@Descriptor("a connection number from inetd:connections, or a server's pid") long number) {
-        return kill(false, number);
     }
 
     private static String describe(ConnectionStatus c) {

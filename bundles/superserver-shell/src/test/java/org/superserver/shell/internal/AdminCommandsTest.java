@@ -107,7 +107,7 @@ public class AdminCommandsTest {
     @Test
     public void killClosesAConnectionByNumberOrTerminatesAServerByPidAndSaysWhich() {
         KillCommand command = new KillCommand();
-        assertEquals(KillCommand.CONTROL_ABSENT, command.kill(1));
+        assertEquals(KillCommand.CONTROL_ABSENT, command.kill(false, 1));
         command.status = status;
         command.control = control;
         connections.add(new ConnectionStatus(3, "echo-id", "echo", ConnectionStatus.Kind.HANDLER, SERVER, CLIENT,
@@ -115,12 +115,12 @@ public class AdminCommandsTest {
         connections.add(new ConnectionStatus(4, "cat-id", "cat", ConnectionStatus.Kind.CHILD, SERVER, CLIENT,
                 Instant.now(), -1, -1, 3));
 
-        assertEquals("closed connection 3 (service echo, from 127.0.0.1:40000)", command.kill(3));
+        assertEquals("closed connection 3 (service echo, from 127.0.0.1:40000)", command.kill(false, 3));
         assertEquals("closed connection 4 (service cat, from 127.0.0.1:40000); its server, pid 3, was sent SIGTERM",
-                command.kill(4));
+                command.kill(false, 4));
         assertEquals("sent SIGTERM to server pid 3 (service cat, from 127.0.0.1:40000, connection 4); SIGKILL"
                 + " follows if it has not exited within 2.5 s", command.kill(true, 3));
-        assertTrue(command.kill(99), command.kill(99).startsWith("no connection numbered 99 and no server with pid"));
+        assertTrue(command.kill(false, 99), command.kill(false, 99).startsWith("no connection numbered 99 and no server with pid"));
         assertTrue(command.kill(true, 4), command.kill(true, 4).startsWith("no server with pid 4 "));
         assertEquals(List.of("close 3", "close 4", "terminate 3", "terminate 99", "terminate 99", "terminate 4",
                 "terminate 4"), actions);
