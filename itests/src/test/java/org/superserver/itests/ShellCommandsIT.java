@@ -157,6 +157,7 @@ public class ShellCommandsIT extends ItestSupport {
             assertTrue(table, table.matches("(?s).*  6 +6 +-\n.*"));
             assertTrue(table, table.contains("child    127.0.0.1:" + catClient.getLocalPort()));
             assertTrue(table, table.contains("  -   -    " + child.pid()));
+            assertEquals("a script gets the connections", 2, run("(inetd:connections) size").result());
             String catOnly = text("inetd:connections " + child.service());
             assertTrue(catOnly, catOnly.contains(Integer.toString(child.pid())) && !catOnly.contains("handler"));
 
@@ -229,6 +230,7 @@ public class ShellCommandsIT extends ItestSupport {
         String enable = text("inetd:enable shelltest");
         assertTrue(enable, enable.startsWith("cannot enable " + id + ": service shelltest comes from " + conf + ":2"));
         awaitListening(id); // nothing changed
+        assertTrue(text("inetd:reload"), text("inetd:reload").contains("reloaded inetd.conf " + conf));
         String unknown = text("inetd:disable no-such-service");
         assertTrue(unknown, unknown.startsWith("no service named 'no-such-service'"));
     }
