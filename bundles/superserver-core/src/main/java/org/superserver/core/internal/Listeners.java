@@ -303,6 +303,7 @@ final class Listeners {
             return channel; // a wait service's server reads the socket; the event loop never does
         }
         Future<?> init = channel.eventLoop().submit(() -> {
+            channel.pipeline().addFirst(new DatagramTraffic(binding.occupancy()));
             binding.handler().initDatagram(channel, binding.definition());
             channel.config().setAutoRead(true);
             return null;

@@ -71,6 +71,22 @@ public class AdministrationTest extends CoreFixture {
     }
 
     @Test
+    public void anInProcessDatagramServiceCountsItsDatagramsAndBytes() throws Exception {
+        registry.addDefinition("u", udp("uecho").build());
+        int port = port("uecho");
+        java.net.DatagramSocket client = datagramSocket();
+        byte[] ping = "ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        client.send(new java.net.DatagramPacket(ping, ping.length, new java.net.InetSocketAddress("127.0.0.1", port)));
+        java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[16], 16);
+        client.receive(answer);
+        assertEquals(4, answer.getLength());
+        ServiceStats stats = awaitStats("uecho", s -> s.bytesOut() == 4);
+        assertEquals(1, stats.accepted());
+        assertEquals(4, stats.bytesIn());
+        assertTrue("a datagram is no connection", registry.connections().isEmpty());
+    }
+
+    @Test
     public void everyConnectionHasItsOwnNumber() throws Exception {
         registry.addDefinition("d", tcp("echo2").build());
         Socket first = connect(port("echo2"));

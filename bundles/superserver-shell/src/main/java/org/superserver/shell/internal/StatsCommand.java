@@ -21,8 +21,9 @@ public final class StatsCommand {
     @Descriptor("shows each service's counters since it was first bound: connections (or datagrams) accepted,"
             + " clients an access policy denied, clients a limit refused (cps, load, instances as service_limit,"
             + " per_source_limit, rate_limit), servers started, servers failed (not started, or exited with a status"
-            + " other than 0), and the bytes in and out of in-process and relayed connections; then the denials by"
-            + " policy and the refusals by limit")
+            + " other than 0), and the bytes in and out where the server itself moves them (in-process services and"
+            + " redirects; an exec'd server's own bytes are not counted); then the denials by policy and the"
+            + " refusals by limit")
     public Object stats() {
         ServerStatus current = status;
         return current == null ? InetdCommands.CORE_NOT_RUNNING : new StatsTable(current.stats());
