@@ -25,14 +25,14 @@ public final class ConnectionsCommand {
             + " own process moves them) and the server's pid")
     public Object connections() {
         ServerStatus current = status;
-        return current == null ? InetdCommands.CORE_NOT_RUNNING
+        return current == null ? StatusFormat.CORE_NOT_RUNNING
                 : new ConnectionTable(current.connections(), Instant.now());
     }
 
     @Descriptor("lists the open connections and running servers of one service")
     public Object connections(@Descriptor("the service name (as inetd:list shows it) or id") String service) {
         ServerStatus current = status;
-        return current == null ? InetdCommands.CORE_NOT_RUNNING
+        return current == null ? StatusFormat.CORE_NOT_RUNNING
                 : new ConnectionTable(current.connections().stream()
                         .filter(c -> c.service().equals(service) || c.serviceId().equals(service)).toList(),
                         Instant.now());

@@ -28,6 +28,6 @@ public final class DumpCommand {
             + " open connections and the core's counters")
     public String dump() {
         ServerStatus current = status;
-        return current == null ? InetdCommands.CORE_NOT_RUNNING : current.dump();
+        return current == null ? StatusFormat.CORE_NOT_RUNNING : current.dump();
     }
 }

@@ -26,6 +26,6 @@ public final class StatsCommand {
             + " refusals by limit")
     public Object stats() {
         ServerStatus current = status;
-        return current == null ? InetdCommands.CORE_NOT_RUNNING : new StatsTable(current.stats());
+        return current == null ? StatusFormat.CORE_NOT_RUNNING : new StatsTable(current.stats());
     }
 }

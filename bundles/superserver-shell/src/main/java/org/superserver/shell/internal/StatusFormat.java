@@ -15,6 +15,10 @@ final class StatusFormat {
 
     static final String NO_LISTENERS = "no services are defined";
 
+    /** What the commands that read the core's status say while it is absent. */
+    static final String CORE_NOT_RUNNING = "the core is not running (no org.superserver.api.status.ServerStatus"
+            + " service); start bundle superserver-core";
+
     private static final String[] HEADER =
             {"SERVICE", "PROTO", "ADDRESS", "STATE", "DISPATCH", "ACCEPTED", "ACTIVE", "ORIGIN"};
 

@@ -73,7 +73,7 @@ public class AdminCommandsTest {
         connections.add(new ConnectionStatus(4, "cat-id", "cat", ConnectionStatus.Kind.CHILD, SERVER, CLIENT,
                 now, -1, -1, 4242));
         ConnectionsCommand command = new ConnectionsCommand();
-        assertEquals(InetdCommands.CORE_NOT_RUNNING, command.connections());
+        assertEquals(StatusFormat.CORE_NOT_RUNNING, command.connections());
         command.status = status;
         ConnectionTable table = (ConnectionTable) command.connections();
         assertEquals(2, table.size());
@@ -228,9 +228,9 @@ public class AdminCommandsTest {
     public void listIsATableForThePersonAndAListForTheScript() {
         listeners.add(listening(builtin("echo", Protocol.TCP, 7), 1, 0));
         listeners.add(listening(builtin("daytime", Protocol.TCP, 13), 1, 0));
-        InetdCommands commands = new InetdCommands();
-        commands.status = status;
-        ListenerTable table = (ListenerTable) commands.list();
+        ListCommand command = new ListCommand();
+        command.status = status;
+        ListenerTable table = (ListenerTable) command.list();
         assertEquals(2, table.size());
         assertEquals("daytime", table.get(0).definition().name());
         assertEquals(StatusFormat.table(listeners), ShellConverter.format(table, Converter.INSPECT));
