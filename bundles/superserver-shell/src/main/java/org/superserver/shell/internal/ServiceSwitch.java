@@ -28,10 +28,16 @@ final class ServiceSwitch {
                 ids.add(l.definition().id());
             }
         }
-        if (ids.isEmpty()) {
-            ids.add(service); // not served now (a disabled one, say): the sources may know it by id
-        }
         List<String> answers = new ArrayList<>();
+        if (ids.isEmpty()) {
+            // not served now (turned off, say): a source may know it by id, or by name among those it turned off
+            for (ConfigSource source : sources) {
+                if (publishes(source, service) || decidesItself(source)) {
+                    answer(source, service, disabled, answers);
+                }
+            }
+            return answers.isEmpty() ? unknown(service, listeners) : String.join("\n", answers);
+        }
         for (String id : ids) {
             boolean found = false;
             for (ConfigSource source : sources) {
@@ -39,19 +45,30 @@ final class ServiceSwitch {
                     continue;
                 }
                 found = true;
-                answers.add(answer(source, id, disabled));
+                answer(source, id, disabled, answers);
             }
             if (!found && listeners.stream().anyMatch(l -> l.definition().id().equals(id))) {
                 answers.add("service " + id + " is not published by a configuration source (it was registered"
                         + " as a ServiceDefinition directly); stop or change whatever registered it");
             }
         }
-        if (answers.isEmpty()) {
-            TreeSet<String> known = new TreeSet<>();
-            listeners.forEach(l -> known.add(l.definition().name()));
-            return "no service named '" + service + "'" + (known.isEmpty() ? "" : "; known: " + String.join(", ", known));
+        return answers.isEmpty() ? unknown(service, listeners) : String.join("\n", answers);
+    }
+
+    private static String unknown(String service, List<ListenerStatus> listeners) {
+        TreeSet<String> known = new TreeSet<>();
+        listeners.forEach(l -> known.add(l.definition().name()));
+        return "no service named '" + service + "'" + (known.isEmpty() ? "" : "; known: " + String.join(", ", known));
+    }
+
+    /** Whether {@code source} answers {@link ConfigSource#setDisabled} itself (the default refuses any id alike). */
+    private static boolean decidesItself(ConfigSource source) {
+        try {
+            return source.getClass().getMethod("setDisabled", String.class, boolean.class).getDeclaringClass()
+                    != ConfigSource.class;
+        } catch (NoSuchMethodException | RuntimeException e) {
+            return false;
         }
-        return String.join("\n", answers);
     }
 
     private static boolean publishes(ConfigSource source, String id) {
@@ -62,13 +79,17 @@ final class ServiceSwitch {
         }
     }
 
-    private static String answer(ConfigSource source, String id, boolean disabled) {
+    /** Adds what {@code source} answers; nothing when the service is not one of its own. */
+    private static void answer(ConfigSource source, String id, boolean disabled, List<String> answers) {
         try {
-            return source.setDisabled(id, disabled);
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            return (disabled ? "cannot disable " : "cannot enable ") + id + ": " + e.getMessage();
+            answers.add(source.setDisabled(id, disabled));
+        } catch (IllegalArgumentException notItsOwn) {
+            // another source's, or none's
+        } catch (UnsupportedOperationException e) {
+            answers.add((disabled ? "cannot disable " : "cannot enable ") + id + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            return (disabled ? "disable of " : "enable of ") + id + " failed in " + source.description() + ": " + e;
+            answers.add((disabled ? "disable of " : "enable of ") + id + " failed in " + source.description() + ": "
+                    + e);
         }
     }
 }

@@ -148,6 +148,9 @@ public class AdminCommandsTest {
 
             @Override
             public String setDisabled(String serviceId, boolean disabled) {
+                if (!serviceId.equals(id)) {
+                    throw new IllegalArgumentException(serviceId + " is not mine");
+                }
                 asked.add(serviceId + "=" + disabled);
                 return "disable = " + (disabled ? "yes" : "no") + " written";
             }
@@ -177,6 +180,21 @@ public class AdminCommandsTest {
         disable.sources = List.of();
         assertTrue(disable.disable("echo"), disable.disable("echo").contains("is not published by a configuration"
                 + " source"));
+
+        ConfigSource turnedOff = new Fixtures.FakeSource("xinetd.conf /etc/xinetd.conf", new ArrayList<>()) {
+            @Override
+            public String setDisabled(String serviceId, boolean disabled) {
+                if (!serviceId.equals("telnet")) {
+                    throw new IllegalArgumentException("not mine");
+                }
+                throw new UnsupportedOperationException("service telnet of /etc/xinetd.d/telnet:4 is turned off there");
+            }
+        };
+        enable.sources = List.of(file, turnedOff);
+        assertEquals("a service that is not served is asked for by name: cannot enable telnet: service telnet of"
+                + " /etc/xinetd.d/telnet:4 is turned off there", "a service that is not served is asked for by name: "
+                + enable.enable("telnet"));
+        assertEquals("no service named 'nosuch'; known: echo", enable.enable("nosuch"));
     }
 
     @Test

@@ -106,6 +106,27 @@ public class XinetdSourceTest {
     }
 
     @Test
+    public void aServiceTurnedOffInItsFileIsFoundByNameAndTheAnswerSaysWhere() throws IOException {
+        write(conf, internal("echo", "stream") + internal("daytime", "stream", " disable = yes"));
+        source.reloadNow();
+        assertEquals(1, live.size());
+        try {
+            source.setDisabled("daytime", false);
+            throw new AssertionError("the file decides");
+        } catch (UnsupportedOperationException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("service daytime (id daytime-stream) of " + conf + ":"));
+            assertTrue(e.getMessage(), e.getMessage().contains("(disable = yes)"));
+            assertTrue(e.getMessage(), e.getMessage().contains("edit it there (disable = no) and run inetd:reload"));
+        }
+        try {
+            source.setDisabled("nosuch", false);
+            throw new AssertionError("not this source's");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("is not one of"));
+        }
+    }
+
+    @Test
     public void aReloadAppliesOnlyTheDifference() throws IOException {
         write(conf, internal("echo", "stream") + internal("time", "stream"));
         assertEquals(2, source.reloadNow().changes.added);
