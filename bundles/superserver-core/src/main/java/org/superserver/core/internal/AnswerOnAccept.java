@@ -84,7 +84,7 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         InetSocketAddress remote = (InetSocketAddress) connection.remoteAddress();
         Object result = Admission.check(binding, remote, true, services.load());
         if (result instanceof String reason) {
-            binding.occupancy().refused.incrementAndGet();
+            binding.occupancy().refused(reason);
             services.log().failed(definition, reason, (InetSocketAddress) connection.localAddress(), remote);
         }
         return result;
@@ -104,6 +104,7 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         try {
             int length = answer.readableBytes();
             int written = write(((UnixChannel) connection).fd(), answer);
+            binding.occupancy().bytesOut.addAndGet(written);
             logServed(definition, (InetSocketAddress) connection.localAddress(), remote, written);
             if (written < length) {
                 // A fresh socket's send buffer takes a few hundred bytes whole; this is not expected.

@@ -18,9 +18,10 @@ import org.superserver.api.ServiceDefinition;
 final class LiveChildren {
 
     /**
+     * @param id the number the status gives it ({@link ConnectionNumbers})
      * @param remote the client, or {@code null} for a {@code wait} service's server
      */
-    record Child(int pid, ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
+    record Child(long id, int pid, ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
                  Instant started, CompletableFuture<Reaper.Exit> exit) {
     }
 
@@ -47,6 +48,11 @@ final class LiveChildren {
         List<Child> all = new ArrayList<>(children.values());
         all.sort(Comparator.comparing(Child::started).thenComparingInt(Child::pid));
         return all;
+    }
+
+    /** The running child with process id {@code pid}, or {@code null}. */
+    Child byPid(int pid) {
+        return children.get(pid);
     }
 
     int size() {

@@ -64,7 +64,7 @@ final class Recheck {
                 continue;
             }
             ConnectionInfo info = info(definition, (InetSocketAddress) channel.localAddress(),
-                    (InetSocketAddress) channel.remoteAddress(), channel.attr(Listeners.ACCEPTED).get());
+                    (InetSocketAddress) channel.remoteAddress(), accepted(channel));
             try {
                 channel.eventLoop().execute(() -> chain.check(info, definition, channel.eventLoop())
                         .thenAccept(verdict -> {
@@ -140,7 +140,7 @@ final class Recheck {
             }
         }
         open.sort(Comparator.comparing((Channel c) -> {
-            Instant accepted = c.attr(Listeners.ACCEPTED).get();
+            Instant accepted = accepted(c);
             return accepted == null ? Instant.EPOCH : accepted;
         }));
         for (int i = max; i < open.size(); i++) {
@@ -174,6 +174,11 @@ final class Recheck {
                             + " reload (xinetd ends a removed service's servers)", definition.name(),
                     definition.protocol().configName(), definition.origin(), closed, killed);
         }
+    }
+
+    private static Instant accepted(Channel channel) {
+        LiveConnection live = LiveConnection.of(channel);
+        return live == null ? null : live.accepted();
     }
 
     private static ConnectionInfo info(ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
