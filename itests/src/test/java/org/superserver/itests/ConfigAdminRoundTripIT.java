@@ -29,6 +29,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceReference;
 import org.superserver.api.ConfigSource;
 import org.superserver.api.Diagnostic;
+import org.superserver.api.Handler;
 import org.superserver.api.status.ListenerState;
 import org.superserver.api.status.ServerStatus;
 
@@ -251,6 +252,29 @@ public class ConfigAdminRoundTripIT extends ItestSupport {
                 "service", "my-echo", "type", "INTERNAL", "handler", "echo", "bind", "127.0.0.1", "port", "0"));
         assertEchoService(awaitListening(id(renamed)), "handler = echo\n");
         assertEquals(List.of(), log.linesWith("pid " + renamed.getPid(), "property"));
+    }
+
+    @Test
+    public void anOlderConfigurationWhoseIdNamesAPluginsHandlerIsServedByItOnceThePluginRegistersIt()
+            throws Exception {
+        LogCapture log = log();
+        org.osgi.service.cm.Configuration old = factoryConfiguration(FACTORY_PID, properties(
+                "service", "shout", "type", "INTERNAL", "id", UpperCaseHandler.NAME, "bind", "127.0.0.1",
+                "port", "0"));
+        String id = id(old);
+        awaitListener(id, "known to the core", l -> true);
+        assertEquals("no handler itest-upper is registered yet: the name chooses", "shout",
+                serverStatus().listener(id).orElseThrow().definition().handler());
+
+        withdrawAfterTest(context.registerService(Handler.class, new UpperCaseHandler(),
+                properties(Handler.NAME_PROPERTY, UpperCaseHandler.NAME)));
+        awaitListener(id, "served by " + UpperCaseHandler.NAME,
+                l -> UpperCaseHandler.NAME.equals(l.definition().handler()) && l.state() == ListenerState.LISTENING);
+        try (Socket client = connect(awaitListening(id))) {
+            client.getOutputStream().write(ascii("quiet\n"));
+            assertEquals("QUIET\n", ascii(Clients.readExactly(client, 6)));
+        }
+        log.await(TIMEOUT, "pid " + old.getPid(), "property id", "write handler = " + UpperCaseHandler.NAME);
     }
 
     @Test
