@@ -56,8 +56,9 @@ public final class ConfigAdminSource implements ConfigSource {
     private final ConfiguredServices services;
 
     @Activate
-    public ConfigAdminSource(BundleContext context, @Reference ConfigurationAdmin configAdmin,
-            @Reference ConfiguredServices services) {
+    public ConfigAdminSource(BundleContext context,
+            @Reference(name = "configAdmin") ConfigurationAdmin configAdmin,
+            @Reference(name = "services") ConfiguredServices services) {
         this.context = context;
         this.configAdmin = configAdmin;
         this.services = services;
@@ -144,8 +145,8 @@ public final class ConfigAdminSource implements ConfigSource {
         p.put("disable", value);
         MappingResult result = ServiceConfigMapper.map(p, services::isHandler);
         LOG.info("{} service={} pid={} disable={}", disabled ? "DISABLE" : "ENABLE", serviceId, pid, value);
-        String done = (disabled ? "disabled " : "enabled ") + serviceId + ": configuration " + pid + " now has disable = "
-                + value + (file != null ? " (FileInstall writes it to " + origin + ")" : "");
+        String done = (disabled ? "disabled " : "enabled ") + serviceId + ": configuration " + pid
+                + " now has disable = " + value + (file != null ? " (FileInstall writes it to " + origin + ")" : "");
         if (!result.isValid()) {
             done += "; but the configuration is invalid, so nothing is served: property " + result.property() + ": "
                     + result.problem();

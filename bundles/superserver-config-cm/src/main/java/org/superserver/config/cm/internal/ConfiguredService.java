@@ -55,7 +55,7 @@ public final class ConfiguredService {
     private List<MappingResult.Notice> notices = List.of();
 
     @Activate
-    public ConfiguredService(BundleContext context, @Reference ConfiguredServices services,
+    public ConfiguredService(BundleContext context, @Reference(name = "services") ConfiguredServices services,
             Map<String, Object> properties) {
         this.context = context;
         this.services = services;

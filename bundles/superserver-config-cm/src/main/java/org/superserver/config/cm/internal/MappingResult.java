@@ -23,7 +23,8 @@ final class MappingResult {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Notice && ((Notice) o).property.equals(property) && ((Notice) o).message.equals(message);
+            return o instanceof Notice && ((Notice) o).property.equals(property)
+                    && ((Notice) o).message.equals(message);
         }
 
         @Override
