@@ -41,9 +41,8 @@ final class ServiceConfigMapper {
 
     static {
         Set<String> known = new java.util.HashSet<>(Set.of("service", "id", "handler", "type", "socket_type",
-                "protocol",
-                "port", "bind", "wait", "user", "group", "server", "server_args", "passenv", "instances", "policies",
-                "disable"));
+                "protocol", "port", "bind", "wait", "user", "group", "server", "server_args", "passenv", "instances",
+                "policies", "disable"));
         known.addAll(ExtendedProperties.TYPED);
         KNOWN = Set.copyOf(known);
     }
