@@ -60,9 +60,10 @@ public final class ConfiguredService {
         this.context = context;
         this.services = services;
         synchronized (this) {
+            // known before the first mapping, so that a handler arriving meanwhile re-maps it after
+            services.add(this);
             apply(properties);
         }
-        services.add(this);
     }
 
     @Modified
