@@ -225,12 +225,15 @@ public class ConfigAdminRoundTripIT extends ItestSupport {
         assertTrue("'" + text + "' is ctime + CRLF", BuiltinServicesIT.CTIME_CRLF.matcher(text).matches());
         assertEquals("daytime", serverStatus().listener(id(daytime)).orElseThrow().definition().handler());
 
-        // an id that is some handler's name does not choose it: the service name does
-        org.osgi.service.cm.Configuration echo = factoryConfiguration(FACTORY_PID,
-                with(echo(0), "id", "discard"));
-        InetSocketAddress echoAddress = awaitListening(id(echo));
-        assertEchoService(echoAddress, "echo, whatever the id\n");
+        org.osgi.service.cm.Configuration echo = factoryConfiguration(FACTORY_PID, echo(0));
+        assertEchoService(awaitListening(id(echo)), "echo\n");
         assertEquals(List.of(), log.linesWith("pid " + echo.getPid(), "property id"));
+
+        // an id that is another handler's name does not choose it: the service name does, with a notice
+        org.osgi.service.cm.Configuration notDiscard = factoryConfiguration(FACTORY_PID,
+                with(echo(0), "id", "discard"));
+        assertEchoService(awaitListening(id(notDiscard)), "echo, whatever the id\n");
+        log.await(TIMEOUT, "pid " + notDiscard.getPid(), "property id", "no longer chooses it");
     }
 
     @Test
@@ -304,6 +307,9 @@ public class ConfigAdminRoundTripIT extends ItestSupport {
             configureCore("worker.threads", 3);
             log.await(TIMEOUT, "CONFIG ", "workers=3", "applied=listeners rebound");
             assertEchoes(client, "on the old event loops\n");
+            // new event loops bind every listener again, on the same port: closed for a moment, then listening
+            log.await(TIMEOUT, "CLOSE ", "origin=Configuration Admin " + service.getPid(), "reason=new event loops");
+            log.await(TIMEOUT, 2, "LISTEN ", "origin=Configuration Admin " + service.getPid());
             assertEquals(address, awaitListening(id));
             assertEchoService(address, "on the new event loops\n");
         }

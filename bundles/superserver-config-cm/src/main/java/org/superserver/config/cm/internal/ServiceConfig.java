@@ -28,7 +28,8 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Tells two definitions of one service apart, as in xinetd (e.g. echo-stream and "
                     + "echo-dgram); one word. It does not choose the handler: older files that named the handler "
                     + "with id (an id that names a handler where the service name does not) are still read that way, "
-                    + "with a logged notice. Default: the service name.")
+                    + "with a logged notice (and an id that names a handler other than the service's gets a notice "
+                    + "too). Default: the service name.")
     String id();
 
     @AttributeDefinition(name = "type", required = false,

@@ -26,7 +26,8 @@ import org.superserver.api.SocketType;
  * built-ins; the core then checks that it serves the socket type), or by the one {@code handler}
  * names; {@code id} only tells two definitions of one service apart. Older files named the
  * handler with {@code id}: such a file still maps as it did, with a {@link MappingResult.Notice},
- * when its {@code id} names a handler and its service name does not.
+ * when its {@code id} names a handler and its service name does not; when both name one, the
+ * service name chooses, and a notice says that the meaning changed.
  */
 final class ServiceConfigMapper {
 
@@ -319,6 +320,11 @@ final class ServiceConfigMapper {
                     + "xinetd) and id only tells two definitions of one service apart: write handler = " + id
                     + " (or service = " + id + ") to keep this meaning without this notice"));
             return id;
+        }
+        if (id != null && !id.equals(service) && isHandler.test(id)) {
+            notices.add(new MappingResult.Notice("id", "'" + id + "' names a handler but no longer chooses it: the "
+                    + "service name " + service + " does, as in xinetd (older versions served this service with " + id
+                    + "); write handler = " + id + " if " + id + " should serve it, or another id"));
         }
         return service;
     }

@@ -86,7 +86,10 @@ public class ServiceConfigMapperTest {
         assertEquals(List.of(), r.notices());
         p.put("id", "discard"); // a handler's name as id does not choose it when the service name is one
         assertEquals("echo", valid(p).handler());
-        assertEquals(List.of(), ServiceConfigMapper.map(p).notices());
+        List<MappingResult.Notice> notices = ServiceConfigMapper.map(p).notices();
+        assertEquals(1, notices.size());
+        assertEquals("id", notices.get(0).property);
+        assertTrue(notices.get(0).message, notices.get(0).message.contains("no longer chooses it"));
     }
 
     @Test
