@@ -38,7 +38,8 @@ import org.junit.rules.TemporaryFolder;
  * bin/superserver --webconsole of the assembled distribution, as an administrator's HTTP client
  * meets it: the Felix Web Console on 127.0.0.1 only, refusing requests without the password
  * generated into the data directory; its Superserver page and JSON view listing the services with
- * their counters; reload and disable by POST with the page's token.
+ * their counters; reload and disable by POST with the page's token; and gone again at the next
+ * start without the option.
  */
 public class WebConsoleIT {
 
@@ -53,6 +54,8 @@ public class WebConsoleIT {
     private int echoPort;
     private int daytimePort;
     private String authorization;
+    private Path data;
+    private List<String> arguments;
 
     @Before
     public void startWithTheWebConsole() throws Exception {
@@ -66,14 +69,10 @@ public class WebConsoleIT {
         Path conf = folder.newFile("inetd.conf").toPath();
         Files.writeString(conf, "127.0.0.1:echo stream tcp nowait root internal\n"
                 + "127.0.0.1:daytime stream tcp nowait root internal\n");
-        Path data = folder.getRoot().toPath().resolve("data");
+        data = folder.getRoot().toPath().resolve("data");
         log = folder.getRoot().toPath().resolve("server.log");
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/superserver").toString(), "--webconsole",
-                "--inetd", conf.toString(), "--services", services.toString(), "--data", data.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().put("SUPERSERVER_OPTS", "-Dsuperserver.webconsole.port=" + consolePort);
-        server = builder.start();
+        arguments = List.of("--inetd", conf.toString(), "--services", services.toString(), "--data", data.toString());
+        server = start(log, true);
 
         Path passwordFile = data.resolve("webconsole.password");
         awaitLog("WEBCONSOLE url=http://127.0.0.1:" + consolePort + "/system/console");
@@ -188,6 +187,37 @@ public class WebConsoleIT {
             }
         }
         assertTrue(Files.readString(log), Files.readString(log).contains("WEBCONSOLE action=disable service=" + echoId));
+    }
+
+    @Test
+    public void withoutTheOptionTheNextStartRunsNothingOfTheConsole() throws Exception {
+        stopServer();
+        log = folder.getRoot().toPath().resolve("server-without.log");
+        server = start(log, false);
+        awaitLog("Superserver started");
+        try (Socket echo = new Socket("127.0.0.1", echoPort)) {
+            echo.getOutputStream().write('x');
+            echo.setSoTimeout(5_000);
+            assertEquals('x', echo.getInputStream().read());
+        }
+        assertEquals("nothing listens on the console's port", List.of(), listeningAddresses(consolePort));
+        String text = Files.readString(log);
+        assertFalse(text, text.contains("WEBCONSOLE"));
+        assertFalse(text, text.contains("Jetty"));
+    }
+
+    /** bin/superserver with this test's arguments, and --webconsole on the test's port if asked. */
+    private Process start(Path output, boolean webConsole) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/superserver").toString());
+        if (webConsole) {
+            command.add("--webconsole");
+        }
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("SUPERSERVER_OPTS", "-Dsuperserver.webconsole.port=" + consolePort);
+        return builder.start();
     }
 
     private HttpResponse<String> get(String path) throws Exception {
