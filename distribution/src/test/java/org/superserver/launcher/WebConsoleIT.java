@@ -81,6 +81,7 @@ public class WebConsoleIT {
         String password = Files.readString(passwordFile).strip();
         authorization = "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
         awaitPage();
+        awaitLog("LISTEN service=echo");
     }
 
     @After
@@ -195,6 +196,7 @@ public class WebConsoleIT {
         log = folder.getRoot().toPath().resolve("server-without.log");
         server = start(log, false);
         awaitLog("Superserver started");
+        awaitLog("LISTEN service=echo");
         try (Socket echo = new Socket("127.0.0.1", echoPort)) {
             echo.getOutputStream().write('x');
             echo.setSoTimeout(5_000);
