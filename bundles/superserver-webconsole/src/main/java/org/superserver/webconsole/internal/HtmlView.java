@@ -56,7 +56,8 @@ final class HtmlView {
 
         services(h, view, token, action);
         counters(h, view);
-        h.append("<h3>Enable a service</h3>\n<form method='post' action='").append(Html.escape(action)).append("'>")
+        heading(h, "Enable a service");
+        h.append("<form method='post' action='").append(Html.escape(action)).append("'>")
                 .append(hidden("token", token)).append(hidden("action", "enable"))
                 .append("<input type='text' name='service' size='30' placeholder='service id'/> ")
                 .append("<input type='submit' class='ui-state-default ui-corner-all' value='Enable'/></form>\n");
@@ -65,7 +66,8 @@ final class HtmlView {
     }
 
     private static void services(StringBuilder h, ConsoleView view, String token, String action) {
-        h.append("<h3>Services</h3>\n<table id='superserver-services' class='tablesorter nicetable noauto'>\n<thead><tr>")
+        heading(h, "Services");
+        h.append("<table id='superserver-services' class='tablesorter nicetable noauto'>\n<thead><tr>")
                 .append("<th>Service</th><th>Id</th><th>Protocol</th><th>Address</th><th>State</th><th>Detail</th>")
                 .append("<th>Dispatch</th><th>Accepted</th><th>Active</th><th>Origin</th><th>Actions</th>")
                 .append("</tr></thead>\n<tbody>\n");
@@ -93,7 +95,8 @@ final class HtmlView {
     }
 
     private static void counters(StringBuilder h, ConsoleView view) {
-        h.append("<h3>Counters</h3>\n<table id='superserver-counters' class='tablesorter nicetable noauto'>\n<thead><tr>")
+        heading(h, "Counters");
+        h.append("<table id='superserver-counters' class='tablesorter nicetable noauto'>\n<thead><tr>")
                 .append("<th>Service</th><th>Id</th><th>Accepted</th><th>Denied</th><th>Refused</th>")
                 .append("<th>Servers started</th><th>Servers failed</th><th>Bytes in</th><th>Bytes out</th>")
                 .append("</tr></thead>\n<tbody>\n");
@@ -115,7 +118,7 @@ final class HtmlView {
     }
 
     private static void connections(StringBuilder h, ConsoleView view, Instant now) {
-        h.append("<h3>Connections</h3>\n");
+        heading(h, "Connections");
         if (view.connections().isEmpty()) {
             h.append("<p id='superserver-connections'>No live connections.</p>\n");
             return;
@@ -179,6 +182,12 @@ final class HtmlView {
 
     private static String hidden(String name, String value) {
         return "<input type='hidden' name='" + Html.escape(name) + "' value='" + Html.escape(value) + "'/>";
+    }
+
+    /** A section title in the console's widget-header style. */
+    private static void heading(StringBuilder h, String title) {
+        h.append("<div class='ui-widget-header ui-corner-top' style='margin-top:1em;padding:0.2em 0.5em'>")
+                .append(Html.escape(title)).append("</div>\n");
     }
 
     private static void cell(StringBuilder h, Object value) {
