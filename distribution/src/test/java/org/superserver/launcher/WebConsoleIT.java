@@ -179,8 +179,8 @@ public class WebConsoleIT {
             }
         } else {
             // An inetd.conf decides by its own lines: the refusal says why, and echo keeps serving.
-            assertTrue(result, result.contains("its file decides whether it runs") || result.contains("no configuration source says"
-                    + " that it publishes service " + echoId));
+            assertTrue(result, result.contains("its file decides whether it runs")
+                    || result.contains("no configuration source says that it publishes service " + echoId));
             try (Socket echo = new Socket("127.0.0.1", echoPort)) {
                 echo.getOutputStream().write('x');
                 echo.setSoTimeout(5_000);

@@ -236,6 +236,38 @@ public class ShellCommandsIT extends ItestSupport {
     }
 
     @Test
+    public void enableByNameTurnsOnEveryConfigurationAdminDefinitionOfThatNameAndDisablePersistsItsOff()
+            throws Exception {
+        int served = freePort();
+        int off = freePort();
+        org.osgi.service.cm.Configuration first = factoryConfiguration("org.superserver.service", properties(
+                "service", "cmshell", "handler", "echo", "type", "INTERNAL", "socket_type", "stream",
+                "bind", "127.0.0.1", "port", String.valueOf(served), "wait", "no"));
+        org.osgi.service.cm.Configuration second = factoryConfiguration("org.superserver.service", properties(
+                "service", "cmshell", "handler", "echo", "type", "INTERNAL", "socket_type", "stream",
+                "bind", "127.0.0.1", "port", String.valueOf(off), "wait", "no", "disable", "yes"));
+        String firstId = "cm:" + first.getPid();
+        String secondId = "cm:" + second.getPid();
+        awaitListening(firstId);
+        assertTrue(serverStatus().listener(secondId).isEmpty());
+
+        String enable = text("inetd:enable cmshell");
+        assertTrue(enable, enable.contains(firstId + " is already enabled"));
+        assertTrue(enable, enable.contains("enabled " + secondId + ": configuration " + second.getPid()
+                + " now has disable = no"));
+        awaitListening(secondId);
+        Clients.assertEchoService(Clients.loopback(off), "on again\n");
+        assertEquals("no", second.getProperties().get("disable"));
+
+        String disable = text("inetd:disable cmshell");
+        assertTrue(disable, disable.contains("disabled " + firstId) && disable.contains("disabled " + secondId));
+        awaitNotListening(firstId);
+        awaitNotListening(secondId);
+        assertEquals("yes", first.getProperties().get("disable"));
+        Clients.awaitRefused(Clients.loopback(served), TIMEOUT);
+    }
+
+    @Test
     public void checkListsABadLineOfAnInetdConfWithItsFileAndLineUntilItIsFixed() throws Exception {
         int port = freePort();
         Path services = scratch().write("services", "");

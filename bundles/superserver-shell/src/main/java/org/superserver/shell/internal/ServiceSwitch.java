@@ -1,6 +1,8 @@
 package org.superserver.shell.internal;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +31,16 @@ final class ServiceSwitch {
             }
         }
         List<String> answers = new ArrayList<>();
+        Set<ConfigSource> answeredByName = Collections.newSetFromMap(new IdentityHashMap<>());
+        boolean givenById = listeners.stream().anyMatch(l -> l.definition().id().equals(service));
+        if (!ids.isEmpty() && !disabled && !givenById) {
+            // enabling by name: a source also turns on its definitions of that name that are off (served under no id)
+            for (ConfigSource source : sources) {
+                if (decidesItself(source) && answer(source, service, false, answers)) {
+                    answeredByName.add(source);
+                }
+            }
+        }
         if (ids.isEmpty()) {
             // not served now (turned off, say): a source may know it by id, or by name among those it turned off
             for (ConfigSource source : sources) {
@@ -45,7 +57,9 @@ final class ServiceSwitch {
                     continue;
                 }
                 found = true;
-                answer(source, id, disabled, answers);
+                if (!answeredByName.contains(source)) {
+                    answer(source, id, disabled, answers);
+                }
             }
             if (!found && listeners.stream().anyMatch(l -> l.definition().id().equals(id))) {
                 answers.add("service " + id + " is not published by a configuration source (it was registered"
@@ -79,17 +93,18 @@ final class ServiceSwitch {
         }
     }
 
-    /** Adds what {@code source} answers; nothing when the service is not one of its own. */
-    private static void answer(ConfigSource source, String id, boolean disabled, List<String> answers) {
+    /** Adds what {@code source} answers; nothing when the service is not one of its own. Returns whether it answered. */
+    private static boolean answer(ConfigSource source, String id, boolean disabled, List<String> answers) {
         try {
             answers.add(source.setDisabled(id, disabled));
         } catch (IllegalArgumentException notItsOwn) {
-            // another source's, or none's
+            return false; // another source's, or none's
         } catch (UnsupportedOperationException e) {
             answers.add((disabled ? "cannot disable " : "cannot enable ") + id + ": " + e.getMessage());
         } catch (RuntimeException e) {
             answers.add((disabled ? "disable of " : "enable of ") + id + " failed in " + source.description() + ": "
                     + e);
         }
+        return true;
     }
 }

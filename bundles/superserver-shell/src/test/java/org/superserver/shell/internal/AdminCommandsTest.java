@@ -198,6 +198,56 @@ public class AdminCommandsTest {
     }
 
     @Test
+    public void enableByNameAlsoTurnsOnTheDefinitionsOfThatNameThatAreOffOnceEach() {
+        listeners.add(listening(builtin("echo", Protocol.TCP, 7), 0, 0));
+        String servedId = listeners.get(0).definition().id();
+        List<String> asked = new ArrayList<>();
+        ConfigSource cm = new ConfigSource() {
+            @Override
+            public String description() {
+                return "Configuration Admin";
+            }
+
+            @Override
+            public void reload() {
+            }
+
+            @Override
+            public boolean publishes(String serviceId) {
+                return serviceId.equals(servedId) || serviceId.equals("cm:echo-udp");
+            }
+
+            @Override
+            public String setDisabled(String serviceId, boolean disabled) {
+                asked.add(serviceId + "=" + disabled);
+                if (serviceId.equals("echo")) {
+                    return servedId + " is already enabled\nenabled cm:echo-udp";
+                }
+                if (publishes(serviceId)) {
+                    return (disabled ? "disabled " : "enabled ") + serviceId;
+                }
+                throw new IllegalArgumentException(serviceId + " is not mine");
+            }
+        };
+        EnableCommand enable = new EnableCommand();
+        enable.status = status;
+        enable.sources = List.of(new Fixtures.FakeSource("inetd.conf /etc/inetd.conf", new ArrayList<>()), cm);
+        assertEquals(servedId + " is already enabled\nenabled cm:echo-udp", enable.enable("echo"));
+        assertEquals("asked once, by name, not again by the served id", List.of("echo=false"), asked);
+
+        asked.clear();
+        assertEquals("enabled " + servedId, enable.enable(servedId));
+        assertEquals("an id is not asked for by name", List.of(servedId + "=false"), asked);
+
+        asked.clear();
+        DisableCommand disable = new DisableCommand();
+        disable.status = status;
+        disable.sources = List.of(cm);
+        assertEquals("disabled " + servedId, disable.disable("echo"));
+        assertEquals("disable by name turns off what is served", List.of(servedId + "=true"), asked);
+    }
+
+    @Test
     public void checkGroupsTheProblemsOfEverySourcePolicyAndFailedListener() {
         CheckCommand command = new CheckCommand();
         assertEquals(CheckReport.NO_PROBLEMS + " (nothing to check: no configuration source, no access policy"

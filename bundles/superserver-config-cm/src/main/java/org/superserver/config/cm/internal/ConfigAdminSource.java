@@ -109,27 +109,53 @@ public final class ConfigAdminSource implements ConfigSource {
         return find(serviceId) != null;
     }
 
+    /**
+     * Writes {@code disable = yes} or {@code no} into the configuration with this id; or, given a
+     * service name (no {@code cm:} prefix), into every configuration of that {@code service}, so that
+     * {@code inetd:enable echo} turns on echo's configurations that are off and are therefore served
+     * under no id.
+     */
     @Override
     public String setDisabled(String serviceId, boolean disabled) {
         Configured found = find(serviceId);
-        if (found == null) {
+        if (found != null) {
+            return turn(found, serviceId, disabled);
+        }
+        List<Configured> named = named(serviceId);
+        if (named.isEmpty()) {
             throw new IllegalArgumentException("no configuration of factory PID " + ServiceConfigMapper.FACTORY_PID
                     + " defines the service " + serviceId + "; its services are " + ids());
         }
+        if (named.size() == 1) {
+            return turn(named.get(0), ServiceConfigMapper.definitionId(named.get(0).properties), disabled);
+        }
+        List<String> answers = new ArrayList<>();
+        for (Configured c : named) {
+            String id = ServiceConfigMapper.definitionId(c.properties);
+            try {
+                answers.add(turn(c, id, disabled));
+            } catch (UnsupportedOperationException e) {
+                answers.add((disabled ? "cannot disable " : "cannot enable ") + id + ": " + e.getMessage());
+            }
+        }
+        return String.join("\n", answers);
+    }
+
+    private String turn(Configured found, String serviceId, boolean disabled) {
         Map<String, Object> p = found.properties;
         String pid = found.configuration.getPid();
         Object file = p.get(ServiceConfigMapper.FILEINSTALL_FILENAME);
         String origin = ServiceConfigMapper.origin(p);
         String value = disabled ? "yes" : "no";
+        String now = ServiceConfigMapper.string(p, "disable");
+        if (Boolean.valueOf(disabled).equals(isOff(p))) {
+            return serviceId + " is already " + (disabled ? "disabled" : "enabled") + ": configuration " + pid
+                    + (now == null ? " has no disable property" : " has disable = " + now);
+        }
         if (file != null && "false".equalsIgnoreCase(String.valueOf(context.getProperty(CONFIG_SAVE)).trim())) {
             throw new UnsupportedOperationException(serviceId + " is defined by the file " + origin + ", which decides "
                     + "(FileInstall does not write configurations back: " + CONFIG_SAVE + "=false); set disable = "
                     + value + " there");
-        }
-        String now = ServiceConfigMapper.string(p, "disable");
-        if (value.equals(now)) {
-            return serviceId + " is already " + (disabled ? "disabled" : "enabled") + ": configuration " + pid
-                    + " has disable = " + value;
         }
         try {
             Dictionary<String, Object> properties = found.configuration.getProperties();
@@ -176,6 +202,29 @@ public final class ConfigAdminSource implements ConfigSource {
             }
         }
         return null;
+    }
+
+    /** Whether the configuration says {@code disable = yes}; {@code null} for a value that is neither yes nor no. */
+    private static Boolean isOff(Map<String, Object> p) {
+        try {
+            return ServiceConfigMapper.yesNo(p, "disable", false);
+        } catch (RuntimeException invalid) {
+            return null;
+        }
+    }
+
+    /** The configurations whose {@code service} is {@code name}, by PID; none for a {@code cm:} id. */
+    private List<Configured> named(String name) {
+        List<Configured> out = new ArrayList<>();
+        if (name == null || name.startsWith("cm:")) {
+            return out;
+        }
+        for (Configured c : configurations()) {
+            if (name.equals(ServiceConfigMapper.string(c.properties, "service"))) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     private List<String> ids() {

@@ -177,6 +177,30 @@ public class ConfigAdminSourceTest {
     }
 
     @Test
+    public void aServiceNameTurnsOnEveryConfigurationOfThatServiceAndNoOther() {
+        store("org.superserver.service.a", "service", "echo", "type", "INTERNAL", "port", "10007",
+                "socket_type", "stream", "protocol", "tcp");
+        store("org.superserver.service.b", "service", "echo", "type", "INTERNAL", "port", "10007",
+                "socket_type", "dgram", "protocol", "udp", "disable", "yes");
+        store("org.superserver.service.c", "service", "daytime", "type", "INTERNAL", "port", "10013", "disable", "yes");
+        String said = source.setDisabled("echo", false);
+        assertEquals(List.of("org.superserver.service.b disable=no"), updates);
+        assertTrue(said, said.contains("cm:org.superserver.service.a is already enabled"));
+        assertTrue(said, said.contains("enabled cm:org.superserver.service.b: configuration org.superserver.service.b"
+                + " now has disable = no"));
+        assertEquals("yes", stored.get("org.superserver.service.c").get("disable"));
+
+        said = source.setDisabled("daytime", false);
+        assertTrue(said, said.startsWith("enabled cm:org.superserver.service.c"));
+        try {
+            source.setDisabled("telnet", false);
+            fail("no configuration of that name");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("telnet"));
+        }
+    }
+
+    @Test
     public void anIdThatNoConfigurationDefinesIsRefused() {
         store("org.superserver.service.a", "service", "echo", "type", "INTERNAL", "port", "10007");
         try {
