@@ -176,6 +176,14 @@ final class Recheck {
         }
     }
 
+    /** Ends a server of a removed xinetd service that started while the service was being removed. */
+    static void endLate(ServiceDefinition definition, LiveChildren.Child child, ScheduledExecutorService timer) {
+        Terminator.terminate(child, 0, timer, "service removed by a reload");
+        LOG.info("END service={} protocol={} origin={} closed_connections=0 killed_servers=1 pid={} reason=removed by"
+                        + " a reload while its server was starting (xinetd ends a removed service's servers)",
+                definition.name(), definition.protocol().configName(), definition.origin(), child.pid());
+    }
+
     private static Instant accepted(Channel channel) {
         LiveConnection live = LiveConnection.of(channel);
         return live == null ? null : live.accepted();

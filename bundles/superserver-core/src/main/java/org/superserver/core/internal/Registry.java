@@ -594,7 +594,7 @@ final class Registry implements ServerStatus {
         connectionLog.child(definition, pid, local, remote, exit);
         if (Recheck.endsClientsWhenRemoved(definition) && !entries.containsKey(definition.id())) {
             // started as its xinetd service was being removed: it goes the way of the others
-            Terminator.terminate(child, 0, resumes, "service removed by a reload");
+            Recheck.endLate(definition, child, resumes);
         }
     }
 
