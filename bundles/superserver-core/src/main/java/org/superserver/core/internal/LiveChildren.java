@@ -26,10 +26,23 @@ final class LiveChildren {
     }
 
     private final Map<Integer, Child> children = new ConcurrentHashMap<>();
+    private final Map<Long, ServiceDefinition> askedUnder = new ConcurrentHashMap<>();
 
     void add(Child child) {
         children.put(child.pid(), child);
-        child.exit().whenComplete((e, error) -> children.remove(child.pid(), child));
+        child.exit().whenComplete((e, error) -> {
+            children.remove(child.pid(), child);
+            askedUnder.remove(child.id());
+        });
+    }
+
+    /**
+     * Whether the policies of {@code definition} have not yet been asked again about {@code child}
+     * (a reload's recheck and a child that registers while it runs may both come to it); records
+     * that they now are.
+     */
+    boolean firstAskUnder(Child child, ServiceDefinition definition) {
+        return askedUnder.put(child.id(), definition) != definition;
     }
 
     /** The running children of service {@code id}. */

@@ -81,24 +81,33 @@ final class Recheck {
             }
         }
         for (LiveChildren.Child child : children.of(id)) {
-            if (child.remote() == null) {
-                continue; // a wait service's server: no client of its own to check
-            }
-            ConnectionInfo info = info(definition, child.local(), child.remote(), child.started());
-            try {
-                timer.execute(() -> chain.check(info, definition, timer).thenAccept(verdict -> {
-                    if (!verdict.allowed() && !child.exit().isDone()) {
-                        occupancy.revoked.incrementAndGet();
-                        LOG.warn("REVOKE service={} protocol={} from={} pid={} reason={} origin={} action=terminated",
-                                definition.name(), definition.protocol().configName(),
-                                Addresses.format(child.remote()), child.pid(), verdict.reason(), definition.origin());
-                        Terminator.terminate(child, Terminator.GRACE_MILLIS, timer,
-                                "no longer allowed after a reload");
-                    }
-                }));
-            } catch (RejectedExecutionException stopping) {
-                // the core is stopping
-            }
+            askAgain(definition, child, children, chain, timer, occupancy);
+        }
+    }
+
+    /**
+     * Asks the policies of {@code definition} again about the client of one running server; ends
+     * the server if denied. Also for a server that registers while a reload rechecks its service:
+     * started under the definition before, it would otherwise escape the new rules.
+     */
+    static void askAgain(ServiceDefinition definition, LiveChildren.Child child, LiveChildren children,
+                         PolicyChain chain, ScheduledExecutorService timer, Occupancy occupancy) {
+        if (child.remote() == null || !PolicyChain.guards(definition) || !children.firstAskUnder(child, definition)) {
+            return; // a wait service's server has no client of its own to check
+        }
+        ConnectionInfo info = info(definition, child.local(), child.remote(), child.started());
+        try {
+            timer.execute(() -> chain.check(info, definition, timer).thenAccept(verdict -> {
+                if (!verdict.allowed() && !child.exit().isDone()) {
+                    occupancy.revoked.incrementAndGet();
+                    LOG.warn("REVOKE service={} protocol={} from={} pid={} reason={} origin={} action=terminated",
+                            definition.name(), definition.protocol().configName(),
+                            Addresses.format(child.remote()), child.pid(), verdict.reason(), definition.origin());
+                    Terminator.terminate(child, Terminator.GRACE_MILLIS, timer, "no longer allowed after a reload");
+                }
+            }));
+        } catch (RejectedExecutionException stopping) {
+            // the core is stopping
         }
     }
 

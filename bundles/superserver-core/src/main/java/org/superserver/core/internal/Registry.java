@@ -592,9 +592,15 @@ final class Registry implements ServerStatus {
             });
         }
         connectionLog.child(definition, pid, local, remote, exit);
-        if (Recheck.endsClientsWhenRemoved(definition) && !entries.containsKey(definition.id())) {
-            // started as its xinetd service was being removed: it goes the way of the others
-            Recheck.endLate(definition, child, resumes);
+        Entry entry = entries.get(definition.id());
+        if (entry == null) {
+            if (Recheck.endsClientsWhenRemoved(definition)) {
+                // started as its xinetd service was being removed: it goes the way of the others
+                Recheck.endLate(definition, child, resumes);
+            }
+        } else if (entry.definition() != definition && Recheck.accessChanged(definition, entry.definition())) {
+            // admitted under the rules before a reload that may be rechecking the others right now
+            Recheck.askAgain(entry.definition(), child, children, policyChain, resumes, occupancy(definition.id()));
         }
     }
 
