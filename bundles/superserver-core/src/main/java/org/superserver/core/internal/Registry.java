@@ -155,16 +155,17 @@ final class Registry implements ServerStatus {
             slots.max(next.childrenMax());
             policyChain.timeoutMillis(next.policyTimeoutMillis());
             boolean rebind = before.needsNewEventLoops(next);
-            LOG.info("CONFIG transport={} workers={} backlog={} write_buffer={}/{} policy_timeout={}ms"
-                            + " rate_pause={}s children_max={} applied={}", next.transport(),
-                    next.effectiveWorkerThreads(), next.backlog(), next.writeBufferLow(), next.writeBufferHigh(),
-                    next.policyTimeoutMillis(), next.ratePauseSeconds(), next.childrenMax(),
-                    rebind ? "listeners rebound on new event loops (connections stay)" : "in place");
             if (rebind) {
                 moveListeners(next);
             } else {
                 listeners.settings(next);
             }
+            // logged once applied: a listener bound again is listening when this line is read
+            LOG.info("CONFIG transport={} workers={} backlog={} write_buffer={}/{} policy_timeout={}ms"
+                            + " rate_pause={}s children_max={} applied={}", next.transport(),
+                    next.effectiveWorkerThreads(), next.backlog(), next.writeBufferLow(), next.writeBufferHigh(),
+                    next.policyTimeoutMillis(), next.ratePauseSeconds(), next.childrenMax(),
+                    rebind ? "listeners rebound on new event loops (connections stay)" : "in place");
         });
     }
 
