@@ -81,6 +81,7 @@ final class Binding {
     private volatile String busy;
     private volatile String warning;
     private volatile WaitService waitService;
+    private volatile DirectAnswer directAnswer;
     private final ChildSlots slots;
     private volatile String limited;
 
@@ -343,5 +344,14 @@ final class Binding {
 
     void waitService(WaitService service) {
         this.waitService = service;
+    }
+
+    /** The threads that answer this binding's connections on their descriptors, or {@code null}. */
+    DirectAnswer directAnswer() {
+        return directAnswer;
+    }
+
+    void directAnswer(DirectAnswer answer) {
+        this.directAnswer = answer;
     }
 }

@@ -211,6 +211,10 @@ final class Listeners {
         if (wait != null) {
             wait.close();
         }
+        DirectAnswer answer = binding.directAnswer();
+        if (answer != null) {
+            answer.close(); // its threads end before the socket is closed
+        }
         Channel channel = binding.channel();
         if (channel != null) {
             channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -219,14 +223,18 @@ final class Listeners {
 
     private Channel bindStream(Binding binding, InetSocketAddress address) throws Exception {
         boolean exec = binding.program() != null;
+        int answerThreads = DirectAnswer.threadsWanted();
+        boolean direct = binding.handler() instanceof ImmediateAnswer && answerThreads > 0
+                && transport.name().equals("epoll");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
                 .channelFactory(() -> SocketOptions.listener(transport.newServerChannel(address),
                         binding.definition(), address))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
-                // A wait service's server accepts by itself: the event loop never does.
-                .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()))
+                // A wait service's server accepts by itself, and so do the threads of a direct answer:
+                // the event loop never does.
+                .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()) && !direct)
                 // An exec'd connection is never read by the server: its bytes are the child's.
                 .childOption(ChannelOption.AUTO_READ, !exec)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -240,7 +248,21 @@ final class Listeners {
         } else if (exec && !binding.definition().isWait()) {
             bootstrap.handler(new AcceptGate(binding));
         }
-        return await(bootstrap.bind(address));
+        Channel channel = await(bootstrap.bind(address));
+        if (direct && DirectAnswer.supports(channel)) {
+            DirectAnswer answer = new DirectAnswer(binding, (ImmediateAnswer) binding.handler(), channel,
+                    answerThreads);
+            try {
+                answer.start();
+            } catch (java.io.IOException e) {
+                channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                throw e;
+            }
+            binding.directAnswer(answer);
+        } else if (direct) {
+            channel.config().setAutoRead(true);
+        }
+        return channel;
     }
 
     private void accepted(Binding binding, Channel channel) {

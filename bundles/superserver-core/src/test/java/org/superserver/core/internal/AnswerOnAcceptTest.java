@@ -86,12 +86,14 @@ public class AnswerOnAcceptTest extends CoreFixture {
     }
 
     @Test
-    public void theAcceptingThreadAnswersAndClosesWithoutAPipeline() throws Exception {
+    public void aThreadOfTheListenerAnswersOnTheAcceptedDescriptorWithoutAPipeline() throws Exception {
         registry.addDefinition("d", tcp("fast").handler("answer").build());
         int port = port("fast");
+        String thread = io.netty.channel.epoll.Epoll.isAvailable() ? "superserver-answer-fast-" + port
+                : "superserver-accept-\\d+-1";
         for (int i = 0; i < 3; i++) {
             String answer = readToEnd(connect(port));
-            assertTrue(answer, answer.matches("immediate superserver-accept-\\d+-1\r\n"));
+            assertTrue(answer, answer.matches("immediate " + thread + "\r\n"));
         }
         assertEquals(0, handler.pipelines.get());
         assertEquals(3, status("fast").accepted());
@@ -99,6 +101,51 @@ public class AnswerOnAcceptTest extends CoreFixture {
         assertEquals("fast", first.serviceName());
         assertEquals(port, first.local().getPort());
         assertEquals("127.0.0.1", first.remote().getAddress().getHostAddress());
+    }
+
+    @Test
+    public void withNoAnswerThreadsTheAcceptingEventLoopAnswersTheSameBytes() throws Exception {
+        System.setProperty(DirectAnswer.THREADS_PROPERTY, "0");
+        try {
+            registry.addDefinition("d", tcp("loop").handler("answer").build());
+            int port = port("loop");
+            String answer = readToEnd(connect(port));
+            assertTrue(answer, answer.matches("immediate superserver-accept-\\d+-1\r\n"));
+            assertEquals(0, handler.pipelines.get());
+        } finally {
+            System.clearProperty(DirectAnswer.THREADS_PROPERTY);
+        }
+    }
+
+    @Test
+    public void twoAnswerThreadsShareTheListenerAndBothEndWithIt() throws Exception {
+        org.junit.Assume.assumeTrue("answer threads need epoll", io.netty.channel.epoll.Epoll.isAvailable());
+        System.setProperty(DirectAnswer.THREADS_PROPERTY, "2");
+        int fixed = freePort();
+        try {
+            registry.addDefinition("d", tcp("pair").handler("answer").port(fixed).build());
+            assertEquals(fixed, port("pair"));
+        } finally {
+            System.clearProperty(DirectAnswer.THREADS_PROPERTY);
+        }
+        assertEquals(2, answerThreads("superserver-answer-pair-" + fixed));
+        for (int i = 0; i < 20; i++) {
+            String answer = readToEnd(connect(fixed));
+            assertTrue(answer, answer.matches("immediate superserver-answer-pair-" + fixed + "-[12]\r\n"));
+        }
+        registry.removeDefinition("d");
+        settle();
+        assertEquals("no thread outlives its listener", 0, answerThreads("superserver-answer-pair-" + fixed));
+        assertRefused(fixed);
+        // the port is free for the next definition, as after any listener
+        registry.addDefinition("d", tcp("pair").handler("answer").port(fixed).build());
+        assertEquals(fixed, port("pair"));
+        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
+    }
+
+    private static long answerThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
 
     @Test
