@@ -29,7 +29,8 @@ import org.junit.Test;
  * The features repository in a real Apache Karaf 4.4: {@code feature:repo-add} and
  * {@code feature:install superserver superserver-default} serve echo, the shell conditional brings
  * the {@code inetd:*} commands, the epoll fragment of this platform is the one installed, and the
- * {@code config:*} commands create a service and move it to another port.
+ * {@code config:*} commands create a service and move it to another port, and deleting its file
+ * in etc/ withdraws it.
  *
  * <p>The embedded default's ten services are given free ports by {@code .cfg} files written into
  * etc/ before the install (Karaf keeps a feature's configuration when its file exists), so that the
@@ -122,7 +123,7 @@ public class KarafFeaturesIT {
     }
 
     @Test
-    public void configCommandsCreateAServiceAndAPortChangeMovesIt() throws Exception {
+    public void configCommandsCreateAServiceAPortChangeMovesItAndDeletingItsFileWithdrawsIt() throws Exception {
         int first = freePorts[freePorts.length - 2];
         int second = freePorts[freePorts.length - 1];
         String created = karaf.execute(
@@ -149,6 +150,22 @@ public class KarafFeaturesIT {
         assertEquals("moved\n", echo(second, "moved\n"));
         assertFalse("the old port still answers after the move", answers(first));
         assertEquals("the other services keep serving\n", echo(echoPort, "the other services keep serving\n"));
+
+        Files.delete(karaf.etc().resolve("org.superserver.service-karaf-itest.cfg"));
+        awaitRefused(second);
+        assertEquals("and still serve\n", echo(echoPort, "and still serve\n"));
+    }
+
+    /** Waits until nothing accepts on 127.0.0.1:{@code port} any more (FileInstall polls etc/ every few seconds). */
+    private static void awaitRefused(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LISTEN_TIMEOUT_SECONDS);
+        while (answers(port)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("127.0.0.1:" + port + " still answers; Karaf's log:\n"
+                        + lines(karaf.log(), "superserver"));
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static void writeDefaultService(String service, String protocol, int port) throws IOException {
