@@ -1,6 +1,9 @@
 package org.superserver.itests.karaf;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -12,9 +15,13 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,14 +41,14 @@ final class KarafInstance implements AutoCloseable {
     private final Path home;
     private final Path javaHome;
     private final int sshPort;
-    private final String password;
+    private final Path keyFile;
     private Process process;
 
-    private KarafInstance(Path home, Path javaHome, int sshPort, String password) {
+    private KarafInstance(Path home, Path javaHome, int sshPort, Path keyFile) {
         this.home = home;
         this.javaHome = javaHome;
         this.sshPort = sshPort;
-        this.password = password;
+        this.keyFile = keyFile;
     }
 
     /**
@@ -62,11 +69,11 @@ final class KarafInstance implements AutoCloseable {
     /**
      * Copies {@code distribution} into a new directory under {@code workRoot}, adds the artifacts of
      * {@code extraSystem} (a Maven repository layout) to its system/ repository, and configures it:
-     * no remote Maven repository, SSH on 127.0.0.1:{@code ports[0]} with a user of a random
-     * password, the JMX RMI registry and server on {@code ports[1]} and {@code ports[2]}.
+     * no remote Maven repository, SSH on 127.0.0.1:{@code sshPort} for a user who logs in with a
+     * key made for this instance, the JMX RMI registry and server on the two other ports.
      */
     static KarafInstance prepare(Path distribution, Path extraSystem, Path workRoot, Path javaHome,
-            int sshPort, int rmiRegistryPort, int rmiServerPort) throws IOException {
+            int sshPort, int rmiRegistryPort, int rmiServerPort) throws IOException, GeneralSecurityException {
         Files.createDirectories(workRoot);
         Path home = Files.createTempDirectory(workRoot, "karaf-");
         copyTree(distribution, home);
@@ -83,13 +90,35 @@ final class KarafInstance implements AutoCloseable {
         replaceProperty(mvn, "org.ops4j.pax.url.mvn.repositories", "");
         replaceProperty(mvn, "org.ops4j.pax.url.mvn.localRepository", home.resolve("no-local-repository").toString());
 
-        byte[] secret = new byte[12];
-        new SecureRandom().nextBytes(secret);
-        String password = HexFormat.of().formatHex(secret);
-        Files.writeString(etc.resolve("users.properties"), "\nkaraf = " + password + ",_g_:admingroup\n"
-                + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n",
+        // bin/client logs in with a key of its own, readable only by this user: no password on a
+        // command line that other users could read while the test runs.
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair key = generator.generateKeyPair();
+        Path keyFile = home.resolve("client.key");
+        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        Files.writeString(etc.resolve("keys.properties"),
+                "\nkaraf=" + sshPublicKey((RSAPublicKey) key.getPublic()) + ",_g_:admingroup\n",
                 StandardCharsets.ISO_8859_1, StandardOpenOption.APPEND);
-        return new KarafInstance(home, javaHome, sshPort, password);
+        return new KarafInstance(home, javaHome, sshPort, keyFile);
+    }
+
+    /** The base64 of an RSA public key in the SSH wire format (RFC 4253 6.6), as keys.properties takes it. */
+    private static String sshPublicKey(RSAPublicKey key) throws IOException {
+        ByteArrayOutputStream blob = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(blob);
+        byte[] type = "ssh-rsa".getBytes(StandardCharsets.US_ASCII);
+        out.writeInt(type.length);
+        out.write(type);
+        for (BigInteger part : new BigInteger[] {key.getPublicExponent(), key.getModulus()}) {
+            byte[] bytes = part.toByteArray();
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+        return Base64.getEncoder().encodeToString(blob.toByteArray());
     }
 
     Path home() {
@@ -144,7 +173,7 @@ final class KarafInstance implements AutoCloseable {
      */
     String execute(String... commands) throws IOException, InterruptedException {
         ProcessBuilder builder = script("client", "-h", "127.0.0.1", "-a", Integer.toString(sshPort),
-                "-u", "karaf", "-p", password, "-r", "1", "-b");
+                "-u", "karaf", "-k", keyFile.toString(), "-r", "1", "-b");
         builder.redirectErrorStream(true);
         Process client = builder.start();
         try (OutputStream in = client.getOutputStream()) {
