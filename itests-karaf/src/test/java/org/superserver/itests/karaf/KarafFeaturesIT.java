@@ -21,7 +21,7 @@ import org.junit.Test;
  * {@code feature:install superserver superserver-default} serve echo, the shell conditional brings
  * the {@code inetd:*} commands, the epoll fragment of this platform is the one installed, and the
  * {@code config:*} commands create a service and move it to another port, and deleting its file
- * in etc/ withdraws it.
+ * in etc/ withdraws it; JNA is wired to the core, which starts a server per connection.
  */
 public class KarafFeaturesIT {
 
@@ -111,6 +111,34 @@ public class KarafFeaturesIT {
         Files.delete(installed.karaf.etc().resolve("org.superserver.service-karaf-itest.cfg"));
         Sockets.awaitRefused(second, superserverLog());
         assertEquals("and still serve\n", Sockets.echo(installed.echoPort, "and still serve\n", superserverLog()));
+    }
+
+    @Test
+    public void jnaIsWiredSoTheCoreStartsAServerPerConnection() throws Exception {
+        int port = installed.sparePorts[2];
+        String created = installed.karaf.execute(
+                "config:edit --factory --alias karaf-itest-cat org.superserver.service",
+                "config:property-set service karafcat",
+                "config:property-set socket_type stream",
+                "config:property-set protocol tcp",
+                "config:property-set bind 127.0.0.1",
+                "config:property-set port " + port,
+                "config:property-set wait no",
+                "config:property-set user " + System.getProperty("user.name"),
+                "config:property-set server /bin/cat",
+                "config:update");
+        assertFalse(created, created.contains("Error executing command"));
+        try {
+            // /bin/cat started per connection with the socket as its stdin and stdout: posix_spawn through JNA
+            assertEquals("through cat\n", Sockets.echo(port, "through cat\n", superserverLog()));
+            String log = installed.karaf.log();
+            assertFalse(lines(log, "JNA"), log.contains("JNA is not available"));
+            assertFalse(lines(log, "LIMITS"), log.contains("cannot read the open-file limit"));
+            assertTrue(lines(log, "LIMITS"), log.contains("LIMITS nofile="));
+        } finally {
+            Files.delete(installed.karaf.etc().resolve("org.superserver.service-karaf-itest-cat.cfg"));
+        }
+        Sockets.awaitRefused(port, superserverLog());
     }
 
     static final String X86_64_FRAGMENT = "io.netty.transport-native-epoll.linux-x86_64";
