@@ -144,6 +144,18 @@ public final class Launcher {
         config.put("felix.log.logger", new LineLogger());
         Optional<String> openFiles = ProcSelf.openFiles();
         openFiles.ifPresent(limit -> config.put(RLIMIT_NOFILE_PROPERTY, limit));
+        boolean webConsole = Boolean.getBoolean(WebConsoleSetup.ENABLED_PROPERTY);
+        if (webConsole) {
+            try {
+                WebConsoleSetup.Setup setup = WebConsoleSetup.prepare(home, System.getProperty("superserver.home.uri"),
+                        data, (String) config.get("felix.auto.start.3"), System::getProperty);
+                config.putAll(setup.properties());
+                log("INFO", setup.summary(), null);
+            } catch (WebConsoleSetup.SetupException e) {
+                log("ERROR", e.getMessage(), null);
+                return 2;
+            }
+        }
 
         Framework framework = new FrameworkFactory().newFramework(config);
         // On SIGTERM the JVM halts as soon as this hook returns, possibly before the main thread
@@ -163,6 +175,8 @@ public final class Launcher {
             framework.init();
             boolean debug = "debug".equals(System.getProperty("superserver.log.level"));
             LogServiceBridge.start(framework.getBundleContext(), debug ? 4 : 2);
+            WebConsoleBundles.reconcile(framework.getBundleContext(),
+                    WebConsoleSetup.locationPrefix(System.getProperty("superserver.home.uri")), webConsole);
             AutoProcessor.process(config, framework.getBundleContext());
             framework.start();
         } catch (BundleException | InvalidSyntaxException e) {

@@ -1,6 +1,7 @@
 package org.superserver.core.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,27 +48,47 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ServiceDefinition definition = binding.definition();
-        if (!(msg instanceof UnixChannel) || PolicyChain.guards(definition) || Listeners.logsConnections()
-                || (definition.bannerFail() != null && Admission.applies(definition))) {
+        if (!(msg instanceof UnixChannel) || needsPipeline(binding.definition())) {
             ctx.fireChannelRead(msg);
             return;
         }
         Channel connection = (Channel) msg;
-        binding.countAccepted();
         try {
-            if (!binding.isHandlerGone() && binding.admit()) {
-                Object admitted = admit(connection, definition);
-                if (admitted instanceof Admission.Admitted held) {
-                    try {
-                        answer(ctx, connection, definition);
-                    } finally {
-                        held.release();
-                    }
-                }
-            }
+            serve(binding, answers, ((UnixChannel) connection).fd(), (InetSocketAddress) connection.localAddress(),
+                    (InetSocketAddress) connection.remoteAddress(), ctx.alloc());
         } finally {
             connection.unsafe().closeForcibly();
+        }
+    }
+
+    /**
+     * Whether a connection to {@code definition} must go through a pipeline: an access policy
+     * applies (it may wait for a name lookup, and may send a banner), a refusal by a limit would
+     * send a {@code banner_fail} file, or connections are logged one by one at debug level.
+     */
+    static boolean needsPipeline(ServiceDefinition definition) {
+        return PolicyChain.guards(definition) || Listeners.logsConnections()
+                || (definition.bannerFail() != null && Admission.applies(definition));
+    }
+
+    /**
+     * Serves one accepted connection that {@link #needsPipeline needs no pipeline}: counts it,
+     * checks the limits, writes the answer and logs it. The caller closes {@code fd}.
+     */
+    static void serve(Binding binding, ImmediateAnswer answers, FileDescriptor fd, InetSocketAddress local,
+                      InetSocketAddress remote, ByteBufAllocator alloc) {
+        ServiceDefinition definition = binding.definition();
+        binding.countAccepted();
+        if (binding.isHandlerGone() || !binding.admit()) {
+            return;
+        }
+        Object admitted = admit(binding, definition, local, remote);
+        if (admitted instanceof Admission.Admitted held) {
+            try {
+                answer(binding, answers, fd, definition, local, remote, alloc);
+            } finally {
+                held.release();
+            }
         }
     }
 
@@ -76,35 +97,37 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
      * reason after its FAIL line is logged (a refusal with a {@code banner_fail} to send takes the
      * ordinary path instead).
      */
-    private Object admit(Channel connection, ServiceDefinition definition) {
+    private static Object admit(Binding binding, ServiceDefinition definition, InetSocketAddress local,
+                                InetSocketAddress remote) {
         DispatchServices services = binding.services();
         if (services == null || !Admission.applies(definition)) {
             return Admission.FREE;
         }
-        InetSocketAddress remote = (InetSocketAddress) connection.remoteAddress();
         Object result = Admission.check(binding, remote, true, services.load());
         if (result instanceof String reason) {
-            binding.occupancy().refused.incrementAndGet();
-            services.log().failed(definition, reason, (InetSocketAddress) connection.localAddress(), remote);
+            binding.occupancy().refused(reason);
+            services.log().failed(definition, reason, local, remote);
         }
         return result;
     }
 
-    private void answer(ChannelHandlerContext ctx, Channel connection, ServiceDefinition definition) {
-        InetSocketAddress remote = (InetSocketAddress) connection.remoteAddress();
+    private static void answer(Binding binding, ImmediateAnswer answers, FileDescriptor fd,
+                               ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
+                               ByteBufAllocator alloc) {
         ByteBuf answer;
         try {
-            answer = Objects.requireNonNull(answers.answer(ctx.alloc(), new ConnectionInfo(definition.id(),
-                    definition.name(), definition.protocol(), (InetSocketAddress) connection.localAddress(), remote,
-                    Instant.now())), "the handler gave no answer");
+            answer = Objects.requireNonNull(answers.answer(alloc, new ConnectionInfo(definition.id(),
+                    definition.name(), definition.protocol(), local, remote, Instant.now())),
+                    "the handler gave no answer");
         } catch (RuntimeException | LinkageError e) {
             StreamDispatcher.handlerFailed(definition, remote, e);
             return;
         }
         try {
             int length = answer.readableBytes();
-            int written = write(((UnixChannel) connection).fd(), answer);
-            logServed(definition, (InetSocketAddress) connection.localAddress(), remote, written);
+            int written = write(fd, answer);
+            binding.occupancy().bytesOut.addAndGet(written);
+            logServed(binding, definition, local, remote, written);
             if (written < length) {
                 // A fresh socket's send buffer takes a few hundred bytes whole; this is not expected.
                 LOG.warn("SHORT service={} protocol={} from={} sent={} of={}", definition.name(),
@@ -118,8 +141,8 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void logServed(ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
-                           int written) {
+    private static void logServed(Binding binding, ServiceDefinition definition, InetSocketAddress local,
+                                  InetSocketAddress remote, int written) {
         DispatchServices services = binding.services();
         if (services != null && !definition.logOnSuccess().isEmpty()) {
             services.log().served(definition, local, remote, 0).ended(null, 0, written);

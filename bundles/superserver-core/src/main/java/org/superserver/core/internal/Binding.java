@@ -27,6 +27,9 @@ final class Binding {
 
     private static final Logger LOG = LoggerFactory.getLogger(Binding.class);
 
+    /** The refusal of a client over the definition's invocations per minute, as the counters name it. */
+    static final String RATE_LIMIT = "rate_limit";
+
     /**
      * One child counted against the limits, from the moment its connection is accepted (or its
      * datagram is taken) until it is reaped; giving it back twice gives it back once.
@@ -78,6 +81,7 @@ final class Binding {
     private volatile String busy;
     private volatile String warning;
     private volatile WaitService waitService;
+    private volatile DirectAnswer directAnswer;
     private final ChildSlots slots;
     private volatile String limited;
 
@@ -158,6 +162,7 @@ final class Binding {
         if (rateLimit.admit(System.nanoTime())) {
             return true;
         }
+        occupancy.refused(RATE_LIMIT);
         if (overloaded.compareAndSet(false, true)) {
             onOverload.accept(this);
         }
@@ -205,6 +210,7 @@ final class Binding {
     /** Counts one accepted connection or received datagram. */
     void countAccepted() {
         accepted.incrementAndGet();
+        occupancy.accepted.incrementAndGet();
     }
 
     long accepted() {
@@ -338,5 +344,14 @@ final class Binding {
 
     void waitService(WaitService service) {
         this.waitService = service;
+    }
+
+    /** The threads that answer this binding's connections on their descriptors, or {@code null}. */
+    DirectAnswer directAnswer() {
+        return directAnswer;
+    }
+
+    void directAnswer(DirectAnswer answer) {
+        this.directAnswer = answer;
     }
 }

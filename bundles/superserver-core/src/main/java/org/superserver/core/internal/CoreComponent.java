@@ -18,22 +18,26 @@ import org.slf4j.LoggerFactory;
 import org.superserver.api.Handler;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.access.AccessPolicy;
+import org.superserver.api.control.ServerControl;
+import org.superserver.api.status.ConnectionStatus;
 import org.superserver.api.status.ListenerStatus;
+import org.superserver.api.status.ServiceStats;
 import org.superserver.api.status.ServerStatus;
 
 /**
  * The core as a Declarative Services component: follows every {@link ServiceDefinition},
  * {@link Handler} and {@link AccessPolicy} service as it comes and goes, hands each change to the
- * {@link Registry}, and publishes the listeners' status as {@link ServerStatus}. Changes are queued,
+ * {@link Registry}, and publishes the listeners' status as {@link ServerStatus} and the
+ * administrator's actions on connections and servers as {@link ServerControl}. Changes are queued,
  * so these callbacks return at once.
  */
 @Component(
         name = CoreComponent.PID,
         configurationPid = CoreComponent.PID,
         immediate = true,
-        service = ServerStatus.class)
+        service = {ServerStatus.class, ServerControl.class})
 @Designate(ocd = CoreConfig.class)
-public final class CoreComponent implements ServerStatus {
+public final class CoreComponent implements ServerStatus, ServerControl {
 
     /** The configuration PID (and component name) of the core. */
     public static final String PID = "org.superserver.core";
@@ -200,6 +204,26 @@ public final class CoreComponent implements ServerStatus {
     @Override
     public List<ListenerStatus> listeners() {
         return registry.listeners();
+    }
+
+    @Override
+    public List<ConnectionStatus> connections() {
+        return registry.connections();
+    }
+
+    @Override
+    public List<ServiceStats> stats() {
+        return registry.stats();
+    }
+
+    @Override
+    public boolean close(long connectionId) {
+        return registry.close(connectionId);
+    }
+
+    @Override
+    public boolean terminate(int pid) {
+        return registry.terminate(pid);
     }
 
     private static Object key(Map<String, Object> properties) {

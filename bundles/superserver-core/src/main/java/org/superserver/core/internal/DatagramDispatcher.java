@@ -67,7 +67,7 @@ final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
         ServiceDefinition definition = binding.definition();
         String refusal = refusal(definition);
         if (refusal != null) {
-            binding.occupancy().refused.incrementAndGet();
+            binding.occupancy().refused(refusal);
             binding.services().log().failed(definition, refusal, (InetSocketAddress) ctx.channel().localAddress(),
                     packet.sender());
             packet.release();
@@ -115,6 +115,7 @@ final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
                                     + " services only)", definition.name(), definition.protocol().configName(),
                             Addresses.format(sender), verdict.reason());
                 } else if (!verdict.allowed()) {
+                    binding.occupancy().denied(verdict.policy());
                     LOG.debug("DENY service={} protocol={} from={} reason={}", definition.name(),
                             definition.protocol().configName(), Addresses.format(sender), verdict.reason());
                 }

@@ -97,7 +97,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                     LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
                             definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
                             definition.origin());
-                    ServedClients.denied(binding, definition, connection);
+                    ServedClients.denied(binding, definition, connection, verdict.policy());
                     if (!verdict.banners().isEmpty()) {
                         send(copy, String.join("", verdict.banners()));
                     }
@@ -124,6 +124,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                 return;
             }
             held.release();
+            binding.occupancy().childrenFailed.incrementAndGet();
             ServiceDefinition d = program.definition();
             String why = failure.getMessage() == null ? failure.toString() : failure.getMessage();
             LOG.error("EXEC service={} protocol={} from={} origin={} error={}{}", d.name(), d.protocol().configName(),
@@ -160,6 +161,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
             return exit;
         } catch (Spawner.SpawnException | RuntimeException e) {
             mine.release();
+            binding.occupancy().childrenFailed.incrementAndGet();
             if (e instanceof RuntimeException) {
                 throw (RuntimeException) e;
             }

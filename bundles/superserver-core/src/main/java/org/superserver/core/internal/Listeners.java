@@ -42,8 +42,8 @@ final class Listeners {
     static final AttributeKey<Handler> HANDLER = AttributeKey.valueOf(Listeners.class, "handler");
     /** The service id an accepted connection belongs to, so a reload can find its clients. */
     static final AttributeKey<String> SERVICE_ID = AttributeKey.valueOf(Listeners.class, "service");
-    /** When a connection was accepted. */
-    static final AttributeKey<java.time.Instant> ACCEPTED = AttributeKey.valueOf(Listeners.class, "accepted");
+    /** An in-process (or relayed) connection's number, accept time and byte counts. */
+    static final AttributeKey<LiveConnection> CONNECTION = AttributeKey.valueOf(Listeners.class, "connection");
 
     private static final long BIND_TIMEOUT_SECONDS = 10;
 
@@ -59,6 +59,7 @@ final class Listeners {
     private final DispatchServices services;
     private final java.util.function.Function<String, Occupancy> occupancies;
     private final RedirectRelay redirect;
+    private final ConnectionNumbers ids;
 
     /**
      * @param everyConnection receives every accepted connection, across all listeners
@@ -68,16 +69,19 @@ final class Listeners {
      */
     Listeners(Transport transport, Settings settings, PolicyChain policies, ChannelGroup everyConnection,
               Supplier<Launcher> launcher, Consumer<Binding> onOverload, ChildSlots slots) {
-        this(transport, settings, policies, everyConnection, launcher, onOverload, slots, null, id -> new Occupancy());
+        this(transport, settings, policies, everyConnection, launcher, onOverload, slots, null, id -> new Occupancy(),
+                new ConnectionNumbers());
     }
 
     /**
      * @param services the connection log, banners and load average every binding shares
      * @param occupancies the counts of a service id, kept across its listeners
+     * @param ids numbers each in-process connection
      */
     Listeners(Transport transport, Settings settings, PolicyChain policies, ChannelGroup everyConnection,
               Supplier<Launcher> launcher, Consumer<Binding> onOverload, ChildSlots slots, DispatchServices services,
-              java.util.function.Function<String, Occupancy> occupancies) {
+              java.util.function.Function<String, Occupancy> occupancies, ConnectionNumbers ids) {
+        this.ids = ids;
         this.services = services;
         this.occupancies = occupancies;
         this.transport = transport;
@@ -207,6 +211,10 @@ final class Listeners {
         if (wait != null) {
             wait.close();
         }
+        DirectAnswer answer = binding.directAnswer();
+        if (answer != null) {
+            answer.close(); // its threads end before the socket is closed
+        }
         Channel channel = binding.channel();
         if (channel != null) {
             channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -215,14 +223,18 @@ final class Listeners {
 
     private Channel bindStream(Binding binding, InetSocketAddress address) throws Exception {
         boolean exec = binding.program() != null;
+        int answerThreads = DirectAnswer.threadsWanted();
+        boolean direct = binding.handler() instanceof ImmediateAnswer && answerThreads > 0
+                && transport.name().equals("epoll");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
                 .channelFactory(() -> SocketOptions.listener(transport.newServerChannel(address),
                         binding.definition(), address))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
-                // A wait service's server accepts by itself: the event loop never does.
-                .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()))
+                // A wait service's server accepts by itself, and so do the threads of a direct answer:
+                // the event loop never does.
+                .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()) && !direct)
                 // An exec'd connection is never read by the server: its bytes are the child's.
                 .childOption(ChannelOption.AUTO_READ, !exec)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -236,7 +248,21 @@ final class Listeners {
         } else if (exec && !binding.definition().isWait()) {
             bootstrap.handler(new AcceptGate(binding));
         }
-        return await(bootstrap.bind(address));
+        Channel channel = await(bootstrap.bind(address));
+        if (direct && DirectAnswer.supports(channel)) {
+            DirectAnswer answer = new DirectAnswer(binding, (ImmediateAnswer) binding.handler(), channel,
+                    answerThreads);
+            try {
+                answer.start();
+            } catch (java.io.IOException e) {
+                channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                throw e;
+            }
+            binding.directAnswer(answer);
+        } else if (direct) {
+            channel.config().setAutoRead(true);
+        }
+        return channel;
     }
 
     private void accepted(Binding binding, Channel channel) {
@@ -247,7 +273,11 @@ final class Listeners {
         binding.connections().add(channel);
         channel.attr(HANDLER).set(binding.handler());
         channel.attr(SERVICE_ID).set(binding.definition().id());
-        channel.attr(ACCEPTED).set(java.time.Instant.now());
+        if (binding.program() == null) {
+            LiveConnection live = new LiveConnection(ids.next(), binding.definition(), binding.occupancy());
+            channel.attr(CONNECTION).set(live);
+            channel.pipeline().addFirst(LiveConnection.NAME, live);
+        }
         everyConnection.add(channel);
         if (logsConnections()) {
             logConnection(binding, channel);
@@ -272,14 +302,13 @@ final class Listeners {
         ServiceDefinition definition = binding.definition();
         String from = Addresses.format((InetSocketAddress) channel.remoteAddress());
         long start = System.nanoTime();
-        TrafficCounter traffic = new TrafficCounter();
-        channel.pipeline().addLast(traffic);
+        LiveConnection live = LiveConnection.of(channel);
         LOG.debug("CONNECT service={} protocol={} from={}", definition.name(), definition.protocol().configName(),
                 from);
         channel.closeFuture().addListener(f -> LOG.debug(
                 "DISCONNECT service={} protocol={} from={} duration={}ms in={} out={}", definition.name(),
-                definition.protocol().configName(), from, (System.nanoTime() - start) / 1_000_000L, traffic.in(),
-                traffic.out()));
+                definition.protocol().configName(), from, (System.nanoTime() - start) / 1_000_000L,
+                live == null ? -1 : live.in(), live == null ? -1 : live.out()));
     }
 
     private Channel bindDatagram(Binding binding, InetSocketAddress address) throws Exception {
@@ -296,6 +325,7 @@ final class Listeners {
             return channel; // a wait service's server reads the socket; the event loop never does
         }
         Future<?> init = channel.eventLoop().submit(() -> {
+            channel.pipeline().addFirst(new DatagramTraffic(binding.occupancy()));
             binding.handler().initDatagram(channel, binding.definition());
             channel.config().setAutoRead(true);
             return null;

@@ -18,17 +18,31 @@ import org.superserver.api.ServiceDefinition;
 final class LiveChildren {
 
     /**
+     * @param id the number the status gives it ({@link ConnectionNumbers})
      * @param remote the client, or {@code null} for a {@code wait} service's server
      */
-    record Child(int pid, ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
+    record Child(long id, int pid, ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
                  Instant started, CompletableFuture<Reaper.Exit> exit) {
     }
 
     private final Map<Integer, Child> children = new ConcurrentHashMap<>();
+    private final Map<Long, ServiceDefinition> askedUnder = new ConcurrentHashMap<>();
 
     void add(Child child) {
         children.put(child.pid(), child);
-        child.exit().whenComplete((e, error) -> children.remove(child.pid(), child));
+        child.exit().whenComplete((e, error) -> {
+            children.remove(child.pid(), child);
+            askedUnder.remove(child.id());
+        });
+    }
+
+    /**
+     * Whether the policies of {@code definition} have not yet been asked again about {@code child}
+     * (a reload's recheck and a child that registers while it runs may both come to it); records
+     * that they now are.
+     */
+    boolean firstAskUnder(Child child, ServiceDefinition definition) {
+        return askedUnder.put(child.id(), definition) != definition;
     }
 
     /** The running children of service {@code id}. */
@@ -47,6 +61,11 @@ final class LiveChildren {
         List<Child> all = new ArrayList<>(children.values());
         all.sort(Comparator.comparing(Child::started).thenComparingInt(Child::pid));
         return all;
+    }
+
+    /** The running child with process id {@code pid}, or {@code null}. */
+    Child byPid(int pid) {
+        return children.get(pid);
     }
 
     int size() {

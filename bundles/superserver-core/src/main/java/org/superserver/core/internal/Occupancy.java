@@ -1,5 +1,7 @@
 package org.superserver.core.internal;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,4 +29,45 @@ final class Occupancy {
     volatile Runnable onRoom = () -> { };
     /** Clients ended by a reload whose access rules no longer allow them. */
     final AtomicLong revoked = new AtomicLong();
+    /** Connections accepted (or datagrams received) by every listener of the service. */
+    final AtomicLong accepted = new AtomicLong();
+    /** Servers started. */
+    final AtomicLong childrenStarted = new AtomicLong();
+    /** Servers that could not be started, or that exited with a status other than 0. */
+    final AtomicLong childrenFailed = new AtomicLong();
+    /** Bytes from the clients of closed in-process and relayed connections. */
+    final AtomicLong bytesIn = new AtomicLong();
+    /** Bytes to the clients of closed in-process and relayed connections (and immediate answers). */
+    final AtomicLong bytesOut = new AtomicLong();
+    /** {@link #refused} by limit ({@code cps}, {@code load}, {@code service_limit}, ...). */
+    final Map<String, AtomicLong> refusedBy = new ConcurrentHashMap<>();
+    /** {@link #denied} by the name of the policy that denied. */
+    final Map<String, AtomicLong> deniedBy = new ConcurrentHashMap<>();
+
+    /** Counts a client that {@code limit} turned away. */
+    void refused(String limit) {
+        refused.incrementAndGet();
+        count(refusedBy, limit);
+    }
+
+    /** Counts a client that the policy {@code policy} denied ({@code null}: not known). */
+    void denied(String policy) {
+        denied.incrementAndGet();
+        count(deniedBy, policy == null ? "-" : policy);
+    }
+
+    private static void count(Map<String, AtomicLong> counts, String key) {
+        AtomicLong count = counts.get(key);
+        if (count == null) {
+            count = counts.computeIfAbsent(key, k -> new AtomicLong());
+        }
+        count.incrementAndGet();
+    }
+
+    /** A snapshot of {@code counts}. */
+    static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        counts.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
 }

@@ -51,12 +51,24 @@ final class PolicyChain {
      *              {@code allowed} is false (the server never sees the client) and banners, env,
      *              user, group and tuning are what the command gets
      * @param tuning what the allowing decisions ask of the client's socket and of a started server
+     * @param policy the name of the policy that denied or twisted ({@code timeout} when the chain
+     *               ran out of time), or {@code null} when every policy allowed
      */
     record Verdict(boolean allowed, String reason, List<String> banners, Map<String, String> env, String user,
-                   String group, String twist, Tuning tuning) {
+                   String group, String twist, Tuning tuning, String policy) {
+
+        Verdict(boolean allowed, String reason, List<String> banners, Map<String, String> env, String user,
+                String group, String twist, Tuning tuning) {
+            this(allowed, reason, banners, env, user, group, twist, tuning, null);
+        }
 
         Verdict(boolean allowed, String reason, List<String> banners) {
             this(allowed, reason, banners, Map.of(), null, null, null, Tuning.NONE);
+        }
+
+        /** A denial by {@code policy}. */
+        static Verdict deniedBy(String policy, String reason, List<String> banners) {
+            return new Verdict(false, reason, banners, Map.of(), null, null, null, Tuning.NONE, policy);
         }
 
         /** Everyone allowed: no policy was asked. */
@@ -151,11 +163,11 @@ final class PolicyChain {
         if (cause instanceof TimeoutException) {
             LOG.error("POLICY service={} from={} origin={} error=no decision within {} ms, denied",
                     definition.name(), Addresses.format(connection.remote()), definition.origin(), timeoutMillis);
-            return new Verdict(false, "no decision within " + timeoutMillis + " ms", List.of());
+            return Verdict.deniedBy("timeout", "no decision within " + timeoutMillis + " ms", List.of());
         }
         LOG.error("POLICY service={} from={} origin={} error={}, denied",
                 definition.name(), Addresses.format(connection.remote()), definition.origin(), cause.toString());
-        return new Verdict(false, cause.toString(), List.of());
+        return Verdict.deniedBy("failed", cause.toString(), List.of());
     }
 
     private void step(int index, Allowed allowed, String lastReason, ConnectionInfo connection,
@@ -188,7 +200,7 @@ final class PolicyChain {
             LOG.error("POLICY service={} from={} origin={} policy={} error=no access policy of this name is"
                             + " registered, denied", definition.name(), Addresses.format(connection.remote()),
                     definition.origin(), name);
-            result.complete(new Verdict(false, "access policy " + name + " is not registered", List.of()));
+            result.complete(Verdict.deniedBy(name, "access policy " + name + " is not registered", List.of()));
             return;
         }
         int asked = index;
@@ -228,9 +240,9 @@ final class PolicyChain {
         } else if (decision.twist() != null) {
             allowed.add(decision);
             result.complete(new Verdict(false, name + ": " + decision.reason(), List.copyOf(allowed.banners),
-                    Map.copyOf(allowed.env), allowed.user, allowed.group, decision.twist(), allowed.tuning));
+                    Map.copyOf(allowed.env), allowed.user, allowed.group, decision.twist(), allowed.tuning, name));
         } else if (!decision.isAllowed()) {
-            result.complete(new Verdict(false, name + ": " + decision.reason(),
+            result.complete(Verdict.deniedBy(name, name + ": " + decision.reason(),
                     decision.banner() == null ? List.of() : List.of(decision.banner())));
         } else {
             allowed.add(decision);
@@ -242,7 +254,7 @@ final class PolicyChain {
                                CompletableFuture<Verdict> result) {
         LOG.error("POLICY service={} from={} origin={} policy={} error={}, denied", definition.name(),
                 Addresses.format(connection.remote()), definition.origin(), name, error.toString());
-        result.complete(new Verdict(false, "access policy " + name + " failed: " + error, List.of()));
+        result.complete(Verdict.deniedBy(name, "access policy " + name + " failed: " + error, List.of()));
     }
 
     /** Whether {@code definition} has any policy to ask, required or optional. */

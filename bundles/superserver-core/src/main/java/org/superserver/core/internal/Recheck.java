@@ -64,7 +64,7 @@ final class Recheck {
                 continue;
             }
             ConnectionInfo info = info(definition, (InetSocketAddress) channel.localAddress(),
-                    (InetSocketAddress) channel.remoteAddress(), channel.attr(Listeners.ACCEPTED).get());
+                    (InetSocketAddress) channel.remoteAddress(), accepted(channel));
             try {
                 channel.eventLoop().execute(() -> chain.check(info, definition, channel.eventLoop())
                         .thenAccept(verdict -> {
@@ -81,24 +81,33 @@ final class Recheck {
             }
         }
         for (LiveChildren.Child child : children.of(id)) {
-            if (child.remote() == null) {
-                continue; // a wait service's server: no client of its own to check
-            }
-            ConnectionInfo info = info(definition, child.local(), child.remote(), child.started());
-            try {
-                timer.execute(() -> chain.check(info, definition, timer).thenAccept(verdict -> {
-                    if (!verdict.allowed() && !child.exit().isDone()) {
-                        occupancy.revoked.incrementAndGet();
-                        LOG.warn("REVOKE service={} protocol={} from={} pid={} reason={} origin={} action=terminated",
-                                definition.name(), definition.protocol().configName(),
-                                Addresses.format(child.remote()), child.pid(), verdict.reason(), definition.origin());
-                        Terminator.terminate(child, Terminator.GRACE_MILLIS, timer,
-                                "no longer allowed after a reload");
-                    }
-                }));
-            } catch (RejectedExecutionException stopping) {
-                // the core is stopping
-            }
+            askAgain(definition, child, children, chain, timer, occupancy);
+        }
+    }
+
+    /**
+     * Asks the policies of {@code definition} again about the client of one running server; ends
+     * the server if denied. Also for a server that registers while a reload rechecks its service:
+     * started under the definition before, it would otherwise escape the new rules.
+     */
+    static void askAgain(ServiceDefinition definition, LiveChildren.Child child, LiveChildren children,
+                         PolicyChain chain, ScheduledExecutorService timer, Occupancy occupancy) {
+        if (child.remote() == null || !PolicyChain.guards(definition) || !children.firstAskUnder(child, definition)) {
+            return; // a wait service's server has no client of its own to check
+        }
+        ConnectionInfo info = info(definition, child.local(), child.remote(), child.started());
+        try {
+            timer.execute(() -> chain.check(info, definition, timer).thenAccept(verdict -> {
+                if (!verdict.allowed() && !child.exit().isDone()) {
+                    occupancy.revoked.incrementAndGet();
+                    LOG.warn("REVOKE service={} protocol={} from={} pid={} reason={} origin={} action=terminated",
+                            definition.name(), definition.protocol().configName(),
+                            Addresses.format(child.remote()), child.pid(), verdict.reason(), definition.origin());
+                    Terminator.terminate(child, Terminator.GRACE_MILLIS, timer, "no longer allowed after a reload");
+                }
+            }));
+        } catch (RejectedExecutionException stopping) {
+            // the core is stopping
         }
     }
 
@@ -140,7 +149,7 @@ final class Recheck {
             }
         }
         open.sort(Comparator.comparing((Channel c) -> {
-            Instant accepted = c.attr(Listeners.ACCEPTED).get();
+            Instant accepted = accepted(c);
             return accepted == null ? Instant.EPOCH : accepted;
         }));
         for (int i = max; i < open.size(); i++) {
@@ -174,6 +183,19 @@ final class Recheck {
                             + " reload (xinetd ends a removed service's servers)", definition.name(),
                     definition.protocol().configName(), definition.origin(), closed, killed);
         }
+    }
+
+    /** Ends a server of a removed xinetd service that started while the service was being removed. */
+    static void endLate(ServiceDefinition definition, LiveChildren.Child child, ScheduledExecutorService timer) {
+        Terminator.terminate(child, 0, timer, "service removed by a reload");
+        LOG.info("END service={} protocol={} origin={} closed_connections=0 killed_servers=1 pid={} reason=removed by"
+                        + " a reload while its server was starting (xinetd ends a removed service's servers)",
+                definition.name(), definition.protocol().configName(), definition.origin(), child.pid());
+    }
+
+    private static Instant accepted(Channel channel) {
+        LiveConnection live = LiveConnection.of(channel);
+        return live == null ? null : live.accepted();
     }
 
     private static ConnectionInfo info(ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,

@@ -20,7 +20,7 @@ final class Refusal {
     static void refuse(Channel channel, Binding binding, ServiceDefinition definition, String reason,
                        DispatchServices services) {
         channel.config().setAutoRead(false);
-        binding.occupancy().refused.incrementAndGet();
+        binding.occupancy().refused(reason);
         services.log().failed(definition, reason, (InetSocketAddress) channel.localAddress(),
                 (InetSocketAddress) channel.remoteAddress());
         String banner = definition.bannerFail();

@@ -5,7 +5,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.ArrayList;
+import java.net.InetSocketAddress;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +28,9 @@ import org.superserver.api.ServiceDefinition;
 import org.superserver.api.access.AccessPolicy;
 import org.superserver.api.status.ListenerState;
 import org.superserver.api.status.ListenerStatus;
+import org.superserver.api.status.ConnectionStatus;
 import org.superserver.api.status.ServerStatus;
+import org.superserver.api.status.ServiceStats;
 
 /**
  * The core's state: the definitions, handlers and access policies registered, and one listener per
@@ -102,6 +106,7 @@ final class Registry implements ServerStatus {
     private final BannerFiles banners = new BannerFiles();
     private final LoadAverage load = new LoadAverage();
     private final java.time.Instant created = java.time.Instant.now();
+    private final ConnectionNumbers numbers = new ConnectionNumbers();
 
     Registry() {
         this(new LogWriter(), new Ident());
@@ -150,16 +155,17 @@ final class Registry implements ServerStatus {
             slots.max(next.childrenMax());
             policyChain.timeoutMillis(next.policyTimeoutMillis());
             boolean rebind = before.needsNewEventLoops(next);
-            LOG.info("CONFIG transport={} workers={} backlog={} write_buffer={}/{} policy_timeout={}ms"
-                            + " rate_pause={}s children_max={} applied={}", next.transport(),
-                    next.effectiveWorkerThreads(), next.backlog(), next.writeBufferLow(), next.writeBufferHigh(),
-                    next.policyTimeoutMillis(), next.ratePauseSeconds(), next.childrenMax(),
-                    rebind ? "listeners rebound on new event loops (connections stay)" : "in place");
             if (rebind) {
                 moveListeners(next);
             } else {
                 listeners.settings(next);
             }
+            // logged once applied: a listener bound again is listening when this line is read
+            LOG.info("CONFIG transport={} workers={} backlog={} write_buffer={}/{} policy_timeout={}ms"
+                            + " rate_pause={}s children_max={} applied={}", next.transport(),
+                    next.effectiveWorkerThreads(), next.backlog(), next.writeBufferLow(), next.writeBufferHigh(),
+                    next.policyTimeoutMillis(), next.ratePauseSeconds(), next.childrenMax(),
+                    rebind ? "listeners rebound on new event loops (connections stay)" : "in place");
         });
     }
 
@@ -184,7 +190,7 @@ final class Registry implements ServerStatus {
 
     private Listeners newListeners(Settings with) {
         return new Listeners(transport, with, policyChain, everyConnection, this::launcher, this::overloaded, slots,
-                new DispatchServices(connectionLog, banners, load, this::cpsExceeded), this::occupancy);
+                new DispatchServices(connectionLog, banners, load, this::cpsExceeded), this::occupancy, numbers);
     }
 
     /** The counts of service {@code id}, kept across its listeners. */
@@ -374,6 +380,100 @@ final class Registry implements ServerStatus {
                 connectionLog));
     }
 
+    /**
+     * The open in-process and relayed connections (from the group of every connection) and the
+     * running servers (from the table of children), oldest first. An exec'd service's connection
+     * is its server: the core lets go of the socket once the server has it.
+     */
+    @Override
+    public List<ConnectionStatus> connections() {
+        List<ConnectionStatus> all = new ArrayList<>();
+        ChannelGroup open = everyConnection;
+        if (open != null) {
+            for (Channel channel : open) {
+                LiveConnection live = LiveConnection.of(channel);
+                if (live == null || !channel.isActive()) {
+                    continue;
+                }
+                ServiceDefinition d = live.definition();
+                all.add(new ConnectionStatus(live.id(), d.id(), d.name(),
+                        d.isRedirect() ? ConnectionStatus.Kind.RELAY : ConnectionStatus.Kind.HANDLER,
+                        (InetSocketAddress) channel.localAddress(), (InetSocketAddress) channel.remoteAddress(),
+                        live.accepted(), live.in(channel), live.out(channel), 0));
+            }
+        }
+        for (LiveChildren.Child child : children.all()) {
+            ServiceDefinition d = child.definition();
+            all.add(new ConnectionStatus(child.id(), d.id(), d.name(), ConnectionStatus.Kind.CHILD, child.local(),
+                    child.remote(), child.started(), -1, -1, child.pid()));
+        }
+        all.sort(Comparator.comparing(ConnectionStatus::started).thenComparingLong(ConnectionStatus::id));
+        return List.copyOf(all);
+    }
+
+    /** The counters of every known service, kept across its listeners ({@link Occupancy}). */
+    @Override
+    public List<ServiceStats> stats() {
+        List<ServiceStats> all = new ArrayList<>();
+        for (Entry entry : entries.values()) {
+            ServiceDefinition d = entry.definition();
+            Occupancy o = occupancies.get(entry.id());
+            if (o == null) {
+                all.add(new ServiceStats(d.id(), d.name(), 0, 0, Map.of(), 0, Map.of(), 0, 0, 0, 0));
+                continue;
+            }
+            all.add(new ServiceStats(d.id(), d.name(), o.accepted.get(), o.denied.get(),
+                    Occupancy.snapshot(o.deniedBy), o.refused.get(), Occupancy.snapshot(o.refusedBy),
+                    o.childrenStarted.get(), o.childrenFailed.get(), o.bytesIn.get(), o.bytesOut.get()));
+        }
+        all.sort(Comparator.comparing(ServiceStats::service).thenComparing(ServiceStats::serviceId));
+        return List.copyOf(all);
+    }
+
+    /**
+     * Ends connection (or server) number {@code id}: closes an in-process connection, terminates a
+     * server ({@link Terminator}: SIGTERM, then SIGKILL after the grace period).
+     *
+     * @return false when nothing of that number is live
+     */
+    boolean close(long id) {
+        ChannelGroup open = everyConnection;
+        if (open != null) {
+            for (Channel channel : open) {
+                LiveConnection live = LiveConnection.of(channel);
+                if (live != null && live.id() == id && channel.isActive()) {
+                    ServiceDefinition d = live.definition();
+                    LOG.warn("KILL service={} protocol={} connection={} from={} action=closed reason=by the"
+                                    + " administrator", d.name(), d.protocol().configName(), id,
+                            Addresses.format((InetSocketAddress) channel.remoteAddress()));
+                    channel.close();
+                    return true;
+                }
+            }
+        }
+        for (LiveChildren.Child child : children.all()) {
+            if (child.id() == id && !child.exit().isDone()) {
+                Terminator.terminate(child, Terminator.GRACE_MILLIS, resumes, "connection " + id
+                        + " ended by the administrator");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Terminates the running server with process id {@code pid} if this core started it; any other
+     * process is left alone.
+     */
+    boolean terminate(int pid) {
+        LiveChildren.Child child = children.byPid(pid);
+        if (child == null || child.exit().isDone()) {
+            return false;
+        }
+        Terminator.terminate(child, Terminator.GRACE_MILLIS, resumes, "terminated by the administrator");
+        return true;
+    }
+
     /** The connection log, for tests. */
     ConnectionLog connectionLog() {
         return connectionLog;
@@ -480,12 +580,28 @@ final class Registry implements ServerStatus {
     /** A started child: its START and EXIT lines, and its place in the table of children until reaped. */
     private void childStarted(ServiceDefinition definition, int pid, java.net.InetSocketAddress local,
                               java.net.InetSocketAddress remote, CompletableFuture<Reaper.Exit> exit) {
-        LiveChildren.Child child = new LiveChildren.Child(pid, definition, local, remote, java.time.Instant.now(), exit);
+        LiveChildren.Child child = new LiveChildren.Child(numbers.next(), pid, definition, local, remote,
+                java.time.Instant.now(), exit);
         children.add(child);
+        Occupancy occupancy = occupancies.get(definition.id());
+        if (occupancy != null) {
+            occupancy.childrenStarted.incrementAndGet();
+            exit.thenAccept(e -> {
+                if (e.code() != 0) {
+                    occupancy.childrenFailed.incrementAndGet();
+                }
+            });
+        }
         connectionLog.child(definition, pid, local, remote, exit);
-        if (Recheck.endsClientsWhenRemoved(definition) && !entries.containsKey(definition.id())) {
-            // started as its xinetd service was being removed: it goes the way of the others
-            Terminator.terminate(child, 0, resumes, "service removed by a reload");
+        Entry entry = entries.get(definition.id());
+        if (entry == null) {
+            if (Recheck.endsClientsWhenRemoved(definition)) {
+                // started as its xinetd service was being removed: it goes the way of the others
+                Recheck.endLate(definition, child, resumes);
+            }
+        } else if (entry.definition() != definition && Recheck.accessChanged(definition, entry.definition())) {
+            // admitted under the rules before a reload that may be rechecking the others right now
+            Recheck.askAgain(entry.definition(), child, children, policyChain, resumes, occupancy(definition.id()));
         }
     }
 

@@ -39,8 +39,8 @@ final class ServedClients {
     }
 
     /** Counts and logs (FAIL, reason {@code access}) a client an access policy denied. */
-    static void denied(Binding binding, ServiceDefinition definition, ConnectionInfo connection) {
-        binding.occupancy().denied.incrementAndGet();
+    static void denied(Binding binding, ServiceDefinition definition, ConnectionInfo connection, String policy) {
+        binding.occupancy().denied(policy);
         DispatchServices services = binding.services();
         if (services != null) {
             services.log().failed(definition, "access", connection.local(), connection.remote());
@@ -54,13 +54,9 @@ final class ServedClients {
         if (services == null || definition.logOnSuccess().isEmpty()) {
             return;
         }
-        TrafficCounter traffic = null;
-        if (definition.logOnSuccess().contains(LogField.TRAFFIC)) {
-            traffic = new TrafficCounter();
-            channel.pipeline().addFirst(traffic);
-        }
+        LiveConnection counted = definition.logOnSuccess().contains(LogField.TRAFFIC) ? LiveConnection.of(channel)
+                : null;
         ConnectionLog.Served served = services.log().served(definition, connection.local(), connection.remote(), 0);
-        TrafficCounter counted = traffic;
         channel.closeFuture().addListener(f -> served.ended(null, counted == null ? -1 : counted.in(),
                 counted == null ? -1 : counted.out()));
     }

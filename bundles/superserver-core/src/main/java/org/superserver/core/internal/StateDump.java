@@ -66,7 +66,8 @@ final class StateDump {
             if (id == null || !channel.isActive()) {
                 continue;
             }
-            Instant accepted = channel.attr(Listeners.ACCEPTED).get();
+            LiveConnection live = LiveConnection.of(channel);
+            Instant accepted = live == null ? null : live.accepted();
             lines.add(id + " connection\n"
                     + "\tfrom = " + Addresses.format((InetSocketAddress) channel.remoteAddress()) + "\n"
                     + "\tto = " + Addresses.format((InetSocketAddress) channel.localAddress()) + "\n"

@@ -88,7 +88,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
                     definition.protocol().configName(), Addresses.format(connection.remote()), verdict.reason(),
                     definition.origin());
-            ServedClients.denied(binding, definition, connection);
+            ServedClients.denied(binding, definition, connection, verdict.policy());
             if (verdict.banners().isEmpty()) {
                 ctx.close();
             } else {

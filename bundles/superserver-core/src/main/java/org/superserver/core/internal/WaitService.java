@@ -171,6 +171,7 @@ final class WaitService implements AutoCloseable {
                         definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
                         verdict.twist() == null ? "" : " (twist is carried out for stream services only)",
                         definition.origin());
+                binding.occupancy().denied(verdict.policy());
                 drop(true);
                 return;
             }
@@ -304,9 +305,9 @@ final class WaitService implements AutoCloseable {
             return policies.check(connection, definition, Runnable::run).toCompletableFuture()
                     .get(POLICY_BOUND_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            return new PolicyChain.Verdict(false, e.getCause().toString(), java.util.List.of());
+            return PolicyChain.Verdict.deniedBy("failed", e.getCause().toString(), java.util.List.of());
         } catch (TimeoutException e) {
-            return new PolicyChain.Verdict(false, "no decision within " + POLICY_BOUND_SECONDS + " s",
+            return PolicyChain.Verdict.deniedBy("timeout", "no decision within " + POLICY_BOUND_SECONDS + " s",
                     java.util.List.of());
         }
     }

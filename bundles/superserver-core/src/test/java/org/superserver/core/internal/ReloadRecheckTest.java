@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.After;
 import org.junit.Assume;
 import org.junit.Before;
@@ -123,6 +124,12 @@ public class ReloadRecheckTest extends CoreFixture {
                 .policies(policies).attribute("deny", List.of(denied)).origin("test:" + id).build();
     }
 
+    private Socket served(int port, String line) throws IOException {
+        Socket socket = connect(port);
+        assertEchoes(socket, line);
+        return socket;
+    }
+
     private static int pid(Socket client) throws IOException {
         String line = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII))
                 .readLine();
@@ -147,6 +154,48 @@ public class ReloadRecheckTest extends CoreFixture {
             assertClosedByServer(denied);
             assertTrue("the allowed client's server runs on", Files.exists(Path.of("/proc/" + keptPid)));
             assertEchoes(kept, "still here\n");
+        }
+    }
+
+    @Test
+    public void aServerAdmittedBeforeAReloadButStartedAfterItsRecheckIsAskedAgainToo() throws Exception {
+        Assume.assumeTrue("exec'd services need epoll", io.netty.channel.epoll.Epoll.isAvailable());
+        // decides by the definition's deny list, but holds its first answer until the test lets it go
+        AtomicReference<CompletableFuture<Decision>> held = new AtomicReference<>();
+        registry.addPolicy("s", List.of("slowgate"), 0, (c, d) -> {
+            if (d.attribute("deny").contains(c.remote().getAddress().getHostAddress())) {
+                return CompletableFuture.completedFuture(Decision.deny("listed"));
+            }
+            CompletableFuture<Decision> answer = new CompletableFuture<>();
+            return held.compareAndSet(null, answer) ? answer : CompletableFuture.completedFuture(Decision.allow("ok"));
+        });
+        registry.addDefinition("e", exec("exl", List.of("slowgate")));
+        int port = port("exl");
+        try (Socket client = connectFrom("127.0.0.2", port)) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (held.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue("the policy was never asked", held.get() != null);
+
+            // the reload's recheck finds no server yet: the client is still being admitted under the old rules
+            registry.addDefinition("e", exec("exl", List.of("slowgate"), "127.0.0.2"));
+            settle();
+            held.get().complete(Decision.allow("allowed by the rules before the reload"));
+
+            client.setSoTimeout(10_000);
+            BufferedReader lines = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            try {
+                while (lines.readLine() != null) {
+                    // the server's pid line, if it wrote it before it was ended
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the server started under the old rules still serves a denied client");
+            } catch (IOException reset) {
+                // reset: closed too
+            }
+            assertEquals(1, registry.binding("exl").occupancy().revoked.get());
         }
     }
 
@@ -189,10 +238,8 @@ public class ReloadRecheckTest extends CoreFixture {
     public void loweringInstancesEndsTheConnectionsAcceptedLastAndKeepsTheRest() throws Exception {
         registry.addDefinition("d", tcp("many").build());
         int port = port("many");
-        try (Socket first = connect(port); Socket second = connect(port); Socket third = connect(port)) {
-            assertEchoes(first, "1\n");
-            assertEchoes(second, "2\n");
-            assertEchoes(third, "3\n");
+        // each one served before the next connects: two event loops may otherwise take them in another order
+        try (Socket first = served(port, "1\n"); Socket second = served(port, "2\n"); Socket third = served(port, "3\n")) {
             registry.addDefinition("d", tcp("many").instances(1).build());
             settle();
             assertClosedByServer(third);

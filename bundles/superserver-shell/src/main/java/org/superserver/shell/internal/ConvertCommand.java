@@ -1,6 +1,7 @@
 package org.superserver.shell.internal;
 
 import java.util.List;
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -24,7 +25,10 @@ public final class ConvertCommand {
     volatile List<ConfigFormat> formats = List.of();
 
     /** {@code inetd:convert ARGS}: see {@link Conversion#USAGE}. */
-    public String convert(String... args) {
+    @Descriptor("converts an inetd.conf into xinetd.d files (as xinetd's itox did), or either format into"
+            + " Configuration Admin .cfg files: convert --from inetd|xinetd --to xinetd|cfg [--force] FILE [DIR];"
+            + " prints the result, or writes one file per service into DIR")
+    public String convert(@Descriptor("--from inetd|xinetd --to xinetd|cfg [--force] FILE [DIR]") String... args) {
         Conversion conversion;
         try {
             conversion = Conversion.parse(args);

@@ -1,5 +1,6 @@
 package org.superserver.shell.internal;
 
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -22,8 +23,11 @@ public final class DumpCommand {
     volatile ServerStatus status;
 
     /** {@code inetd:dump}: prints the state dump of the running core. */
+    @Descriptor("prints the server's state dump, the text SIGUSR1 writes to its dump file (as xinetd's"
+            + " /var/run/xinetd.dump): every service with its configuration and counters, the running servers, the"
+            + " open connections and the core's counters")
     public String dump() {
         ServerStatus current = status;
-        return current == null ? InetdCommands.CORE_NOT_RUNNING : current.dump();
+        return current == null ? StatusFormat.CORE_NOT_RUNNING : current.dump();
     }
 }

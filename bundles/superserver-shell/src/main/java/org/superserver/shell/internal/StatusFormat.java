@@ -2,7 +2,6 @@ package org.superserver.shell.internal;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,10 @@ import org.superserver.api.status.ListenerStatus;
 final class StatusFormat {
 
     static final String NO_LISTENERS = "no services are defined";
+
+    /** What the commands that read the core's status say while it is absent. */
+    static final String CORE_NOT_RUNNING = "the core is not running (no org.superserver.api.status.ServerStatus"
+            + " service); start bundle superserver-core";
 
     private static final String[] HEADER =
             {"SERVICE", "PROTO", "ADDRESS", "STATE", "DISPATCH", "ACCEPTED", "ACTIVE", "ORIGIN"};
@@ -37,11 +40,10 @@ final class StatusFormat {
         if (listeners.isEmpty()) {
             return NO_LISTENERS;
         }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(HEADER);
+        TextTable table = new TextTable(HEADER);
         listeners.stream().sorted(ORDER).forEach(l -> {
             ServiceDefinition d = l.definition();
-            rows.add(new String[] {
+            table.row(
                 d.name(),
                 d.protocol().configName(),
                 address(l),
@@ -50,28 +52,9 @@ final class StatusFormat {
                         : d.isRedirect() ? "redirect " + d.redirectHost() + " " + d.redirectPort() : d.server(),
                 Long.toString(l.accepted()),
                 Integer.toString(l.activeConnections()),
-                orDash(d.origin())});
+                orDash(d.origin()));
         });
-        int[] widths = new int[HEADER.length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (String[] row : rows) {
-            if (out.length() > 0) {
-                out.append('\n');
-            }
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(row[i]);
-                if (i < row.length - 1) {
-                    line.append(" ".repeat(widths[i] - row[i].length() + 2));
-                }
-            }
-            out.append(line.toString().stripTrailing());
-        }
+        StringBuilder out = new StringBuilder(table.toString());
         listeners.stream().sorted(ORDER).filter(l -> !l.detail().isEmpty()).forEach(l -> out.append('\n')
                 .append(l.definition().name()).append('/').append(l.definition().protocol().configName())
                 .append(' ').append(l.state().name()).append(": ").append(l.detail()));

@@ -1,5 +1,6 @@
 package org.superserver.shell.internal;
 
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -37,7 +38,13 @@ public final class TcpdCommands {
      * ({@code [user@]host}: a host name, an address, {@code unknown} or {@code paranoid}) connecting
      * to DAEMON ({@code daemon[@server]}), in tcpdmatch's words. Runs no command, sends no banner.
      */
-    public String tcpdmatch(String daemon, String client) {
+    @Descriptor("tells what the tcpd rules (hosts.allow, hosts.deny) decide for a client of a daemon, in"
+            + " tcpdmatch(8)'s words; runs no command and sends no banner")
+    public String tcpdmatch(
+            @Descriptor("the daemon as the rules name it: a process name (in.fingerd) or a service name, optionally"
+                    + " daemon@server") String daemon,
+            @Descriptor("the client: a host name, an address, unknown or paranoid, optionally user@host")
+            String client) {
         PolicyInspector tcpd = inspector;
         if (tcpd == null) {
             return NOT_ACTIVE;
@@ -50,6 +57,8 @@ public final class TcpdCommands {
     }
 
     /** {@code inetd:tcpdchk}: every problem of hosts.allow, hosts.deny and their pattern files as they are on disk now. */
+    @Descriptor("lists every problem of hosts.allow, hosts.deny and the pattern files they name, as tcpdchk(8)"
+            + " does, with file and line")
     public String tcpdchk() {
         PolicyInspector tcpd = inspector;
         return tcpd == null ? NOT_ACTIVE : InspectorFormat.diagnostics(tcpd.check(), FILES);

@@ -1,8 +1,9 @@
 /**
- * Gogo commands in scope {@code inetd}: {@code inetd:list}, {@code inetd:info NAME} and
- * {@code inetd:reload}, reading the core's {@code ServerStatus} and asking every
- * {@code ConfigSource} to read its files again; {@code inetd:tcpdmatch DAEMON CLIENT} and
- * {@code inetd:tcpdchk}, asking the {@code PolicyInspector} of the tcpd policy. Nothing here is
- * exported.
+ * Gogo commands in scope {@code inetd}, one class each: {@code list}, {@code info}, {@code reload},
+ * {@code connections}, {@code stats},
+ * {@code kill}, {@code enable}, {@code disable}, {@code check}, {@code dump}, {@code convert},
+ * {@code tcpdmatch} and {@code tcpdchk}, over the core's {@code ServerStatus} and {@code
+ * ServerControl}, the {@code ConfigSource}s and the {@code PolicyInspector}s; and the {@code
+ * Converter} that prints what they return as tables. Nothing here is exported.
  */
 package org.superserver.shell.internal;

@@ -13,7 +13,7 @@ public class DumpCommandTest {
 
     @Test
     public void withoutTheCoreTheCommandSaysSo() {
-        assertEquals(InetdCommands.CORE_NOT_RUNNING, command.dump());
+        assertEquals(StatusFormat.CORE_NOT_RUNNING, command.dump());
     }
 
     @Test

@@ -34,7 +34,7 @@ final class Fixtures {
     }
 
     /** A source that records its reloads, and fails when asked to. */
-    static final class FakeSource implements ConfigSource {
+    static class FakeSource implements ConfigSource {
         final String description;
         final RuntimeException failure;
         final List<String> log;

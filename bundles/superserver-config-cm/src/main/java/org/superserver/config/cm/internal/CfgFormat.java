@@ -72,6 +72,10 @@ public final class CfgFormat implements ConfigFormat {
         map.put("service.factoryPid", ServiceConfigMapper.FACTORY_PID);
         map.put(ServiceConfigMapper.FILEINSTALL_FILENAME, file.toUri().toString());
         MappingResult result = ServiceConfigMapper.map(map);
+        for (MappingResult.Notice notice : result.notices()) {
+            problems.accept(Diagnostic.warning(file.toString(), lineOf(file, notice.property), notice.property,
+                    notice.message));
+        }
         if (result.definition() != null) {
             return List.of(result.definition());
         }
@@ -86,7 +90,7 @@ public final class CfgFormat implements ConfigFormat {
     }
 
     /** The line that sets {@code key}, or 0 when none does (the property is missing). */
-    private static int lineOf(Path file, String key) {
+    static int lineOf(Path file, String key) {
         Pattern p = Pattern.compile("^\\s*" + Pattern.quote(key) + "\\s*[=:\\s]");
         try {
             List<String> lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -75,7 +75,7 @@ final class CfgWriter {
             if (d.isInternal()) {
                 put("type", "INTERNAL");
                 if (!d.handler().equals(d.name())) {
-                    put("id", d.handler());
+                    put("handler", d.handler());
                 }
             }
             put("socket_type", d.socketType().configName());

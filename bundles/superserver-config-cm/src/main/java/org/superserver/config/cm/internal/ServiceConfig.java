@@ -25,14 +25,24 @@ import org.osgi.service.metatype.annotations.Option;
     String service();
 
     @AttributeDefinition(name = "id", required = false,
-            description = "For INTERNAL services, the name of the built-in handler that serves it "
-                    + "(echo, discard, chargen, daytime, time, or one a plugin registers). Default: the service name.")
+            description = "Tells two definitions of one service apart, as in xinetd (e.g. echo-stream and "
+                    + "echo-dgram); one word. It does not choose the handler: older files that named the handler "
+                    + "with id (an id that names a handler where the service name does not) are still read that way, "
+                    + "with a logged notice (and an id that names a handler other than the service's gets a notice "
+                    + "too). Default: the service name.")
     String id();
 
     @AttributeDefinition(name = "type", required = false,
-            description = "INTERNAL for a service served in-process by a built-in handler; "
-                    + "UNLISTED is accepted and has no further effect. Default: empty (a server program is started).")
+            description = "INTERNAL for a service served in-process by a built-in handler: the handler named like "
+                    + "the service (echo, discard, chargen, daytime, time, or one a plugin registers) that serves "
+                    + "its socket_type, as in xinetd; UNLISTED is accepted and has no further effect. "
+                    + "Default: empty (a server program is started).")
     String type() default "";
+
+    @AttributeDefinition(name = "handler", required = false,
+            description = "For an INTERNAL service whose name is not its handler's (e.g. service = my-echo served by "
+                    + "echo), the handler that serves it. Default: the service name.")
+    String handler();
 
     @AttributeDefinition(name = "socket_type",
             options = {@Option(label = "stream", value = "stream"), @Option(label = "dgram", value = "dgram")},

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.superserver.api.AddressLiterals;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
@@ -20,6 +21,13 @@ import org.superserver.api.SocketType;
  * {@link ServiceDefinition}. A pure function: no I/O, no OSGi, the same properties give the same
  * result. Values may be strings (as a {@code .cfg} file holds them), numbers, arrays or
  * collections.
+ *
+ * <p>An INTERNAL service is served by the handler named like the service (as xinetd picks its
+ * built-ins; the core then checks that it serves the socket type), or by the one {@code handler}
+ * names; {@code id} only tells two definitions of one service apart. Older files named the
+ * handler with {@code id}: such a file still maps as it did, with a {@link MappingResult.Notice},
+ * when its {@code id} names a handler and its service name does not; when both name one, the
+ * service name chooses, and a notice says that the meaning changed.
  */
 final class ServiceConfigMapper {
 
@@ -33,9 +41,9 @@ final class ServiceConfigMapper {
     static final Set<String> KNOWN;
 
     static {
-        Set<String> known = new java.util.HashSet<>(Set.of("service", "id", "type", "socket_type", "protocol",
-                "port", "bind", "wait", "user", "group", "server", "server_args", "passenv", "instances", "policies",
-                "disable"));
+        Set<String> known = new java.util.HashSet<>(Set.of("service", "id", "handler", "type", "socket_type",
+                "protocol", "port", "bind", "wait", "user", "group", "server", "server_args", "passenv", "instances",
+                "policies", "disable"));
         known.addAll(ExtendedProperties.TYPED);
         KNOWN = Set.copyOf(known);
     }
@@ -46,16 +54,47 @@ final class ServiceConfigMapper {
      */
     static final Set<String> ACCESS = ExtendedProperties.ACCESS;
 
+    /** The handlers of superserver-builtin, known to exist before any is registered. */
+    static final Set<String> BUILTINS = Set.of("echo", "discard", "chargen", "daytime", "time");
+
+    /** One word: what xinetd.conf and the handler registry accept as a name. */
+    private static final String WORD = "\\S+";
+
     private ServiceConfigMapper() {
     }
 
-    /** Maps one configuration's properties (including {@code service.pid}) to a result. */
+    /**
+     * Maps one configuration's properties (including {@code service.pid}) to a result, knowing
+     * only the {@link #BUILTINS} as handler names.
+     */
     static MappingResult map(Map<String, ?> properties) {
+        return map(properties, BUILTINS::contains);
+    }
+
+    /**
+     * Maps one configuration's properties to a result; {@code isHandler} tells which names a
+     * registered handler has (it decides only how an older file's {@code id} is read).
+     */
+    static MappingResult map(Map<String, ?> properties, Predicate<String> isHandler) {
         String origin = origin(properties);
+        List<MappingResult.Notice> notices = new ArrayList<>();
         try {
-            return map(properties, origin);
+            return map(properties, origin, isHandler, notices);
         } catch (Invalid e) {
             return MappingResult.invalid(origin, e.property, e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the mapping of these properties depends on which handlers are registered: an
+     * INTERNAL service with an {@code id} other than its name and no {@code handler}.
+     */
+    static boolean dependsOnHandlers(Map<String, ?> p) {
+        try {
+            String id = string(p, "id");
+            return id != null && !id.equals(string(p, "service")) && string(p, "handler") == null;
+        } catch (Invalid e) {
+            return false;
         }
     }
 
@@ -91,7 +130,8 @@ final class ServiceConfigMapper {
         return file == null || file.toString().isBlank() ? null : file.toString();
     }
 
-    private static MappingResult map(Map<String, ?> p, String origin) {
+    private static MappingResult map(Map<String, ?> p, String origin, Predicate<String> isHandler,
+            List<MappingResult.Notice> notices) {
         if (yesNo(p, "disable", false)) {
             return MappingResult.disabled(origin);
         }
@@ -101,6 +141,16 @@ final class ServiceConfigMapper {
         }
         if (service.chars().anyMatch(Character::isWhitespace)) {
             throw new Invalid("service", "'" + service + "' contains a blank; expected one word, e.g. echo");
+        }
+
+        String id = string(p, "id");
+        if (id != null && !id.matches(WORD)) {
+            throw new Invalid("id", "'" + id + "' is not one word; expected an identifier that tells two definitions "
+                    + "of one service apart, e.g. " + service + "-stream and " + service + "-dgram");
+        }
+        String handler = string(p, "handler");
+        if (handler != null && !handler.matches(WORD)) {
+            throw new Invalid("handler", "'" + handler + "' is not a handler name; expected one word such as echo");
         }
 
         boolean internal = false;
@@ -195,6 +245,10 @@ final class ServiceConfigMapper {
         String server = string(p, "server");
         List<String> args = words(p, "server_args");
         boolean redirect = string(p, "redirect") != null;
+        if (handler != null && !internal) {
+            throw new Invalid("handler", "is set to " + handler + " but type is not INTERNAL; expected type = INTERNAL "
+                    + "for a service served in-process, or no handler");
+        }
         if (redirect) {
             if (internal || server != null) {
                 throw new Invalid("redirect", "is set together with " + (internal ? "type INTERNAL" : "server " + server)
@@ -211,8 +265,7 @@ final class ServiceConfigMapper {
             if (!args.isEmpty()) {
                 throw new Invalid("server_args", "is set but type is INTERNAL; expected no server_args");
             }
-            String handler = string(p, "id");
-            b.handler(handler == null ? service : handler);
+            b.handler(handler(service, id, handler, isHandler, notices));
         } else {
             if (server == null) {
                 throw new Invalid("server", "is missing; expected the absolute path of a program, "
@@ -245,10 +298,35 @@ final class ServiceConfigMapper {
         });
 
         try {
-            return MappingResult.defined(b.build());
+            return MappingResult.defined(b.build(), notices);
         } catch (IllegalArgumentException e) {
             throw new Invalid(ExtendedProperties.propertyOf(e.getMessage()), e.getMessage());
         }
+    }
+
+    /**
+     * The handler of an INTERNAL service: {@code handler} when set; else the service name, as
+     * xinetd has it; else, for an older file whose {@code id} names a handler that the service
+     * name does not, that handler, with a notice.
+     */
+    private static String handler(String service, String id, String handler,
+            Predicate<String> isHandler, List<MappingResult.Notice> notices) {
+        if (handler != null) {
+            return handler;
+        }
+        if (id != null && !id.equals(service) && !isHandler.test(service) && isHandler.test(id)) {
+            notices.add(new MappingResult.Notice("id", "'" + id + "' is read as the handler of this INTERNAL service, "
+                    + "as older versions did; the handler is now chosen by the service name and socket_type (as in "
+                    + "xinetd) and id only tells two definitions of one service apart: write handler = " + id
+                    + " (or service = " + id + ") to keep this meaning without this notice"));
+            return id;
+        }
+        if (id != null && !id.equals(service) && isHandler.test(id)) {
+            notices.add(new MappingResult.Notice("id", "'" + id + "' names a handler but no longer chooses it: the "
+                    + "service name " + service + " does, as in xinetd (older versions served this service with " + id
+                    + "); write handler = " + id + " if " + id + " should serve it, or another id"));
+        }
+        return service;
     }
 
     /**

@@ -137,9 +137,28 @@ public class CfgFormatTest {
     }
 
     @Test
+    public void anOlderFileWhoseIdNamesTheHandlerReadsAsBeforeWithAWarningNamingFileLineAndProperty()
+            throws IOException {
+        Path file = tmp.newFile("org.superserver.service-old.cfg").toPath();
+        Files.writeString(file, "service = my-echo\nport = 10007\ntype = INTERNAL\nid = echo\n");
+        List<ServiceDefinition> read = cfg.read(file, problems::add);
+        assertEquals("echo", read.get(0).handler());
+        assertEquals(1, problems.size());
+        Diagnostic p = problems.get(0);
+        assertFalse(p.isError());
+        assertEquals(4, p.line());
+        assertEquals("id", p.field());
+        // written back, it says handler = echo and reads without a notice
+        problems.clear();
+        Map<String, String> files = cfg.write(read, problems::add);
+        assertTrue(files.toString(), files.values().iterator().next().contains("\nhandler = echo\n"));
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
     public void aDirectoryReadsEveryServiceFileInIt() throws IOException {
         Path dir = tmp.newFolder().toPath();
-        Files.writeString(dir.resolve("org.superserver.service-a.cfg"), "service = a\nport = 1\ntype = INTERNAL\nid = echo\n");
+        Files.writeString(dir.resolve("org.superserver.service-a.cfg"), "service = a\nport = 1\ntype = INTERNAL\nhandler = echo\n");
         Files.writeString(dir.resolve("org.superserver.service-b.cfg"), "service = b\nport = 2\nserver = /bin/cat\n");
         Files.writeString(dir.resolve("other.cfg"), "service = c\n");
         List<ServiceDefinition> read = cfg.read(dir, problems::add);

@@ -223,6 +223,8 @@ public class ServiceConfigMapperFuzzTest {
             case "service":
                 return pick(random, "echo", "ftp", "x-" + random.nextInt(1000));
             case "id":
+                return internal && random.nextBoolean() ? pick(random, "echo", "discard", "echo-stream") : null;
+            case "handler":
                 return internal && random.nextBoolean() ? pick(random, "echo", "discard") : null;
             case "type":
                 return internal ? pick(random, "INTERNAL", "INTERNAL UNLISTED", "internal") : pick(random, null, "UNLISTED");
@@ -299,7 +301,9 @@ public class ServiceConfigMapperFuzzTest {
             case "service":
                 return pick(random, "echo", "ftp", "two words", "", " ", "\u00e9cho");
             case "id":
-                return pick(random, "echo", "discard", "", "no such handler");
+                return pick(random, "echo", "discard", "echo-dgram", "", "no such handler");
+            case "handler":
+                return pick(random, "echo", "discard", "", "no such handler", "\u3000");
             case "type":
                 return pick(random, "INTERNAL", "UNLISTED", "INTERNAL UNLISTED", "internal", "RPC", "");
             case "socket_type":

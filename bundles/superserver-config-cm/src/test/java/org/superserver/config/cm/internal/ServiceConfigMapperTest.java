@@ -77,13 +77,71 @@ public class ServiceConfigMapperTest {
     }
 
     @Test
-    public void idPropertyNamesTheBuiltInHandlerOfAnInternalService() {
+    public void theServiceNameChoosesTheHandlerAndIdOnlyTellsDefinitionsApart() {
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("id", "echo-stream");
+        MappingResult r = ServiceConfigMapper.map(p);
+        assertEquals("echo", r.definition().name());
+        assertEquals("echo", r.definition().handler());
+        assertEquals(List.of(), r.notices());
+        p.put("id", "discard"); // a handler's name as id does not choose it when the service name is one
+        assertEquals("echo", valid(p).handler());
+        List<MappingResult.Notice> notices = ServiceConfigMapper.map(p).notices();
+        assertEquals(1, notices.size());
+        assertEquals("id", notices.get(0).property);
+        assertTrue(notices.get(0).message, notices.get(0).message.contains("no longer chooses it"));
+    }
+
+    @Test
+    public void handlerPropertyNamesTheHandlerOfAServiceNamedOtherwise() {
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("service", "my-echo");
+        p.put("handler", "echo");
+        MappingResult r = ServiceConfigMapper.map(p);
+        assertEquals("my-echo", r.definition().name());
+        assertEquals("echo", r.definition().handler());
+        assertEquals(List.of(), r.notices());
+    }
+
+    @Test
+    public void anOlderFileWhoseIdNamesTheHandlerIsReadAsBeforeWithANotice() {
         Map<String, Object> p = echoTcpFromFile();
         p.put("service", "my-echo");
         p.put("id", "echo");
-        ServiceDefinition d = valid(p);
-        assertEquals("my-echo", d.name());
-        assertEquals("echo", d.handler());
+        MappingResult r = ServiceConfigMapper.map(p);
+        assertEquals("my-echo", r.definition().name());
+        assertEquals("echo", r.definition().handler());
+        assertEquals(1, r.notices().size());
+        assertEquals("id", r.notices().get(0).property);
+        assertTrue(r.notices().get(0).message, r.notices().get(0).message.contains("write handler = echo"));
+        assertTrue(ServiceConfigMapper.dependsOnHandlers(p));
+    }
+
+    @Test
+    public void anIdNamesAPluginHandlerOnlyOnceThatHandlerIsRegistered() {
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("service", "rev");
+        p.put("id", "reverse");
+        assertEquals("rev", ServiceConfigMapper.map(p, name -> false).definition().handler());
+        MappingResult registered = ServiceConfigMapper.map(p, "reverse"::equals);
+        assertEquals("reverse", registered.definition().handler());
+        assertEquals(1, registered.notices().size());
+        // the service name wins when it names a handler too
+        assertEquals("rev", ServiceConfigMapper.map(p, n -> true).definition().handler());
+    }
+
+    @Test
+    public void handlerOfAServiceThatIsNotInternalIsInvalid() {
+        Map<String, Object> p = pidConfig("service", "ftp", "port", "2121", "server", "/usr/sbin/in.ftpd",
+                "handler", "echo");
+        invalid(p, "handler", "type is not INTERNAL");
+    }
+
+    @Test
+    public void idWithABlankIsInvalid() {
+        Map<String, Object> p = echoTcpFromFile();
+        p.put("id", "echo stream");
+        invalid(p, "id", "is not one word");
     }
 
     @Test
@@ -263,11 +321,11 @@ public class ServiceConfigMapperTest {
 
     @Test
     public void aValueOfUnicodeWhiteSpaceIsBlank() {
-        // found by ServiceConfigMapperFuzzTest: an id of U+3000 named a built-in that is a blank
+        // found by ServiceConfigMapperFuzzTest: an id (now handler) of U+3000 named a built-in that is a blank
         Map<String, Object> p = echoTcpFromFile();
-        p.put("id", "\u3000");
+        p.put("handler", "\u3000");
         assertEquals("echo", valid(p).handler());
-        p.put("id", "\u2003discard\u3000");
+        p.put("handler", "\u2003discard\u3000");
         assertEquals("discard", valid(p).handler());
     }
 

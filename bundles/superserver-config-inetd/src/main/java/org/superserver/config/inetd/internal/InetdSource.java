@@ -156,6 +156,74 @@ final class InetdSource implements ConfigSource {
     }
 
     /**
+     * Every problem of the files (and the services table) as they are on disk now: they are read
+     * and parsed again into a list of their own; nothing is published, logged or remembered.
+     */
+    @Override
+    public synchronized List<Diagnostic> check() {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        ServicesTable table = ServicesTable.EMPTY;
+        try {
+            table = ServicesTable.parse(new String(ConfigFile.read(servicesFile), StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            diagnostics.add(Diagnostic.error(servicesFile.toString(), 0, "services", "services table " + servicesFile
+                    + " cannot be read (" + (e instanceof ConfigFile.NotRegular ? e.getMessage() : e.toString())
+                    + "); only numeric ports resolve; expected a services(5) file such as /etc/services"));
+        }
+        InetdConfParser parser = new InetdConfParser(table, servicesFile.toString(), wrapAll, resolver);
+        for (Path file : files) {
+            String name = file.toString();
+            byte[] bytes;
+            try {
+                bytes = ConfigFile.read(file);
+            } catch (NoSuchFileException e) {
+                diagnostics.add(Diagnostic.error(name, 0, "file", "inetd.conf file " + name + " does not exist"
+                        + "; expected a readable inetd.conf(5) file"));
+                continue;
+            } catch (IOException e) {
+                diagnostics.add(Diagnostic.error(name, 0, "file", "inetd.conf file " + (e instanceof ConfigFile.NotRegular
+                        ? e.getMessage() + "; it is not read" : name + " cannot be read (" + e + ")")
+                        + "; expected a readable inetd.conf(5) file"));
+                continue;
+            }
+            diagnostics.addAll(parser.parse(name, new String(bytes, StandardCharsets.ISO_8859_1)).diagnostics());
+        }
+        return List.copyOf(diagnostics);
+    }
+
+    @Override
+    public synchronized boolean publishes(String serviceId) {
+        return definition(serviceId) != null;
+    }
+
+    /**
+     * Refuses: an inetd.conf line decides whether its service runs. Says which file and line to
+     * comment out (or in again).
+     */
+    @Override
+    public synchronized String setDisabled(String serviceId, boolean disabled) {
+        ServiceDefinition d = definition(serviceId);
+        if (d == null) {
+            throw new IllegalArgumentException("service " + serviceId + " is not one of " + description());
+        }
+        throw new UnsupportedOperationException("service " + d.name() + " comes from " + d.origin()
+                + ", and its file decides whether it runs: " + (disabled ? "comment that line out (#)"
+                : "keep that line uncommented") + " and run inetd:reload");
+    }
+
+    /** The published definition with {@code id}, or {@code null}. */
+    private ServiceDefinition definition(String id) {
+        for (List<ServiceDefinition> definitions : lastGood.values()) {
+            for (ServiceDefinition d : definitions) {
+                if (d.id().equals(id)) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * Reloads when a file (or the services table) changed on disk since the last read: its stat
      * fingerprint differs and so does its content. Returns whether it reloaded.
      */

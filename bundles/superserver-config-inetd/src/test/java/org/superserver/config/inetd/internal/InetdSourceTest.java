@@ -54,6 +54,53 @@ public class InetdSourceTest {
     }
 
     @Test
+    public void checkListsTheProblemsOfTheFileOnDiskWithoutRepublishing() throws IOException {
+        write(conf, "echo stream tcp nowait root internal");
+        source.reloadNow();
+        sink.clearEvents();
+        write(conf, "echo stream tcp nowait root internal", "bogus stream nosuchproto nowait root internal");
+        List<Diagnostic> problems = source.check();
+        assertEquals(problems.toString(), 1, problems.size());
+        Diagnostic bad = problems.get(0);
+        assertEquals(conf.toString(), bad.file());
+        assertEquals(2, bad.line());
+        assertTrue(bad.isError());
+        assertEquals("nothing is published by a check", List.of(), sink.events);
+        assertEquals(1, sink.liveCount());
+        write(conf, "echo stream tcp nowait root internal");
+        assertEquals(List.of(), source.check());
+    }
+
+    @Test
+    public void checkNamesAMissingFile() throws IOException {
+        List<Diagnostic> problems = source.check();
+        assertEquals(1, problems.size());
+        assertEquals(conf.toString(), problems.get(0).file());
+        assertTrue(problems.get(0).message(), problems.get(0).message().contains("does not exist"));
+    }
+
+    @Test
+    public void aServiceIsPublishedByItsSourceWhichRefusesToDisableItNamingItsLine() throws IOException {
+        write(conf, "# a comment", "echo stream tcp nowait root internal");
+        source.reloadNow();
+        assertTrue(source.publishes(id("*:echo/tcp")));
+        assertFalse(source.publishes("inetd:/elsewhere:*:echo/tcp"));
+        try {
+            source.setDisabled(id("*:echo/tcp"), true);
+            throw new AssertionError("an inetd.conf line cannot be turned off from outside");
+        } catch (UnsupportedOperationException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(conf + ":2"));
+            assertTrue(e.getMessage(), e.getMessage().contains("comment that line out"));
+        }
+        try {
+            source.setDisabled("inetd:/elsewhere:*:echo/tcp", true);
+            throw new AssertionError("not this source's service");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("is not one of"));
+        }
+    }
+
+    @Test
     public void reloadAppliesOnlyTheDifference() throws IOException {
         write(conf,
                 "echo stream tcp nowait root internal",

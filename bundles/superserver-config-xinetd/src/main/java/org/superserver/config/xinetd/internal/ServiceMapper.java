@@ -48,9 +48,17 @@ final class ServiceMapper {
     static final int DEFAULT_CPS = 50;
     static final int DEFAULT_CPS_PAUSE = 10;
 
+    /**
+     * A service block that is turned off: where, and by what ({@code disable = yes} at its line,
+     * or the defaults' {@code enabled} or {@code disabled} list).
+     */
+    record Off(String name, String xid, String file, int line, String why) {
+    }
+
     private final ServicesTable table;
     private final AddressResolver resolver;
     private final Consumer<Diagnostic> problems;
+    private final List<Off> off = new ArrayList<>();
 
     ServiceMapper(ServicesTable table, AddressResolver resolver, Consumer<Diagnostic> problems) {
         this.table = table;
@@ -77,7 +85,11 @@ final class ServiceMapper {
                 sensorsPresent = true;
             }
         }
+        off.clear();
         for (Block s : services) {
+            if (!s.failed && !served(s, enabled, disabled)) {
+                off.add(off(s, disabled));
+            }
             if (s.failed || !served(s, enabled, disabled)) {
                 continue;
             }
@@ -112,6 +124,21 @@ final class ServiceMapper {
             out.add(d);
         }
         return out;
+    }
+
+    /** The services the last {@link #map} left out because they are turned off. */
+    List<Off> off() {
+        return List.copyOf(off);
+    }
+
+    private static Off off(Block s, List<String> disabled) {
+        String xid = xid(s);
+        if ("yes".equals(s.first("disable"))) {
+            return new Off(s.name, xid, s.file, s.lineOf("disable"), "disable = yes");
+        }
+        return new Off(s.name, xid, s.file, s.line, disabled.contains(xid)
+                ? "the defaults section's disabled list names " + xid
+                : "the defaults section's enabled list does not name " + xid);
     }
 
     private static String xid(Block s) {

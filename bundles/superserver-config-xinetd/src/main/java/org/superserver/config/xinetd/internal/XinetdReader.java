@@ -40,10 +40,17 @@ public final class XinetdReader {
     static final class Result {
         final List<ServiceDefinition> definitions;
         final Set<Path> watched;
+        /** The service blocks that are turned off, and by what. */
+        final List<ServiceMapper.Off> off;
 
         Result(List<ServiceDefinition> definitions, Set<Path> watched) {
+            this(definitions, watched, List.of());
+        }
+
+        Result(List<ServiceDefinition> definitions, Set<Path> watched, List<ServiceMapper.Off> off) {
             this.definitions = List.copyOf(definitions);
             this.watched = Set.copyOf(watched);
+            this.off = List.copyOf(off);
         }
     }
 
@@ -91,9 +98,9 @@ public final class XinetdReader {
         ServicesTable table = table(watched, problems);
         Run run = new Run(problems, watched);
         run.readFile(file, 0, null, 0);
-        List<ServiceDefinition> definitions = new ServiceMapper(table, resolver, problems)
-                .map(run.services, run.defaults);
-        return new Result(definitions, watched);
+        ServiceMapper mapper = new ServiceMapper(table, resolver, problems);
+        List<ServiceDefinition> definitions = mapper.map(run.services, run.defaults);
+        return new Result(definitions, watched, mapper.off());
     }
 
     private ServicesTable table(Set<Path> watched, Consumer<Diagnostic> problems) {

@@ -63,6 +63,8 @@ final class XinetdSource implements ConfigSource {
     /** Every path the last reads looked at (files, included directories, the services table) and what it was. */
     private final Map<Path, Seen> seen = new HashMap<>();
     private final Map<Path, List<ServiceDefinition>> lastGood = new HashMap<>();
+    /** The service blocks of each file's last good read that are turned off. */
+    private final Map<Path, List<ServiceMapper.Off>> lastOff = new HashMap<>();
     /** The includedir entries the last read skipped: logged when first seen, not again while they stay. */
     private Set<String> skipsLogged = new HashSet<>();
     private boolean closed;
@@ -102,6 +104,7 @@ final class XinetdSource implements ConfigSource {
                 XinetdReader.Result result = reader.readTree(file, diagnostics::add);
                 watched.addAll(result.watched);
                 lastGood.put(file, result.definitions);
+                lastOff.put(file, result.off);
                 result.definitions.forEach(d -> all.put(d.id(), d));
             } catch (NoSuchFileException e) {
                 diagnostics.add(Diagnostic.error(name, 0, "file", "xinetd.conf file " + name + " does not exist"
@@ -136,6 +139,72 @@ final class XinetdSource implements ConfigSource {
         LOG.info("Read {}: {} services ({}), errors {}, warnings {}", description(), report.services, changes,
                 report.errors(), diagnostics.size() - report.errors());
         return report;
+    }
+
+    /**
+     * Every problem of the files as they are on disk now: they are read again into a list of their
+     * own, and nothing is published, logged or remembered.
+     */
+    @Override
+    public synchronized List<Diagnostic> check() {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.toString();
+            try {
+                reader.readTree(file, diagnostics::add);
+            } catch (NoSuchFileException e) {
+                diagnostics.add(Diagnostic.error(name, 0, "file", "xinetd.conf file " + name + " does not exist"
+                        + "; expected a readable xinetd.conf(5) file"));
+            } catch (IOException e) {
+                diagnostics.add(Diagnostic.error(name, 0, "file", "xinetd.conf file " + (e instanceof ConfigFile.NotRegular
+                        ? e.getMessage() + "; it is not read" : name + " cannot be read (" + e + ")")
+                        + "; expected a readable xinetd.conf(5) file"));
+            }
+        }
+        return List.copyOf(diagnostics);
+    }
+
+    @Override
+    public synchronized boolean publishes(String serviceId) {
+        return definition(serviceId) != null;
+    }
+
+    /**
+     * Refuses: the files decide whether a service is on. Says which file and line to edit (the
+     * service's block, with {@code disable = yes} or {@code no}). A service that is turned off is
+     * found by its name or xinetd id, and the answer says what turns it off, where.
+     */
+    @Override
+    public synchronized String setDisabled(String serviceId, boolean disabled) {
+        ServiceDefinition d = definition(serviceId);
+        if (d == null) {
+            for (List<ServiceMapper.Off> offs : lastOff.values()) {
+                for (ServiceMapper.Off off : offs) {
+                    if (off.name().equals(serviceId) || off.xid().equals(serviceId)) {
+                        throw new UnsupportedOperationException("service " + off.name() + " (id " + off.xid()
+                                + ") of " + off.file() + ":" + off.line() + " is turned off there (" + off.why()
+                                + "), and its file decides whether it runs: " + (disabled ? "it stays off"
+                                : "edit it there (disable = no) and run inetd:reload"));
+                    }
+                }
+            }
+            throw new IllegalArgumentException("service " + serviceId + " is not one of " + description());
+        }
+        throw new UnsupportedOperationException("service " + d.name() + " comes from " + d.origin()
+                + ", and its file decides whether it runs: edit its block there (disable = "
+                + (disabled ? "yes" : "no") + ") and run inetd:reload");
+    }
+
+    /** The published definition with {@code id}, or {@code null}. */
+    private ServiceDefinition definition(String id) {
+        for (List<ServiceDefinition> definitions : lastGood.values()) {
+            for (ServiceDefinition d : definitions) {
+                if (d.id().equals(id)) {
+                    return d;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -75,6 +75,58 @@ public class XinetdSourceTest {
     }
 
     @Test
+    public void checkListsTheProblemsOfTheFilesOnDiskWithoutRepublishing() throws IOException {
+        write(conf, internal("echo", "stream"));
+        source.reloadNow();
+        events.clear();
+        write(conf, internal("echo", "stream") + internal("nosuch", "stream"));
+        List<org.superserver.api.Diagnostic> problems = source.check();
+        assertFalse(problems.isEmpty());
+        assertTrue(problems.toString(), problems.stream().allMatch(d -> d.file().equals(conf.toString())
+                && d.line() > 0));
+        assertEquals(List.of(), events);
+        write(conf, internal("echo", "stream"));
+        assertEquals(List.of(), source.check());
+    }
+
+    @Test
+    public void aServiceIsPublishedByItsSourceWhichRefusesToDisableItNamingItsFile() throws IOException {
+        write(conf, internal("echo", "stream"));
+        source.reloadNow();
+        String id = live.keySet().iterator().next();
+        assertTrue(source.publishes(id));
+        assertFalse(source.publishes("no such id"));
+        try {
+            source.setDisabled(id, true);
+            throw new AssertionError("an xinetd file decides");
+        } catch (UnsupportedOperationException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(conf.toString()));
+            assertTrue(e.getMessage(), e.getMessage().contains("disable = yes"));
+        }
+    }
+
+    @Test
+    public void aServiceTurnedOffInItsFileIsFoundByNameAndTheAnswerSaysWhere() throws IOException {
+        write(conf, internal("echo", "stream") + internal("daytime", "stream", " disable = yes"));
+        source.reloadNow();
+        assertEquals(1, live.size());
+        try {
+            source.setDisabled("daytime", false);
+            throw new AssertionError("the file decides");
+        } catch (UnsupportedOperationException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("service daytime (id daytime-stream) of " + conf + ":"));
+            assertTrue(e.getMessage(), e.getMessage().contains("(disable = yes)"));
+            assertTrue(e.getMessage(), e.getMessage().contains("edit it there (disable = no) and run inetd:reload"));
+        }
+        try {
+            source.setDisabled("nosuch", false);
+            throw new AssertionError("not this source's");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("is not one of"));
+        }
+    }
+
+    @Test
     public void aReloadAppliesOnlyTheDifference() throws IOException {
         write(conf, internal("echo", "stream") + internal("time", "stream"));
         assertEquals(2, source.reloadNow().changes.added);

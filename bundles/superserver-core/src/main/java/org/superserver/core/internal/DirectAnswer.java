@@ -1,0 +1,225 @@
+package org.superserver.core.internal;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.NativeInetAddress;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.superserver.api.ImmediateAnswer;
+
+/**
+ * Serves a service whose handler is an {@link ImmediateAnswer} (daytime, time) without a channel
+ * per connection, as the C superservers do: a thread of its own blocks in {@code accept4(2)} on the
+ * listening socket, writes the answer straight to the accepted descriptor and closes it. That is
+ * three system calls per connection, where a Netty channel costs {@code getsockname(2)}, {@code
+ * getsockopt(2)} and {@code setsockopt(2)} and the objects around them before the answer is
+ * written.
+ *
+ * <p>The listening channel stays Netty's (bound, configured and closed as any other) but is never
+ * read by its event loop. A connection that needs more than an answer ({@link
+ * AnswerOnAccept#needsPipeline}: an access policy, a {@code banner_fail} file, connection logging)
+ * is wrapped in a channel and passed into the listening channel's pipeline, where it takes the
+ * ordinary path as if the event loop had accepted it; the limits ({@link Admission}) are checked
+ * here as in {@link AnswerOnAccept}.
+ *
+ * <p>Closing shuts the listening socket's receive side down, which wakes every thread blocked in
+ * {@code accept4(2)}; the threads end before the channel is closed, so they never touch a
+ * descriptor number that the process has reused.
+ */
+final class DirectAnswer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectAnswer.class);
+
+    /** The pause after an accept error such as EMFILE, so that the thread never spins on it. */
+    private static final long ERROR_PAUSE_MILLIS = 100;
+    /** Stack of an answering thread: it calls a handler and writes a line, nothing deep. */
+    private static final long STACK_BYTES = 256 * 1024;
+    private static final long JOIN_MILLIS = 2_000;
+
+    private final Binding binding;
+    private final ImmediateAnswer answers;
+    private final Channel listening;
+    private final Socket socket;
+    private final InetSocketAddress bound;
+    private final ByteBufAllocator alloc;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * @param threads how many threads accept on the socket (the kernel gives each connection to
+     *                one of those waiting)
+     */
+    DirectAnswer(Binding binding, ImmediateAnswer answers, Channel listening, int threads) {
+        this.binding = binding;
+        this.answers = answers;
+        this.listening = listening;
+        this.socket = (Socket) ((UnixChannel) listening).fd();
+        InetSocketAddress local = (InetSocketAddress) listening.localAddress();
+        // a socket bound to a wildcard address asks each connection for its own local address
+        this.bound = local.getAddress().isAnyLocalAddress() ? null : local;
+        this.alloc = listening.alloc();
+        // a listener closed by another way than close() (it is not expected) is not accepted on again
+        listening.closeFuture().addListener(f -> closed = true);
+        String name = "superserver-answer-" + binding.definition().name() + "-" + local.getPort();
+        for (int i = 0; i < threads; i++) {
+            Thread thread = new Thread(null, this::run, threads == 1 ? name : name + "-" + (i + 1), STACK_BYTES);
+            thread.setDaemon(true);
+            this.threads.add(thread);
+        }
+    }
+
+    /** The framework (or system) property that sets how many threads accept per listener; 0 turns this off. */
+    static final String THREADS_PROPERTY = "superserver.answer.threads";
+
+    /**
+     * Threads per listener from {@value #THREADS_PROPERTY}: 1 unless set (0 answers on the
+     * listener's event loop instead, {@link AnswerOnAccept}); at most 16.
+     */
+    static int threadsWanted() {
+        String value = null;
+        try {
+            org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(DirectAnswer.class);
+            org.osgi.framework.BundleContext context = bundle == null ? null : bundle.getBundleContext();
+            value = context == null ? null : context.getProperty(THREADS_PROPERTY);
+        } catch (LinkageError | RuntimeException e) {
+            // outside a framework
+        }
+        if (value == null) {
+            value = System.getProperty(THREADS_PROPERTY);
+        }
+        if (value == null || value.isBlank()) {
+            return 1;
+        }
+        try {
+            return Math.max(0, Math.min(16, Integer.parseInt(value.trim())));
+        } catch (NumberFormatException e) {
+            LOG.warn("PROPERTY {}={} is not a number; 1 thread per listener", THREADS_PROPERTY, value);
+            return 1;
+        }
+    }
+
+    /** Whether this core can answer {@code listening}'s connections on their descriptors. */
+    static boolean supports(Channel listening) {
+        return listening instanceof UnixChannel unix && unix.fd() instanceof Socket;
+    }
+
+    /** Puts the socket in blocking mode and starts the threads. */
+    void start() throws IOException {
+        int fd = socket.intValue();
+        int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0 || Libc.fcntl(fd, Libc.F_SETFL, flags & ~Libc.O_NONBLOCK) < 0) {
+            throw new IOException("fcntl(O_NONBLOCK): " + Libc.describe(Libc.errno()));
+        }
+        threads.forEach(Thread::start);
+    }
+
+    private void run() {
+        byte[] address = new byte[26];
+        while (!closed) {
+            int fd;
+            try {
+                fd = socket.accept(address);
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.warn("ACCEPT service={} protocol={} address={} error={}", binding.definition().name(),
+                        binding.definition().protocol().configName(), Addresses.format(bound), e.getMessage());
+                pause();
+                continue;
+            }
+            if (fd >= 0) {
+                served(fd, address);
+            }
+        }
+    }
+
+    private void served(int fd, byte[] address) {
+        if (AnswerOnAccept.needsPipeline(binding.definition())) {
+            toPipeline(fd);
+            return;
+        }
+        FileDescriptor connection = new FileDescriptor(fd);
+        try {
+            InetSocketAddress remote = NativeInetAddress.address(address, 1, address[0]);
+            InetSocketAddress local = bound != null ? bound : new Socket(fd).localAddress();
+            AnswerOnAccept.serve(binding, answers, connection, local, remote, alloc);
+        } catch (RuntimeException e) {
+            LOG.warn("ANSWER service={} error={}", binding.definition().name(), e.toString());
+        } finally {
+            try {
+                connection.close();
+            } catch (IOException e) {
+                LOG.debug("CLOSE service={} error={}", binding.definition().name(), e.toString());
+            }
+        }
+    }
+
+    /** Hands the connection to the listening channel's pipeline, as its event loop would have. */
+    private void toPipeline(int fd) {
+        Channel child;
+        try {
+            child = new EpollSocketChannel(fd);
+        } catch (RuntimeException e) {
+            LOG.warn("ACCEPT service={} error=cannot wrap the connection: {}", binding.definition().name(),
+                    e.toString());
+            Libc.close(fd);
+            return;
+        }
+        try {
+            listening.eventLoop().execute(() -> {
+                if (listening.isOpen()) {
+                    listening.pipeline().fireChannelRead(child);
+                } else {
+                    child.unsafe().closeForcibly();
+                }
+            });
+        } catch (RuntimeException stopping) {
+            child.unsafe().closeForcibly();
+        }
+    }
+
+    private void pause() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(ERROR_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    /** Wakes and ends the threads; the caller closes the listening channel afterwards. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            socket.shutdown(true, false);
+        } catch (IOException e) {
+            LOG.debug("SHUTDOWN service={} error={}", binding.definition().name(), e.toString());
+        }
+        for (Thread thread : threads) {
+            if (thread == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                thread.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive()) {
+                LOG.warn("ANSWER service={} thread={} did not end within {} ms", binding.definition().name(),
+                        thread.getName(), JOIN_MILLIS);
+            }
+        }
+    }
+}
