@@ -136,7 +136,14 @@ public class KarafFeaturesIT {
             assertFalse(lines(log, "LIMITS"), log.contains("cannot read the open-file limit"));
             assertTrue(lines(log, "LIMITS"), log.contains("LIMITS nofile="));
         } finally {
-            Files.delete(installed.karaf.etc().resolve("org.superserver.service-karaf-itest-cat.cfg"));
+            // through Configuration Admin: FileInstall may not have seen the new file yet, and would
+            // then not notice it deleted
+            String listed = installed.karaf.execute(
+                    "config:list \"(felix.fileinstall.filename=*/org.superserver.service-karaf-itest-cat.cfg)\"");
+            Matcher pid = Pattern.compile("Pid:\\s+(\\S+)").matcher(listed);
+            assertTrue("no configuration for the file:\n" + listed, pid.find());
+            String deleted = installed.karaf.execute("config:delete " + pid.group(1));
+            assertFalse(deleted, deleted.contains("Error executing command"));
         }
         Sockets.awaitRefused(port, superserverLog());
     }
