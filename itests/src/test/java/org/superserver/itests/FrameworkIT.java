@@ -52,9 +52,9 @@ public class FrameworkIT extends ItestSupport {
     }
 
     @Test
-    public void slf4jLogsThroughSlf4jSimpleFoundBySpiFly() {
+    public void slf4jLogsThroughTheSlf4jSimpleFragmentWithoutAServiceLoaderMediator() {
         String factory = LoggerFactory.getILoggerFactory().getClass().getName();
-        assertNotEquals("SLF4J found no provider (is SPI Fly started before slf4j-api is used?)",
+        assertNotEquals("SLF4J found no provider (is the superserver-slf4j-simple fragment attached to slf4j-api?)",
                 "org.slf4j.helpers.NOP_FallbackServiceProvider", factory);
         assertEquals("org.slf4j.simple.SimpleLoggerFactory", factory);
         LoggerFactory.getLogger(FrameworkIT.class).info("SLF4J works inside the framework");

@@ -52,8 +52,8 @@ import org.superserver.api.status.ServerStatus;
  * real bundles, provisioned from {@code target/bundles}), and helpers to define services, wait
  * for their listeners and clean up after each test.
  *
- * <p>Start levels order the framework the way the distribution does: SPI Fly (with ASM) and then
- * SLF4J at level 1, so that slf4j-simple is registered as the SLF4J provider before any bundle asks
+ * <p>Start levels order the framework the way the distribution does: SLF4J (slf4j-api with the
+ * slf4j-simple fragment) at level 1, so that slf4j-simple is the SLF4J provider before any bundle asks
  * for a logger (Pax Exam's own helper bundles log, and Pax Exam starts them at level 2); the OSGi
  * services (SCR, ConfigAdmin, Metatype) at 2; Netty and JNA at 3; the Superserver bundles at 4; the
  * test probe last (Pax Exam puts it at level 5, which is also the framework's start level).
@@ -66,7 +66,7 @@ import org.superserver.api.status.ServerStatus;
  */
 public abstract class ItestSupport {
 
-    /** Start level of SPI Fly, ASM and SLF4J: before Pax Exam's helper bundles (level 2). */
+    /** Start level of SLF4J (slf4j-api and its slf4j-simple fragment): before Pax Exam's helpers (level 2). */
     static final int LEVEL_LOGGING = 1;
     static final int LEVEL_OSGI_SERVICES = 2;
     static final int LEVEL_NETTY = 3;
@@ -129,14 +129,9 @@ public abstract class ItestSupport {
     /** The framework every test class runs in; a class adds its own options with {@code extra}. */
     public static Option[] frameworkOptions(Option... extra) {
         return new Option[] {
-            // Inside one start level bundles start in install order: SPI Fly before slf4j.
-            bundleFromTarget("org.apache.aries.spifly.dynamic.bundle", LEVEL_LOGGING),
-            bundleFromTarget("asm", LEVEL_LOGGING),
-            bundleFromTarget("asm-commons", LEVEL_LOGGING),
-            bundleFromTarget("asm-tree", LEVEL_LOGGING),
-            bundleFromTarget("asm-analysis", LEVEL_LOGGING),
-            bundleFromTarget("asm-util", LEVEL_LOGGING),
-            bundleFromTarget("slf4j-simple", LEVEL_LOGGING),
+            // slf4j-simple as a fragment of slf4j-api, installed first so that it is attached when
+            // slf4j-api resolves: SLF4J finds its provider in its own class loader.
+            bundleFromTarget("superserver-slf4j-simple", LEVEL_LOGGING).start(false),
             bundleFromTarget("slf4j-api", LEVEL_LOGGING),
 
             bundleFromTarget("org.osgi.util.function", LEVEL_OSGI_SERVICES),

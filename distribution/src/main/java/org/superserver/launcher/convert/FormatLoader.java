@@ -32,7 +32,7 @@ final class FormatLoader {
             list.filter(p -> {
                 String n = p.getFileName().toString();
                 return n.endsWith(".jar") && (n.startsWith("superserver-config-") || n.startsWith("slf4j-api-")
-                        || n.startsWith("slf4j-simple-"));
+                        || n.startsWith("superserver-slf4j-simple-"));
             }).sorted().forEach(jars::add);
         }
         return jars;
