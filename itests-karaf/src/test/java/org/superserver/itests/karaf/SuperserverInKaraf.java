@@ -21,7 +21,7 @@ final class SuperserverInKaraf implements AutoCloseable {
     private static final String[] DEFAULT_SERVICES = {"echo", "discard", "daytime", "chargen", "time"};
     private static final long BOOT_TIMEOUT_SECONDS = 240;
     /** Free ports besides Karaf's three and the default's five, for a test's own services. */
-    static final int SPARE_PORTS = 3;
+    static final int SPARE_PORTS = 4;
 
     final KarafInstance karaf;
     final int echoPort;
