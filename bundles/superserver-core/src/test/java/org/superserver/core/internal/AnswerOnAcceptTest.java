@@ -89,7 +89,7 @@ public class AnswerOnAcceptTest extends CoreFixture {
     public void aThreadOfTheListenerAnswersOnTheAcceptedDescriptorWithoutAPipeline() throws Exception {
         registry.addDefinition("d", tcp("fast").handler("answer").build());
         int port = port("fast");
-        String thread = io.netty.channel.epoll.Epoll.isAvailable() ? "superserver-answer-fast-" + port
+        String thread = io.netty.channel.epoll.Epoll.isAvailable() ? "superserver-answer-fast-" + port + "(-\\d+)?"
                 : "superserver-accept-\\d+-1";
         for (int i = 0; i < 3; i++) {
             String answer = readToEnd(connect(port));

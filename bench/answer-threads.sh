@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Daytime and time answered from the accepted descriptor by 1, 2, ... threads per listener
+# (superserver.answer.threads) and by the accepting event loop (0), side by side: one server per
+# setting, all running at once on their own loopback ports, driven in turn for ROUNDS rounds.
+# Prints the median conn/s and the server's own CPU per connection of each setting.
+#
+#   bench/answer-threads.sh                     # THREADS="0 1 2", ROUNDS=3, DUR=3, CONC=8
+#   THREADS="1 2 4" ROUNDS=5 bench/answer-threads.sh
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+SS_HOME=${SUPERSERVER_HOME:-$top/distribution/target/superserver}
+THREADS=${THREADS:-0 1 2}
+ROUNDS=${ROUNDS:-3}
+DUR=${DUR:-3}
+CONC=${CONC:-8}
+PORT_BASE=${PORT_BASE:-27000}
+work=$(mktemp -d /tmp/superserver-answer-threads.XXXXXX)
+ssbench="$work/ssbench"
+gcc -O2 -Wall -pthread -o "$ssbench" "$here/ssbench.c" || exit 1
+[ -x "$SS_HOME/bin/superserver" ] || { echo "no distribution at $SS_HOME: run mvn -B -DskipTests install" >&2; exit 1; }
+
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1==k{print $2}'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+user=$(id -un)
+i=0
+declare -A port jvm
+for t in $THREADS; do
+  base=$((PORT_BASE + 100 * i))
+  port[$t]=$((base + 13))
+  mkdir -p "$work/$t"
+  printf '127.0.0.1:%s\tstream\ttcp\tnowait\t%s\tinternal daytime\n' "${port[$t]}" "$user" > "$work/$t/inetd.conf"
+  SUPERSERVER_OPTS="-Dsuperserver.answer.threads=$t" "$SS_HOME/bin/superserver" --inetd "$work/$t/inetd.conf" \
+      --data "$work/$t/data" --pid-file "$work/$t/pid" > "$work/$t/log" 2>&1 &
+  pids+=($!)
+  i=$((i + 1))
+done
+for t in $THREADS; do
+  "$ssbench" waitport -P "${port[$t]}" > /dev/null || { cat "$work/$t/log"; exit 1; }
+  for n in $(seq 1 50); do [ -s "$work/$t/pid" ] && break; sleep 0.1; done
+  jvm[$t]=$(cat "$work/$t/pid")
+  "$ssbench" conn -p "${port[$t]}" -t "$CONC" -d 2 -s 0 > /dev/null   # warm-up
+done
+
+declare -A rates cpus
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq 1 "$ROUNDS"); do
+  for t in $THREADS; do
+    before=$(cpu_ticks "${jvm[$t]}")
+    line=$("$ssbench" conn -p "${port[$t]}" -t "$CONC" -d "$DUR" -s 0 | tail -1)
+    after=$(cpu_ticks "${jvm[$t]}")
+    ok=$(field "$line" ok)
+    rates[$t]="${rates[$t]:-} $(field "$line" rate)"
+    cpus[$t]="${cpus[$t]:-} $(awk -v d=$((after - before)) -v n="$ok" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN{printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}')"
+  done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| answer threads | daytime conn/s | server CPU us/conn |"
+echo "|---|---|---|"
+for t in $THREADS; do
+  # shellcheck disable=SC2086
+  printf '| %s | %s | %s |\n' "$([ "$t" = 0 ] && echo "0 (event loop)" || echo "$t")" \
+      "$(median ${rates[$t]})" "$(median ${cpus[$t]})"
+done
