@@ -105,6 +105,9 @@ public class KarafFeaturesIT {
         assertEquals("the others keep serving\n",
                 Sockets.echo(installed.echoPort, "the others keep serving\n", superserverLog()));
 
+        // FileInstall acts on a file once two of its scans (one a second in Karaf) have seen it
+        // unchanged; a file deleted before it knows the rewritten one would go unnoticed
+        Thread.sleep(FILEINSTALL_SETTLE_MILLIS);
         Files.delete(installed.karaf.etc().resolve("org.superserver.service-karaf-itest.cfg"));
         Sockets.awaitRefused(second, superserverLog());
         assertEquals("and still serve\n", Sockets.echo(installed.echoPort, "and still serve\n", superserverLog()));
@@ -144,6 +147,9 @@ public class KarafFeaturesIT {
         }
         Sockets.awaitRefused(port, superserverLog());
     }
+
+    /** Longer than two scans of Karaf's FileInstall (felix.fileinstall.poll = 1000 ms). */
+    private static final long FILEINSTALL_SETTLE_MILLIS = 4_000;
 
     static final String X86_64_FRAGMENT = "io.netty.transport-native-epoll.linux-x86_64";
     static final String AARCH64_FRAGMENT = "io.netty.transport-native-epoll.linux-aarch_64";
