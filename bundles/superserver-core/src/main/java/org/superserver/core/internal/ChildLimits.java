@@ -1,9 +1,6 @@
 package org.superserver.core.internal;
 
 import java.util.Map;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ResourceLimit;
@@ -93,7 +90,7 @@ record ChildLimits(long soft, long hard) {
      */
     static synchronized ChildLimits original() {
         if (original == null) {
-            original = atStart(frameworkProperty());
+            original = atStart(FrameworkProperty.get(PROPERTY));
         }
         return original;
     }
@@ -120,19 +117,6 @@ record ChildLimits(long soft, long hard) {
         }
         LOG.info("LIMITS nofile={} children={}", raised, children);
         return children;
-    }
-
-    private static String frameworkProperty() {
-        try {
-            Bundle bundle = FrameworkUtil.getBundle(ChildLimits.class);
-            BundleContext context = bundle == null ? null : bundle.getBundleContext();
-            if (context != null) {
-                return context.getProperty(PROPERTY);
-            }
-        } catch (LinkageError | RuntimeException e) {
-            // outside a framework
-        }
-        return System.getProperty(PROPERTY);
     }
 
     /** Whether a child of a server whose limits are {@code server} needs these set explicitly. */

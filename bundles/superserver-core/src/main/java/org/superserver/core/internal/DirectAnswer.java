@@ -87,17 +87,7 @@ final class DirectAnswer implements AutoCloseable {
      * event loop instead ({@link AnswerOnAccept}); at most 16.
      */
     static int threadsWanted() {
-        String value = null;
-        try {
-            org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(DirectAnswer.class);
-            org.osgi.framework.BundleContext context = bundle == null ? null : bundle.getBundleContext();
-            value = context == null ? null : context.getProperty(THREADS_PROPERTY);
-        } catch (LinkageError | RuntimeException e) {
-            // outside a framework
-        }
-        if (value == null) {
-            value = System.getProperty(THREADS_PROPERTY);
-        }
+        String value = FrameworkProperty.get(THREADS_PROPERTY);
         int byDefault = Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
         if (value == null || value.isBlank()) {
             return byDefault;

@@ -92,8 +92,9 @@ final class Recheck {
      */
     static void askAgain(ServiceDefinition definition, LiveChildren.Child child, LiveChildren children,
                          PolicyChain chain, ScheduledExecutorService timer, Occupancy occupancy) {
+        // a wait service's server has no client of its own; unguarded or already asked: nothing to do
         if (child.remote() == null || !PolicyChain.guards(definition) || !children.firstAskUnder(child, definition)) {
-            return; // a wait service's server has no client of its own to check
+            return;
         }
         ConnectionInfo info = info(definition, child.local(), child.remote(), child.started());
         try {

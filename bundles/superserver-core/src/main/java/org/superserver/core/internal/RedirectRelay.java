@@ -57,15 +57,7 @@ final class RedirectRelay {
      * connections per second by more than half (two pipes per connection), see the README.
      */
     static boolean spliceWanted() {
-        String value = null;
-        try {
-            org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(RedirectRelay.class);
-            org.osgi.framework.BundleContext context = bundle == null ? null : bundle.getBundleContext();
-            value = context == null ? null : context.getProperty(SPLICE_PROPERTY);
-        } catch (LinkageError | RuntimeException e) {
-            // outside a framework
-        }
-        return Boolean.parseBoolean(value == null ? System.getProperty(SPLICE_PROPERTY) : value);
+        return Boolean.parseBoolean(FrameworkProperty.get(SPLICE_PROPERTY));
     }
 
     /** Prepares a client of a redirect service as it is accepted, before its access is decided. */
