@@ -30,8 +30,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1==k{print $2}'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+BENCH_NAME=answer-threads.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 user=$(id -un)
@@ -61,8 +62,8 @@ for r in $(seq 1 "$ROUNDS"); do
     before=$(cpu_ticks "${jvm[$t]}")
     line=$("$ssbench" conn -p "${port[$t]}" -t "$CONC" -d "$DUR" -s 0 | tail -1)
     after=$(cpu_ticks "${jvm[$t]}")
-    ok=$(field "$line" ok)
-    rates[$t]="${rates[$t]:-} $(field "$line" rate)"
+    ok=$(kv "$line" ok)
+    rates[$t]="${rates[$t]:-} $(kv "$line" rate)"
     cpus[$t]="${cpus[$t]:-} $(awk -v d=$((after - before)) -v n="$ok" -v hz="$(getconf CLK_TCK)" \
         'BEGIN{printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}')"
   done

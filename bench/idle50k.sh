@@ -43,10 +43,10 @@ INFLIGHT=${INFLIGHT:-128}
 SETTLE=${SETTLE:-5}
 OPEN_TIMEOUT=${OPEN_TIMEOUT:-600}
 
-die() { echo "idle50k.sh: $*" >&2; exit 2; }
-for v in N SAMPLE DUR CONC NOFILE PORT_BASE INFLIGHT SETTLE OPEN_TIMEOUT; do
-  [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (is '${!v}')"
-done
+BENCH_NAME=idle50k.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+whole_numbers N SAMPLE DUR CONC NOFILE PORT_BASE INFLIGHT SETTLE OPEN_TIMEOUT
 [ "$(id -u)" = 0 ] || die "run as root (open-file limits, ip_local_port_range)"
 [ -x "$SS_HOME/bin/superserver" ] || die "no distribution at $SS_HOME (mvn -B -DskipTests install)"
 [ "$PORT_BASE" -ge 1024 ] && [ "$PORT_BASE" -le 65000 ] || die "PORT_BASE must be within 1024..65000"
@@ -66,12 +66,9 @@ mkdir -p "$OUT" || exit 1
 TMP=$(mktemp -d /tmp/ss-idle50k.XXXXXX) || exit 1
 LOG=$OUT/run.log
 SSB=$TMP/ssbench
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" | tee -a "$LOG" >&2; }
-kv() { printf '%s\n' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
 
 RANGE_FILE=/proc/sys/net/ipv4/ip_local_port_range
 RANGE_OLD=; SERVER=; IDLER=
-alive() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*) }; [ "${s:0:1}" != Z ]; }
 stop_server() {
   [ -n "$SERVER" ] || return 0
   local i

@@ -72,10 +72,10 @@ SETTLE=${SETTLE:-5}
 PORT_BASE=${PORT_BASE:-25000}
 UDP_BUDGET=${UDP_BUDGET:-10000000}
 
-die() { echo "interleaved.sh: $*" >&2; exit 2; }
-for v in ROUNDS DUR CONC UDPCONC PAYLOAD STARTS WARMUP SETTLE PORT_BASE UDP_BUDGET; do
-  [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (is '${!v}')"
-done
+BENCH_NAME=interleaved.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+whole_numbers ROUNDS DUR CONC UDPCONC PAYLOAD STARTS WARMUP SETTLE PORT_BASE UDP_BUDGET
 [ "$ROUNDS" -ge 1 ] && [ "$DUR" -ge 1 ] || die "ROUNDS and DUR must be at least 1"
 [ "$PORT_BASE" -ge 1024 ] && [ "$PORT_BASE" -le 64000 ] || die "PORT_BASE must be within 1024..64000"
 for s in $SCENARIOS; do case " $ALL_SCENARIOS " in *" $s "*) ;; *) die "unknown scenario '$s' (known: $ALL_SCENARIOS)";; esac; done
@@ -93,7 +93,6 @@ LOG=$OUT/run.log
 SSB=$TMP/ssbench
 CLK_TCK=$(getconf CLK_TCK)
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" | tee -a "$LOG" >&2; }
 
 # ------------------------------------------------------------------ processes
 declare -A LEADERS=()   # daemon -> pids of its session leaders (= process groups)
@@ -113,7 +112,6 @@ descendants() { # PIDS... -> the pids and all their descendants, one a line
       for (p in want) print p
     }' < <(cat /proc/[0-9]*/status 2>/dev/null)
 }
-alive() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*) }; [ "${s:0:1}" != Z ]; }
 alive_any() { local p; for p; do alive "$p" && return 0; done; return 1; }
 stop_groups() { # PGIDS... : TERM each group (and every descendant), KILL what is left after 5 s
   [ $# -gt 0 ] || return 0
@@ -368,8 +366,6 @@ cpu_ticks() { # PIDS... -> "own children": utime+stime and cutime+cstime summed,
 }
 
 # ------------------------------------------------------------------ helpers
-median() { printf '%s\n' "$@" | grep -E '^-?[0-9.]+$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-kv() { printf '%s\n' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
 has() { case " $SCENARIOS " in *" $1 "*) return 0;; esac; return 1; }
 scen_args() { # SCENARIO PORT -> the ssbench arguments
   case $1 in
