@@ -6,6 +6,8 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -80,16 +82,8 @@ public class KarafFeaturesIT {
     public void configCommandsCreateAServiceAPortChangeMovesItAndDeletingItsFileWithdrawsIt() throws Exception {
         int first = installed.sparePorts[0];
         int second = installed.sparePorts[1];
-        String created = installed.karaf.execute(
-                "config:edit --factory --alias karaf-itest org.superserver.service",
-                "config:property-set service echo",
-                "config:property-set type INTERNAL",
-                "config:property-set socket_type stream",
-                "config:property-set protocol tcp",
-                "config:property-set bind 127.0.0.1",
-                "config:property-set port " + first,
-                "config:property-set wait no",
-                "config:update");
+        String created = createService("karaf-itest", "service", "echo", "type", "INTERNAL", "port",
+                Integer.toString(first));
         assertFalse(created, created.contains("Error executing command"));
         assertTrue("etc/ has no file for the new configuration",
                 Files.exists(installed.karaf.etc().resolve("org.superserver.service-karaf-itest.cfg")));
@@ -116,17 +110,8 @@ public class KarafFeaturesIT {
     @Test
     public void jnaIsWiredSoTheCoreStartsAServerPerConnection() throws Exception {
         int port = installed.sparePorts[2];
-        String created = installed.karaf.execute(
-                "config:edit --factory --alias karaf-itest-cat org.superserver.service",
-                "config:property-set service karafcat",
-                "config:property-set socket_type stream",
-                "config:property-set protocol tcp",
-                "config:property-set bind 127.0.0.1",
-                "config:property-set port " + port,
-                "config:property-set wait no",
-                "config:property-set user " + System.getProperty("user.name"),
-                "config:property-set server /bin/cat",
-                "config:update");
+        String created = createService("karaf-itest-cat", "service", "karafcat", "port", Integer.toString(port),
+                "user", System.getProperty("user.name"), "server", "/bin/cat");
         assertFalse(created, created.contains("Error executing command"));
         try {
             // /bin/cat started per connection with the socket as its stdin and stdout: posix_spawn through JNA
@@ -146,6 +131,23 @@ public class KarafFeaturesIT {
             assertFalse(deleted, deleted.contains("Error executing command"));
         }
         Sockets.awaitRefused(port, superserverLog());
+    }
+
+    /**
+     * Creates a factory configuration of {@code org.superserver.service} with {@code config:*}: a
+     * TCP stream service on 127.0.0.1, nowait, with the given property names and values on top.
+     * Returns the session's output.
+     */
+    private static String createService(String alias, String... properties) throws Exception {
+        List<String> commands = new ArrayList<>(List.of("config:edit --factory --alias " + alias
+                + " org.superserver.service", "config:property-set socket_type stream",
+                "config:property-set protocol tcp", "config:property-set bind 127.0.0.1",
+                "config:property-set wait no"));
+        for (int i = 0; i < properties.length; i += 2) {
+            commands.add("config:property-set " + properties[i] + " " + properties[i + 1]);
+        }
+        commands.add("config:update");
+        return installed.karaf.execute(commands.toArray(new String[0]));
     }
 
     /** Longer than two scans of Karaf's FileInstall (felix.fileinstall.poll = 1000 ms). */
