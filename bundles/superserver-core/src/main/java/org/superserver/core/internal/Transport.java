@@ -7,6 +7,7 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.function.Function;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -39,6 +40,19 @@ import org.slf4j.LoggerFactory;
 final class Transport implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+
+    /**
+     * The largest datagram a bound datagram socket reads whole (a longer one is cut to it), as
+     * with Netty's default receive buffer before batching.
+     */
+    static final int DATAGRAM_SIZE = 2048;
+
+    /**
+     * How many datagrams one {@code recvmmsg} call may read on the epoll transport: 8 x 2 KiB is
+     * a buffer size that Netty's allocator pools even with the small direct-memory limit of the
+     * distribution's heap (a 32 KiB read buffer was a fresh, zeroed direct buffer per read).
+     */
+    static final int DATAGRAMS_PER_CALL = 8;
 
     /** Threads that look names up; a look-up beyond {@value #LOOKUP_QUEUE} waiting ones is refused. */
     static final int LOOKUP_THREADS = 4;
@@ -167,7 +181,19 @@ final class Transport implements AutoCloseable {
 
         static Transport transport(int threads) {
             return new Transport("epoll", EpollIoHandler.newFactory(), threads,
-                    EpollServerSocketChannel::new, EpollDatagramChannel::new, EpollSocketChannel::new);
+                    EpollServerSocketChannel::new, EpollProbe::batchedDatagramChannel, EpollSocketChannel::new);
+        }
+
+        /**
+         * A datagram socket that reads up to {@value #DATAGRAMS_PER_CALL} datagrams of at most
+         * {@value #DATAGRAM_SIZE} bytes each per {@code recvmmsg} call. Replies queued during one
+         * read go out together by {@code sendmmsg} when the handler flushes at the end of the read.
+         */
+        static DatagramChannel batchedDatagramChannel(SocketProtocolFamily family) {
+            EpollDatagramChannel channel = new EpollDatagramChannel(family);
+            channel.config().setMaxDatagramPayloadSize(DATAGRAM_SIZE);
+            channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(DATAGRAM_SIZE * DATAGRAMS_PER_CALL));
+            return channel;
         }
     }
 }

@@ -56,6 +56,41 @@ public class RegistryTest extends CoreFixture {
     }
 
     @Test
+    public void aBurstOfDatagramsIsAnsweredDatagramByDatagramUpToTheDatagramSize() throws Exception {
+        registry.addHandler("h", List.of("echo"), 0, echo);
+        registry.addDefinition("d", udp("echo").build());
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", port("echo"));
+        DatagramSocket client = datagramSocket();
+        // More datagrams than one batched read takes, queued before the server reads them.
+        int count = 3 * Transport.DATAGRAMS_PER_CALL + 1;
+        for (int i = 0; i < count; i++) {
+            byte[] sent = payload(i, i == 0 ? Transport.DATAGRAM_SIZE : 1 + i * 37);
+            client.send(new DatagramPacket(sent, sent.length, server));
+        }
+        for (int i = 0; i < count; i++) {
+            DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+            client.receive(reply);
+            byte[] got = java.util.Arrays.copyOf(reply.getData(), reply.getLength());
+            assertArrayEquals("reply " + i, payload(i, i == 0 ? Transport.DATAGRAM_SIZE : 1 + i * 37), got);
+        }
+        byte[] longer = payload(99, Transport.DATAGRAM_SIZE + 500);
+        client.send(new DatagramPacket(longer, longer.length, server));
+        DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+        client.receive(reply);
+        assertArrayEquals(java.util.Arrays.copyOf(longer, Transport.DATAGRAM_SIZE),
+                java.util.Arrays.copyOf(reply.getData(), reply.getLength()));
+        assertEquals(count + 1, status("echo").accepted());
+    }
+
+    private static byte[] payload(int seed, int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (seed * 31 + i);
+        }
+        return bytes;
+    }
+
+    @Test
     public void definitionWaitsForItsHandlerAndIsServedWhenItArrives() throws Exception {
         registry.addDefinition("d", tcp("echo").build());
         ListenerStatus waiting = status("echo");
