@@ -2,15 +2,17 @@
 # Daytime and time answered from the accepted descriptor by 1, 2, ... threads per listener
 # (superserver.answer.threads) and by the accepting event loop (0), side by side: one server per
 # setting, all running at once on their own loopback ports, driven in turn for ROUNDS rounds.
-# Prints the median conn/s and the server's own CPU per connection of each setting.
+# Prints the median conn/s and the server's own CPU per connection of each setting. A setting
+# with an "r" (2r) gives every thread after the first a listening socket of its own bound with
+# SO_REUSEPORT (superserver.answer.reuseport=true) instead of sharing the listener's.
 #
-#   bench/answer-threads.sh                     # THREADS="0 1 2", ROUNDS=3, DUR=3, CONC=8
-#   THREADS="1 2 4" ROUNDS=5 bench/answer-threads.sh
+#   bench/answer-threads.sh                     # THREADS="0 1 2 2r", ROUNDS=3, DUR=3, CONC=8
+#   THREADS="1 2 4 4r" ROUNDS=5 bench/answer-threads.sh
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 SS_HOME=${SUPERSERVER_HOME:-$top/distribution/target/superserver}
-THREADS=${THREADS:-0 1 2}
+THREADS=${THREADS:-0 1 2 2r}
 ROUNDS=${ROUNDS:-3}
 DUR=${DUR:-3}
 CONC=${CONC:-8}
@@ -43,7 +45,9 @@ for t in $THREADS; do
   port[$t]=$((base + 13))
   mkdir -p "$work/$t"
   printf '127.0.0.1:%s\tstream\ttcp\tnowait\t%s\tinternal daytime\n' "${port[$t]}" "$user" > "$work/$t/inetd.conf"
-  SUPERSERVER_OPTS="-Dsuperserver.answer.threads=$t" "$SS_HOME/bin/superserver" --inetd "$work/$t/inetd.conf" \
+  reuse=false; [ "${t%r}" != "$t" ] && reuse=true
+  SUPERSERVER_OPTS="-Dsuperserver.answer.threads=${t%r} -Dsuperserver.answer.reuseport=$reuse" \
+      "$SS_HOME/bin/superserver" --inetd "$work/$t/inetd.conf" \
       --data "$work/$t/data" --pid-file "$work/$t/pid" > "$work/$t/log" 2>&1 &
   pids+=($!)
   i=$((i + 1))
@@ -74,6 +78,7 @@ echo "| answer threads | daytime conn/s | server CPU us/conn |"
 echo "|---|---|---|"
 for t in $THREADS; do
   # shellcheck disable=SC2086
-  printf '| %s | %s | %s |\n' "$([ "$t" = 0 ] && echo "0 (event loop)" || echo "$t")" \
+  case $t in 0) label="0 (event loop)" ;; *r) label="${t%r}, SO_REUSEPORT" ;; *) label="$t, one socket" ;; esac
+  printf '| %s | %s | %s |\n' "$label" \
       "$(median ${rates[$t]})" "$(median ${cpus[$t]})"
 done

@@ -52,13 +52,18 @@ final class DirectAnswer implements AutoCloseable {
     private final InetSocketAddress bound;
     private final ByteBufAllocator alloc;
     private final List<Thread> threads = new ArrayList<>();
+    /** The listening sockets of their own that the second and later threads accept on (SO_REUSEPORT). */
+    private final List<Socket> ownSockets = new ArrayList<>();
     private volatile boolean closed;
 
     /**
      * @param threads how many threads accept on the socket (the kernel gives each connection to
      *                one of those waiting)
+     * @param backlog the listen backlog of each socket of its own ({@link #reusePortWanted})
+     * @throws IOException when a socket of its own cannot be bound
      */
-    DirectAnswer(Binding binding, ImmediateAnswer answers, Channel listening, int threads) {
+    DirectAnswer(Binding binding, ImmediateAnswer answers, Channel listening, int threads, int backlog)
+            throws IOException {
         this.binding = binding;
         this.answers = answers;
         this.listening = listening;
@@ -70,11 +75,81 @@ final class DirectAnswer implements AutoCloseable {
         // a listener closed by another way than close() (it is not expected) is not accepted on again
         listening.closeFuture().addListener(f -> closed = true);
         String name = "superserver-answer-" + binding.definition().name() + "-" + local.getPort();
+        boolean reusePort = threads > 1 && reusePortWanted();
         for (int i = 0; i < threads; i++) {
-            Thread thread = new Thread(null, this::run, threads == 1 ? name : name + "-" + (i + 1), STACK_BYTES);
+            Socket accepting = i > 0 && reusePort ? ownSocket(local, backlog) : socket;
+            Thread thread = new Thread(null, () -> run(accepting), threads == 1 ? name : name + "-" + (i + 1),
+                    STACK_BYTES);
             thread.setDaemon(true);
             this.threads.add(thread);
         }
+    }
+
+    /** The framework (or system) property that gives each thread a listening socket of its own. */
+    static final String REUSEPORT_PROPERTY = "superserver.answer.reuseport";
+
+    /**
+     * Whether {@value #REUSEPORT_PROPERTY} is {@code true}: the listening socket is then bound with
+     * {@code SO_REUSEPORT} and every thread after the first accepts on a socket of its own bound to
+     * the same address, so that the kernel spreads connections over several accept queues instead
+     * of waking one of the threads waiting on one queue. Off by default: it measured no gain on two
+     * cores (docs/PERFORMANCE.md), and a port bound with {@code SO_REUSEPORT} can be joined by
+     * another process of the same user.
+     */
+    static boolean reusePortWanted() {
+        return Boolean.parseBoolean(FrameworkProperty.get(REUSEPORT_PROPERTY));
+    }
+
+    /** The option to set on the listening channel before it is bound when {@link #reusePortWanted}. */
+    static io.netty.channel.ChannelOption<Boolean> reusePortOption() {
+        return io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT;
+    }
+
+    private Socket ownSocket(InetSocketAddress local, int backlog) throws IOException {
+        Socket own = new Socket(OwnSocket.stream(local));
+        ownSockets.add(own);
+        try {
+            own.setReuseAddress(true);
+            own.setReusePort(true);
+            own.bind(local);
+            own.listen(backlog);
+            blocking(own.intValue());
+        } catch (IOException e) {
+            closeOwnSockets();
+            throw new IOException("SO_REUSEPORT socket on " + Addresses.format(local) + ": " + e.getMessage(), e);
+        }
+        return own;
+    }
+
+    /** Opens a stream socket of a given address family, which {@link Socket} does for subclasses only. */
+    private static final class OwnSocket extends Socket {
+        private OwnSocket() { // never made: the class is there for the protected factory
+            super(0);
+        }
+
+        static int stream(InetSocketAddress local) {
+            return newSocketStream0(local.getAddress() instanceof java.net.Inet4Address
+                    ? io.netty.channel.socket.SocketProtocolFamily.INET
+                    : io.netty.channel.socket.SocketProtocolFamily.INET6);
+        }
+    }
+
+    private static void blocking(int fd) throws IOException {
+        int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0 || Libc.fcntl(fd, Libc.F_SETFL, flags & ~Libc.O_NONBLOCK) < 0) {
+            throw new IOException("fcntl(O_NONBLOCK): " + Libc.describe(Libc.errno()));
+        }
+    }
+
+    private void closeOwnSockets() {
+        for (Socket own : ownSockets) {
+            try {
+                own.close();
+            } catch (IOException e) {
+                LOG.debug("CLOSE service={} error={}", binding.definition().name(), e.toString());
+            }
+        }
+        ownSockets.clear();
     }
 
     /** The framework (or system) property that sets how many threads accept per listener; 0 turns this off. */
@@ -107,20 +182,21 @@ final class DirectAnswer implements AutoCloseable {
 
     /** Puts the socket in blocking mode and starts the threads. */
     void start() throws IOException {
-        int fd = socket.intValue();
-        int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
-        if (flags < 0 || Libc.fcntl(fd, Libc.F_SETFL, flags & ~Libc.O_NONBLOCK) < 0) {
-            throw new IOException("fcntl(O_NONBLOCK): " + Libc.describe(Libc.errno()));
+        try {
+            blocking(socket.intValue());
+        } catch (IOException e) {
+            closeOwnSockets();
+            throw e;
         }
         threads.forEach(Thread::start);
     }
 
-    private void run() {
+    private void run(Socket accepting) {
         byte[] address = new byte[26];
         while (!closed) {
             int fd;
             try {
-                fd = socket.accept(address);
+                fd = accepting.accept(address);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -194,10 +270,14 @@ final class DirectAnswer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            socket.shutdown(true, false);
-        } catch (IOException e) {
-            LOG.debug("SHUTDOWN service={} error={}", binding.definition().name(), e.toString());
+        List<Socket> sockets = new ArrayList<>(ownSockets);
+        sockets.add(socket);
+        for (Socket accepting : sockets) {
+            try {
+                accepting.shutdown(true, false);
+            } catch (IOException e) {
+                LOG.debug("SHUTDOWN service={} error={}", binding.definition().name(), e.toString());
+            }
         }
         for (Thread thread : threads) {
             if (thread == Thread.currentThread()) {
@@ -214,5 +294,6 @@ final class DirectAnswer implements AutoCloseable {
                         thread.getName(), JOIN_MILLIS);
             }
         }
+        closeOwnSockets();
     }
 }

@@ -243,6 +243,9 @@ final class Listeners {
                         accepted(binding, channel);
                     }
                 });
+        if (direct && answerThreads > 1 && DirectAnswer.reusePortWanted()) {
+            bootstrap.option(DirectAnswer.reusePortOption(), true);
+        }
         if (binding.handler() instanceof ImmediateAnswer) {
             bootstrap.handler(new AnswerOnAccept(binding, (ImmediateAnswer) binding.handler()));
         } else if (exec && !binding.definition().isWait()) {
@@ -250,9 +253,10 @@ final class Listeners {
         }
         Channel channel = await(bootstrap.bind(address));
         if (direct && DirectAnswer.supports(channel)) {
-            DirectAnswer answer = new DirectAnswer(binding, (ImmediateAnswer) binding.handler(), channel,
-                    answerThreads);
+            DirectAnswer answer;
             try {
+                answer = new DirectAnswer(binding, (ImmediateAnswer) binding.handler(), channel, answerThreads,
+                        settings.backlog());
                 answer.start();
             } catch (java.io.IOException e) {
                 channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -143,6 +143,37 @@ public class AnswerOnAcceptTest extends CoreFixture {
         assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
     }
 
+    @Test
+    public void withReusePortEachThreadAcceptsOnASocketOfItsOwnAndAllCloseWithTheListener() throws Exception {
+        org.junit.Assume.assumeTrue("answer threads need epoll", io.netty.channel.epoll.Epoll.isAvailable());
+        System.setProperty(DirectAnswer.THREADS_PROPERTY, "2");
+        System.setProperty(DirectAnswer.REUSEPORT_PROPERTY, "true");
+        int fixed = freePort();
+        try {
+            registry.addDefinition("d", tcp("own").handler("answer").port(fixed).build());
+            assertEquals(fixed, port("own"));
+        } finally {
+            System.clearProperty(DirectAnswer.THREADS_PROPERTY);
+            System.clearProperty(DirectAnswer.REUSEPORT_PROPERTY);
+        }
+        java.util.Set<String> threads = new java.util.TreeSet<>();
+        for (int i = 0; i < 40; i++) { // the kernel spreads connections over the sockets by their addresses
+            String answer = readToEnd(connect(fixed));
+            assertTrue(answer, answer.matches("immediate superserver-answer-own-" + fixed + "-[12]\r\n"));
+            threads.add(answer.trim());
+        }
+        assertEquals("both sockets accepted: " + threads, 2, threads.size());
+        registry.removeDefinition("d");
+        settle();
+        assertEquals("no thread outlives its listener", 0, answerThreads("superserver-answer-own-" + fixed));
+        for (int i = 0; i < 10; i++) {
+            assertRefused(fixed); // neither socket is left listening
+        }
+        registry.addDefinition("d", tcp("own").handler("answer").port(fixed).build());
+        assertEquals(fixed, port("own"));
+        assertTrue(readToEnd(connect(fixed)).startsWith("immediate"));
+    }
+
     private static long answerThreads(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
