@@ -145,7 +145,13 @@ public class ReloadRecheckTest extends CoreFixture {
         try (Socket denied = connectFrom("127.0.0.2", port); Socket kept = connectFrom("127.0.0.3", port)) {
             int deniedPid = pid(denied);
             int keptPid = pid(kept);
+            // the child may print its pid before the core has entered it in its server table
+            long deadline = System.nanoTime() + 5_000_000_000L;
             String dump = registry.dump();
+            while (!dump.contains("pid = " + deniedPid + "\n") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                dump = registry.dump();
+            }
             assertTrue(dump, dump.contains("pid = " + deniedPid + "\n"));
 
             registry.addDefinition("e", exec("ex", List.of("gate"), "127.0.0.2"));
