@@ -211,6 +211,35 @@ public class SandboxTest extends CoreFixture {
     }
 
     @Test
+    public void whereTheKernelRefusesAMountNamespaceThePrivateTmpServiceIsNotServedAndItsClientIsRefused()
+            throws Exception {
+        // a user namespace of the test's own in which no mount namespace may be made
+        List<String> probe = List.of(Sandbox.UNSHARE, "--map-root-user", "--", Sandbox.SH, "-c",
+                "echo 0 > /proc/sys/user/max_mnt_namespaces && exec \"$@\"", "sh");
+        Process p = new ProcessBuilder(concat(probe, List.of("/bin/true"))).redirectErrorStream(true).start();
+        assumeTrue("this kernel gives the test's user no user namespace to limit", p.waitFor(10, TimeUnit.SECONDS)
+                && p.exitValue() == 0);
+        int port = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process core = new ProcessBuilder(concat(probe, List.of(java, "-cp", System.getProperty("java.class.path"),
+                PrivateTmpRefusal.class.getName(), String.valueOf(port)))).redirectErrorStream(true).start();
+        core.getOutputStream().close();
+        String out = new String(core.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(out, core.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(out, out.contains("state=FAILED\n"));
+        assertTrue(out, out.contains("client=refused\n"));
+        assertTrue(out, out.lines().anyMatch(l -> l.contains("ERROR") && l.contains("FAIL service=boxed")
+                && l.contains("private_tmp: this kernel does not let the superserver make a mount namespace")
+                && l.contains("not served")));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    @Test
     public void theSandboxOptionsOfSetprivAndTheHeadOfAPrivateTmp() {
         ServiceDefinition d = reporter("x").noNewPrivs(true).capabilities(Set.of("CAP_NET_RAW",
                 "CAP_NET_BIND_SERVICE")).privateTmp(true).build();
