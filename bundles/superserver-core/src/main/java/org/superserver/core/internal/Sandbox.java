@@ -23,9 +23,12 @@ import org.superserver.core.internal.Accounts.Account;
  * ever read by the shell. A root server does it directly. A server that is not root does it in a
  * user namespace where it is root ({@code --map-root-user}), then enters a second one that maps its
  * own uid and gid back ({@code unshare --map-user=UID --map-group=GID}), so that the child runs as
- * the server's user, not as a namespace's root. Whether this works is tried with the very command line and {@code /bin/sh -c :} as the program ({@link #privateTmpProblem});
- * where it does not (unprivileged user namespaces disabled, no CAP_SYS_ADMIN in a container), the
- * service is not served and the reason is logged: a child never runs without the sandbox it asked for.
+ * the server's user, not as a namespace's root. Whether this works is tried with the very command
+ * line and {@code /bin/sh -c :} as the program ({@link #privateTmpProblem}); where it does not
+ * (unprivileged user namespaces disabled, no CAP_SYS_ADMIN in a container), the service is not
+ * served and the reason is logged: a child never runs without the sandbox it asked for. Should the
+ * mount still fail for one child, the script exits with 126 before the program runs, and mount's
+ * message goes nowhere rather than to the client.
  *
  * <p>The bounding set is emptied, or reduced to the capabilities the definition keeps, by {@code
  * setpriv --bounding-set -all,+name,... --inh-caps -all}. For a child switched to another user this
@@ -41,7 +44,8 @@ final class Sandbox {
     static final String UNSHARE = "/usr/bin/unshare";
     static final String SH = "/bin/sh";
     static final String MOUNT = "/bin/mount";
-    static final String MOUNT_SCRIPT = MOUNT + " -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp || exit 126; exec \"$@\"";
+    static final String MOUNT_SCRIPT = MOUNT + " -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp 2>/dev/null || exit 126;"
+            + " exec \"$@\"";
 
     private static final Set<Integer> WORKS_FOR = ConcurrentHashMap.newKeySet();
 
