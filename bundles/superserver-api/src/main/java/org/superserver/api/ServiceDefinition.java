@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One service the superserver offers: what to listen on, how to dispatch it, and under which rules.
@@ -27,7 +28,8 @@ import java.util.Set;
  * <p>Limits ({@link #instances()}, {@link #perSource()}, {@link #cps()}, {@link #maxLoad()}),
  * logging ({@link #logOnSuccess()}, {@link #logOnFailure()}, {@link #logTarget()}) and the started
  * server's process attributes ({@link #nice()}, {@link #umask()}, {@link #supplementaryGroups()},
- * {@link #resourceLimits()}) are the core's to apply, whichever format set them.
+ * {@link #resourceLimits()}, and the sandbox: {@link #noNewPrivs()}, {@link #capabilities()}, {@link
+ * #privateTmp()}) are the core's to apply, whichever format set them.
  */
 public final class ServiceDefinition {
 
@@ -78,6 +80,9 @@ public final class ServiceDefinition {
     private final boolean noDelay;
     private final boolean v6Only;
     private final List<String> optionalPolicies;
+    private final boolean noNewPrivs;
+    private final Set<String> capabilities;
+    private final boolean privateTmp;
 
     private ServiceDefinition(Builder b) {
         this.id = b.id;
@@ -120,6 +125,9 @@ public final class ServiceDefinition {
         this.noDelay = b.noDelay;
         this.v6Only = b.v6Only;
         this.optionalPolicies = List.copyOf(b.optionalPolicies);
+        this.noNewPrivs = b.noNewPrivs;
+        this.capabilities = b.capabilities == null ? null : Collections.unmodifiableSet(new TreeSet<>(b.capabilities));
+        this.privateTmp = b.privateTmp;
     }
 
     private static Set<LogField> copy(Set<LogField> fields) {
@@ -142,7 +150,8 @@ public final class ServiceDefinition {
                 .redirect(redirectHost, redirectPort).nice(nice).umask(umask)
                 .supplementaryGroups(supplementaryGroups).bannerFail(bannerFail)
                 .logOnSuccess(logOnSuccess).logOnFailure(logOnFailure).logTarget(logTarget)
-                .keepAlive(keepAlive).noDelay(noDelay).v6Only(v6Only).optionalPolicies(optionalPolicies);
+                .keepAlive(keepAlive).noDelay(noDelay).v6Only(v6Only).optionalPolicies(optionalPolicies)
+                .noNewPrivs(noNewPrivs).capabilities(capabilities).privateTmp(privateTmp);
         resourceLimits.forEach(b::resourceLimit);
         attributes.forEach(b::attribute);
         return b;
@@ -351,6 +360,47 @@ public final class ServiceDefinition {
         return v6Only;
     }
 
+    /**
+     * Whether a started server runs with {@code PR_SET_NO_NEW_PRIVS} ({@code no_new_privs}): no
+     * exec it makes gains privileges (setuid, file capabilities). False by default.
+     *
+     * @since 1.6
+     */
+    public boolean noNewPrivs() {
+        return noNewPrivs;
+    }
+
+    /**
+     * The capabilities left in a started server's bounding set ({@code capabilities}), names as
+     * {@link Capabilities#parse(List)} gives them: empty for none ({@code capabilities = none}), or
+     * {@code null}, the default, to leave the bounding set as the superserver's.
+     *
+     * @since 1.6
+     */
+    public Set<String> capabilities() {
+        return capabilities;
+    }
+
+    /**
+     * Whether a started server gets a private, empty {@code /tmp} ({@code private_tmp}): a mount
+     * namespace of its own with a tmpfs on {@code /tmp}. False by default.
+     *
+     * @since 1.6
+     */
+    public boolean privateTmp() {
+        return privateTmp;
+    }
+
+    /**
+     * Whether a started server runs in any sandbox: {@link #noNewPrivs()}, {@link #capabilities()}
+     * or {@link #privateTmp()}.
+     *
+     * @since 1.6
+     */
+    public boolean isSandboxed() {
+        return noNewPrivs || capabilities != null || privateTmp;
+    }
+
     /** Format-specific attributes that only policies or handlers read (e.g. xinetd's only_from). */
     public Map<String, List<String>> attributes() {
         return attributes;
@@ -391,7 +441,9 @@ public final class ServiceDefinition {
                 && Objects.equals(bannerFail, d.bannerFail) && logOnSuccess.equals(d.logOnSuccess)
                 && logOnFailure.equals(d.logOnFailure) && logTarget.equals(d.logTarget)
                 && keepAlive == d.keepAlive && noDelay == d.noDelay && v6Only == d.v6Only
-                && optionalPolicies.equals(d.optionalPolicies);
+                && optionalPolicies.equals(d.optionalPolicies)
+                && noNewPrivs == d.noNewPrivs && Objects.equals(capabilities, d.capabilities)
+                && privateTmp == d.privateTmp;
     }
 
     @Override
@@ -457,6 +509,9 @@ public final class ServiceDefinition {
         private boolean noDelay;
         private boolean v6Only;
         private List<String> optionalPolicies = new ArrayList<>();
+        private boolean noNewPrivs;
+        private Set<String> capabilities;
+        private boolean privateTmp;
 
         private Builder() {
         }
@@ -658,6 +713,29 @@ public final class ServiceDefinition {
             return this;
         }
 
+        /** @since 1.6 */
+        public Builder noNewPrivs(boolean noNewPrivs) {
+            this.noNewPrivs = noNewPrivs;
+            return this;
+        }
+
+        /**
+         * The capabilities kept in the bounding set, as {@link Capabilities#parse(List)} returns them:
+         * empty for none, {@code null} to leave it unchanged.
+         *
+         * @since 1.6
+         */
+        public Builder capabilities(Set<String> capabilities) {
+            this.capabilities = capabilities == null ? null : new TreeSet<>(capabilities);
+            return this;
+        }
+
+        /** @since 1.6 */
+        public Builder privateTmp(boolean privateTmp) {
+            this.privateTmp = privateTmp;
+            return this;
+        }
+
         /**
          * The definition, when it is complete and consistent.
          *
@@ -697,6 +775,12 @@ public final class ServiceDefinition {
             require(nice == null || (nice >= -20 && nice <= 19), "nice " + nice + " is outside -20..19");
             resourceLimits.forEach((limit, value) -> require(value >= 0 || value == UNLIMITED,
                     limit.attributeName() + " " + value + " is negative"));
+            if (capabilities != null) {
+                for (String c : capabilities) {
+                    require(Capabilities.known().contains(c), "capability '" + c + "' is not one this kernel knows"
+                            + " (capabilities(7) names such as CAP_NET_BIND_SERVICE)");
+                }
+            }
             if (server != null) {
                 require(!argv.isEmpty(), "the argument vector of " + server + " is empty (argv[0] is required)");
             }

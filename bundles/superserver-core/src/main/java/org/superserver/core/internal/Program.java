@@ -47,6 +47,12 @@ import org.superserver.core.internal.Accounts.Account;
  * limits and an argv[0] other than the program, the perl step runs as the child's user, which for
  * a child that is not switched is the server's own (root).
  *
+ * <p>The sandbox a definition asks for ({@code no_new_privs}, {@code capabilities}, {@code
+ * private_tmp}) is more of the same chain, laid out by {@link Sandbox}: {@code unshare} and a
+ * fixed {@code /bin/sh} script that mounts a tmpfs on {@code /tmp} after {@code prlimit} (still as
+ * root), then {@code setpriv --no-new-privs --bounding-set ...} with the identity options. A
+ * sandbox this server cannot give is a reason not to serve the definition at all.
+ *
  * <p>A definition whose user or group does not exist yet is prepared {@link #resolved()
  * unresolved}: its socket is served, and each connection looks the account up again.
  */
@@ -85,7 +91,7 @@ final class Program {
     private final Map<ResourceLimit, Long> limitsAfterSpawn;
     private final String notice;
 
-    private Program(ServiceDefinition definition, Identity identity, Map<String, String> serverEnv,
+    private Program(ServiceDefinition definition, Identity identity, Account server, Map<String, String> serverEnv,
                     boolean prlimitAvailable, boolean clearGroups, String notice) {
         this.definition = definition;
         this.identity = identity;
@@ -93,7 +99,7 @@ final class Program {
         this.notice = notice;
         boolean atExec = prlimitAvailable;
         this.command = command(definition.server(), definition.argv(), identity, clearGroups,
-                atExec ? definition.resourceLimits() : Map.of());
+                atExec ? definition.resourceLimits() : Map.of(), definition, server);
         this.limitsAfterSpawn = atExec ? Map.of() : definition.resourceLimits();
         this.baseEnv = ChildEnvironment.base(serverEnv, definition.passenv(), identity.account());
         this.tuning = own(definition);
@@ -176,7 +182,12 @@ final class Program {
                         + " missing");
             }
         }
-        return new Program(definition, identity, serverEnv, new File(PRLIMIT).canExecute(), clearGroups, notice);
+        String sandbox = Sandbox.problem(definition, server);
+        if (sandbox != null) {
+            throw new IllegalArgumentException(sandbox);
+        }
+        return new Program(definition, identity, server, serverEnv, new File(PRLIMIT).canExecute(), clearGroups,
+                notice);
     }
 
     /**
@@ -210,17 +221,36 @@ final class Program {
      */
     static Command command(String server, List<String> argv, Identity identity, boolean clearGroups,
                            Map<ResourceLimit, Long> limits) {
-        boolean setpriv = identity.switched() || clearGroups;
-        if (!setpriv && limits.isEmpty()) {
+        return command(server, argv, identity, clearGroups, limits, null, null);
+    }
+
+    /**
+     * The command line for {@code server} with {@code argv} run as {@code identity} in the sandbox
+     * {@code definition} asks for (pure): {@code prlimit}, then {@code unshare} and the mount of a
+     * private {@code /tmp} ({@link Sandbox}), then {@code setpriv} with the identity, groups,
+     * {@code no_new_privs} and bounding set, then the program.
+     *
+     * @param sandboxed the definition whose sandbox applies, or {@code null} for none
+     * @param serverAccount the account the superserver runs as ({@code null} when {@code sandboxed} is)
+     */
+    static Command command(String server, List<String> argv, Identity identity, boolean clearGroups,
+                           Map<ResourceLimit, Long> limits, ServiceDefinition sandboxed, Account serverAccount) {
+        boolean privateTmp = sandboxed != null && sandboxed.privateTmp();
+        List<String> sandboxOptions = sandboxed == null ? List.of() : Sandbox.setprivOptions(sandboxed);
+        boolean setpriv = identity.switched() || clearGroups || !sandboxOptions.isEmpty();
+        if (!setpriv && limits.isEmpty() && !privateTmp) {
             return new Command(server, List.copyOf(argv));
         }
         List<String> line = new ArrayList<>();
-        String path = setpriv ? SETPRIV : server;
+        String path = privateTmp ? Sandbox.UNSHARE : setpriv ? SETPRIV : server;
         if (!limits.isEmpty()) {
             path = PRLIMIT;
             line.add("prlimit");
             new EnumMap<>(limits).forEach((limit, value) -> line.add(prlimitOption(limit, value)));
             line.add("--");
+        }
+        if (privateTmp) {
+            line.addAll(Sandbox.privateTmpPrefix(serverAccount, line.isEmpty()));
         }
         if (setpriv) {
             line.add(line.isEmpty() ? "setpriv" : SETPRIV);
@@ -228,12 +258,13 @@ final class Program {
                 line.add("--reuid=" + identity.account().uid());
                 line.add("--regid=" + identity.gid());
             }
-            if (identity.groups().isEmpty() || clearGroups) {
+            if (clearGroups || (identity.switched() && identity.groups().isEmpty())) {
                 line.add("--clear-groups");
-            } else {
+            } else if (identity.switched()) {
                 line.add("--groups=" + identity.groups().stream().map(String::valueOf)
                         .collect(Collectors.joining(",")));
             }
+            line.addAll(sandboxOptions);
             line.add("--");
         }
         if (argv.get(0).equals(server)) {

@@ -98,6 +98,7 @@ final class StatusFormat {
                 field(out, "server", d.server());
                 field(out, "argv", String.join(" ", d.argv()));
             }
+            field(out, "sandbox", sandbox(d));
             field(out, "env", d.env().isEmpty() ? "-" : entries(d.env()));
             field(out, "policies", d.policies().isEmpty() ? "-" : String.join(", ", d.policies()));
             field(out, "attributes", d.attributes().isEmpty() ? "-" : entries(d.attributes()));
@@ -125,6 +126,21 @@ final class StatusFormat {
         InetAddress ip = address.getAddress();
         String host = ip == null ? address.getHostString() : ip.getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** {@code no_new_privs, capabilities none, private /tmp}, or {@code none}. */
+    static String sandbox(ServiceDefinition d) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (d.noNewPrivs()) {
+            parts.add("no_new_privs");
+        }
+        if (d.capabilities() != null) {
+            parts.add("capabilities " + (d.capabilities().isEmpty() ? "none" : String.join(" ", d.capabilities())));
+        }
+        if (d.privateTmp()) {
+            parts.add("private /tmp");
+        }
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
     private static String limit(int value) {

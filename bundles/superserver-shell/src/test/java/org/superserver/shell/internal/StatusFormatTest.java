@@ -98,6 +98,7 @@ public class StatusFormatTest {
                 "  group           nogroup",
                 "  server          /usr/sbin/in.ftpd",
                 "  argv            in.ftpd -l",
+                "  sandbox         none",
                 "  env             LANG=C",
                 "  policies        tcpd",
                 "  attributes      only_from=10.0.0.0/8 127.0.0.1",
@@ -107,6 +108,17 @@ public class StatusFormatTest {
                 "  bound           [0:0:0:0:0:0:0:1]:2121",
                 "  accepted        9",
                 "  active          1"), text);
+    }
+
+    @Test
+    public void infoShowsTheSandboxOfTheStartedServer() {
+        ServiceDefinition boxed = FTP.toBuilder().noNewPrivs(true).capabilities(java.util.Set.of()).privateTmp(true)
+                .build();
+        assertTrue(StatusFormat.info("ftp", List.of(new ListenerStatus(boxed, ListenerState.LISTENING, null, "", 0,
+                0))).contains("\n  sandbox         no_new_privs, capabilities none, private /tmp\n"));
+        ServiceDefinition keeps = FTP.toBuilder().capabilities(java.util.Set.of("CAP_NET_RAW", "CAP_NET_BIND_SERVICE"))
+                .build();
+        assertEquals("capabilities CAP_NET_BIND_SERVICE CAP_NET_RAW", StatusFormat.sandbox(keeps));
     }
 
     @Test

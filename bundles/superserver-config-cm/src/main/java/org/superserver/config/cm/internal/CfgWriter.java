@@ -130,6 +130,15 @@ final class CfgWriter {
                 put("umask", String.format(Locale.ROOT, "%03o", d.umask()));
             }
             put("groups", d.supplementaryGroups() ? "yes" : "no");
+            if (d.noNewPrivs()) {
+                put("no_new_privs", "yes");
+            }
+            if (d.capabilities() != null) {
+                put("capabilities", d.capabilities().isEmpty() ? "none" : String.join(" ", d.capabilities()));
+            }
+            if (d.privateTmp()) {
+                put("private_tmp", "yes");
+            }
             d.resourceLimits().forEach((limit, value) -> put(limit.attributeName(),
                     value == ServiceDefinition.UNLIMITED ? "UNLIMITED" : String.valueOf(value)));
             if (!d.logOnSuccess().equals(ServiceDefinition.DEFAULT_LOG_ON_SUCCESS)) {

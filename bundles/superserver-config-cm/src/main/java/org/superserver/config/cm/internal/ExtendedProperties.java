@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.superserver.api.Capabilities;
 import org.superserver.api.LogField;
 import org.superserver.api.LogTarget;
 import org.superserver.api.ResourceLimit;
@@ -26,6 +27,7 @@ final class ExtendedProperties {
 
     /** Properties mapped to typed fields of the definition. */
     static final Set<String> TYPED = Set.of("per_source", "cps", "max_load", "redirect", "nice", "umask", "groups",
+            "no_new_privs", "capabilities", "private_tmp",
             "rlimit_as", "rlimit_cpu", "rlimit_data", "rlimit_rss", "rlimit_stack", "rlimit_files", "banner_fail",
             "log_on_success", "log_on_failure", "log_type", "flags", "v6only", "env", "max_per_minute",
             "optional_policies");
@@ -57,6 +59,9 @@ final class ExtendedProperties {
         b.nice(nice(p));
         b.umask(umask(p));
         b.supplementaryGroups(ServiceConfigMapper.yesNo(p, "groups", true));
+        b.noNewPrivs(ServiceConfigMapper.yesNo(p, "no_new_privs", false));
+        b.capabilities(capabilities(p));
+        b.privateTmp(ServiceConfigMapper.yesNo(p, "private_tmp", false));
         for (ResourceLimit limit : ResourceLimit.values()) {
             Long value = resourceLimit(p, limit);
             if (value != null) {
@@ -105,6 +110,22 @@ final class ExtendedProperties {
             access = true;
         }
         return access;
+    }
+
+    /**
+     * The capabilities kept in the bounding set: {@code null} when the property is absent or blank,
+     * empty for {@code none}; an unknown name is invalid.
+     */
+    private static Set<String> capabilities(Map<String, ?> p) {
+        List<String> words = ServiceConfigMapper.words(p, "capabilities");
+        if (words.isEmpty()) {
+            return null;
+        }
+        try {
+            return Capabilities.parse(words);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("capabilities", e.getMessage());
+        }
     }
 
     /** The flags, upper-case, in the order written; an unknown flag is invalid. */

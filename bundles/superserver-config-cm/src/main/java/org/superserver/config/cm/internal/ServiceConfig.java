@@ -177,6 +177,24 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Open files limit of the started server, or UNLIMITED. Default: empty (inherited).")
     String rlimit__files() default "";
 
+    @AttributeDefinition(name = "no_new_privs",
+            options = {@Option(label = "yes", value = "yes"), @Option(label = "no", value = "no")},
+            description = "yes: the started server runs with PR_SET_NO_NEW_PRIVS (no program it execs gains "
+                    + "privileges through setuid bits or file capabilities). Default: no.")
+    String no__new__privs() default "no";
+
+    @AttributeDefinition(name = "capabilities", required = false,
+            description = "The started server's capability bounding set: none, or the capability names to keep, "
+                    + "e.g. CAP_NET_BIND_SERVICE CAP_NET_RAW (checked against the kernel's list). Needs the "
+                    + "superserver to run as root. Default: empty (the bounding set is left unchanged).")
+    String capabilities() default "";
+
+    @AttributeDefinition(name = "private_tmp",
+            options = {@Option(label = "yes", value = "yes"), @Option(label = "no", value = "no")},
+            description = "yes: the started server gets an empty /tmp of its own (a tmpfs in a mount namespace of "
+                    + "its own); where the kernel does not allow it, the service is not served. Default: no.")
+    String private__tmp() default "no";
+
     @AttributeDefinition(name = "banner_fail", required = false,
             description = "Absolute path of a file whose contents a client refused by a limit (instances, "
                     + "per_source, cps, max_load) or an access policy is sent. Default: empty.")

@@ -138,6 +138,10 @@ public class CfgRoundTripFuzzTest {
             b.umask(random.nextInt(0777 + 1));
         }
         b.supplementaryGroups(random.nextBoolean());
+        b.noNewPrivs(random.nextBoolean()).privateTmp(random.nextBoolean());
+        int caps = random.nextInt(3);
+        b.capabilities(caps == 0 ? null : caps == 1 ? java.util.Set.of()
+                : java.util.Set.of("CAP_NET_BIND_SERVICE", "CAP_NET_RAW"));
         for (ResourceLimit limit : ResourceLimit.values()) {
             if (random.nextInt(4) == 0) {
                 b.resourceLimit(limit, random.nextBoolean() ? ServiceDefinition.UNLIMITED : random.nextInt(1 << 20));

@@ -114,6 +114,29 @@ public class ExtendedPropertiesTest {
     }
 
     @Test
+    public void theSandboxIsOffUnlessAskedAndCapabilityNamesAreCanonical() {
+        ServiceDefinition plain = valid(program());
+        assertFalse(plain.noNewPrivs());
+        assertNull(plain.capabilities());
+        assertFalse(plain.privateTmp());
+        ServiceDefinition boxed = valid(program("no_new_privs", "yes", "capabilities", "none", "private_tmp", "yes"));
+        assertTrue(boxed.noNewPrivs());
+        assertEquals(java.util.Set.of(), boxed.capabilities());
+        assertTrue(boxed.privateTmp());
+        ServiceDefinition keeps = valid(program("capabilities", "net_bind_service CAP_NET_RAW"));
+        assertEquals(java.util.Set.of("CAP_NET_BIND_SERVICE", "CAP_NET_RAW"), keeps.capabilities());
+        assertNull(valid(program("capabilities", " ")).capabilities());
+    }
+
+    @Test
+    public void badSandboxPropertiesAreNamed() {
+        invalid(program("no_new_privs", "maybe"), "no_new_privs", "yes or no");
+        invalid(program("private_tmp", "1"), "private_tmp", "yes or no");
+        invalid(program("capabilities", "CAP_NET_BIND_SERVICE CAP_FLY"), "capabilities", "'CAP_FLY' is not a capability");
+        invalid(program("capabilities", "none CAP_NET_RAW"), "capabilities", "cannot be combined");
+    }
+
+    @Test
     public void badProcessAttributesAreNamed() {
         invalid(program("nice", "20"), "nice", "-20 to 19");
         invalid(program("umask", "8"), "umask", "octal");

@@ -267,7 +267,11 @@ public class ServiceConfigMapperFuzzTest {
                 return pick(random, "022", "077", null);
             case "groups":
             case "v6only":
+            case "no_new_privs":
+            case "private_tmp":
                 return pick(random, "yes", "no", null);
+            case "capabilities":
+                return pick(random, "none", "CAP_NET_BIND_SERVICE", null, null);
             case "rlimit_as":
             case "rlimit_data":
                 return pick(random, "64M", "UNLIMITED", null, null);

@@ -77,6 +77,9 @@ final class AttributeRule {
         one(SERVICE, "umask", 1);
         one(SERVICE, "libwrap", 1);
         one(SERVICE, "mdns", 1);
+        one(SERVICE, "no_new_privs", 1);
+        one(SERVICE, "capabilities", ANY);
+        one(SERVICE, "private_tmp", 1);
 
         set(DEFAULTS, "log_type");
         set(DEFAULTS, "log_on_success");
@@ -98,6 +101,9 @@ final class AttributeRule {
         one(DEFAULTS, "max_load", 1);
         one(DEFAULTS, "v6only", 1);
         one(DEFAULTS, "umask", 1);
+        one(DEFAULTS, "no_new_privs", 1);
+        one(DEFAULTS, "capabilities", ANY);
+        one(DEFAULTS, "private_tmp", 1);
     }
 
     private static void one(Map<String, AttributeRule> table, String name, int values) {

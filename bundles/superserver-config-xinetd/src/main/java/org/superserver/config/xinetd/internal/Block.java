@@ -151,7 +151,12 @@ final class Block {
             case "disable":
             case "v6only":
             case "mdns":
+            case "no_new_privs":
+            case "private_tmp":
                 Values.yesNo(field, first);
+                break;
+            case "capabilities":
+                Values.capabilities(field, values);
                 break;
             case "server_args":
             case "access_times":

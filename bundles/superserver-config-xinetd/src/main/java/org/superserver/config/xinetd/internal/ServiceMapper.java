@@ -362,6 +362,15 @@ final class ServiceMapper {
         }
         String groups = own(s, defaults, "groups");
         b.supplementaryGroups(groups != null && Values.yesNo("groups", groups));
+        String noNewPrivs = own(s, defaults, "no_new_privs");
+        b.noNewPrivs(noNewPrivs != null && Values.yesNo("no_new_privs", noNewPrivs));
+        Block.Written capabilities = s.has("capabilities") ? s.fixed.get("capabilities")
+                : defaults.fixed.get("capabilities");
+        if (capabilities != null) {
+            b.capabilities(Values.capabilities("capabilities", capabilities.values));
+        }
+        String privateTmp = own(s, defaults, "private_tmp");
+        b.privateTmp(privateTmp != null && Values.yesNo("private_tmp", privateTmp));
         if (s.has("nice")) {
             int nice = Values.integer("nice", s.first("nice"));
             int clamped = Math.max(-20, Math.min(19, nice));

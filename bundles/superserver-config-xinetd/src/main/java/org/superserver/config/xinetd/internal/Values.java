@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.superserver.api.Capabilities;
 import org.superserver.api.LogField;
 import org.superserver.api.LogTarget;
 import org.superserver.api.ServiceDefinition;
@@ -38,6 +39,18 @@ final class Values {
             return false;
         }
         throw new Invalid(field, "'" + value + "' is neither yes nor no");
+    }
+
+    /**
+     * {@code capabilities}: {@code none}, or capability names checked against the kernel's list
+     * ({@link Capabilities#parse(List)}).
+     */
+    static Set<String> capabilities(String field, List<String> values) throws Invalid {
+        try {
+            return Capabilities.parse(values);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(field, e.getMessage());
+        }
     }
 
     /** A count or {@code UNLIMITED} (0 here, as the definition spells no limit). */

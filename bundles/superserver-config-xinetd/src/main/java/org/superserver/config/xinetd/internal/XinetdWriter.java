@@ -295,6 +295,15 @@ final class XinetdWriter {
                 put("umask", String.format(Locale.ROOT, "%03o", d.umask()));
             }
             put("groups", d.supplementaryGroups() ? "yes" : "no");
+            if (d.noNewPrivs()) {
+                put("no_new_privs", "yes");
+            }
+            if (d.capabilities() != null) {
+                put("capabilities", d.capabilities().isEmpty() ? "none" : String.join(" ", d.capabilities()));
+            }
+            if (d.privateTmp()) {
+                put("private_tmp", "yes");
+            }
             d.resourceLimits().forEach((limit, value) -> put(limit.attributeName(),
                     value == ServiceDefinition.UNLIMITED ? "UNLIMITED" : String.valueOf(value)));
         }

@@ -236,6 +236,38 @@ public class XinetdReaderTest {
     }
 
     @Test
+    public void theSandboxIsReadFromAServiceOrItsDefaultsAndIsOffUnlessAsked() throws IOException {
+        List<ServiceDefinition> ds = conf.read("defaults\n{\n"
+                + "  no_new_privs = yes\n"
+                + "  capabilities = none\n"
+                + "}\n"
+                + service("ftp", "socket_type = stream", "wait = no", "user = nobody", "server = /bin/cat",
+                "private_tmp = yes")
+                + service("telnet", "socket_type = stream", "wait = no", "user = root", "server = /bin/cat",
+                "capabilities = net_bind_service CAP_NET_RAW", "no_new_privs = no"));
+        assertEquals(conf.problemText(), 2, ds.size());
+        ServiceDefinition boxed = ds.get(0);
+        assertTrue(boxed.noNewPrivs());
+        assertEquals(java.util.Set.of(), boxed.capabilities());
+        assertTrue(boxed.privateTmp());
+        ServiceDefinition keeps = ds.get(1);
+        assertFalse(keeps.noNewPrivs());
+        assertEquals(java.util.Set.of("CAP_NET_BIND_SERVICE", "CAP_NET_RAW"), keeps.capabilities());
+        assertFalse(keeps.privateTmp());
+    }
+
+    @Test
+    public void anUnknownCapabilityIsAnErrorNamingTheFileLineAndField() throws IOException {
+        List<ServiceDefinition> ds = conf.read(service("ftp", "socket_type = stream", "wait = no",
+                "user = nobody", "server = /bin/cat", "capabilities = CAP_NET_BIND_SERVICE CAP_FLY"));
+        assertTrue(ds.isEmpty());
+        Diagnostic e = onlyError();
+        assertEquals("capabilities", e.field());
+        assertEquals(7, e.line());
+        assertTrue(e.toString(), e.message().contains("'CAP_FLY' is not a capability"));
+    }
+
+    @Test
     public void xinetdsOwnDefaultsApplyWhenNothingSetsThem() throws IOException {
         ServiceDefinition d = only(conf.read(service("ftp", "socket_type = stream", "wait = no", "user = root",
                 "server = /usr/sbin/in.ftpd")));
@@ -245,6 +277,9 @@ public class XinetdReaderTest {
         assertEquals(0, d.instances());
         assertEquals(0, d.perSource());
         assertNull(d.umask());
+        assertFalse(d.noNewPrivs());
+        assertNull(d.capabilities());
+        assertFalse(d.privateTmp());
         assertFalse(d.attributes().containsKey("only_from"));
         assertEquals(LogTarget.DEFAULT, d.logTarget());
     }
@@ -436,7 +471,8 @@ public class XinetdReaderTest {
             "log_type = SYSLOG nofacility", "log_type = SYSLOG daemon loud", "log_type = STDOUT",
             "access_times = 25:00-26:00", "env = NOEQUALS", "env -= A=1", "port = 70000", "type = WEIRD",
             "rlimit_files = 1G", "protocol = icmp", "deny_time = soon", "only_from = 1.2.3.4,5.6.7.8",
-            "server_args =", "v6only = perhaps", "redirect = 10.0.0.1 0"};
+            "server_args =", "v6only = perhaps", "redirect = 10.0.0.1 0", "no_new_privs = maybe",
+            "private_tmp = 1", "capabilities = CAP_FLY", "capabilities =", "capabilities = none CAP_NET_RAW"};
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < bad.length; i++) {
             text.append(service("ftp", "id = f" + i, "socket_type = stream", "wait = no", "user = root",
