@@ -55,9 +55,6 @@ final class ChildEnvironment {
         env.put("USER", account.name());
         env.put("LOGNAME", account.name());
         env.putAll(InheritedEnvironment.of(server, passenv));
-        // the service manager's sockets and notification socket are the server's, even when passenv names them
-        PassedSockets.VARIABLES.forEach(env::remove);
-        env.remove(ServiceManager.NOTIFY_SOCKET);
         return env;
     }
 

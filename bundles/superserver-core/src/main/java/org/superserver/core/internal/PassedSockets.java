@@ -34,8 +34,6 @@ final class PassedSockets implements AutoCloseable {
 
     /** The first passed descriptor ({@code SD_LISTEN_FDS_START}). */
     static final int FIRST_FD = 3;
-    /** The environment variables of the protocol, never given to a child. */
-    static final List<String> VARIABLES = List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "LISTEN_FDNAME");
 
     private static final int SOL_SOCKET = 1;
     private static final int SO_TYPE = 3;
