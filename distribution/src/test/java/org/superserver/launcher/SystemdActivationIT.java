@@ -178,7 +178,7 @@ public class SystemdActivationIT {
     }
 
     @Test
-    public void readyComesOnceThePortServesAndStoppingOnSigterm() throws Exception {
+    public void readyComesOnceThePortServesReloadingAroundSighupAndStoppingOnSigterm() throws Exception {
         assumeTrue("needs " + PYTHON + " to read a unix datagram socket", Files.isExecutable(PYTHON));
         assertTrue("no distribution at " + HOME, Files.isExecutable(HOME.resolve("bin/superserver")));
         Path notify = folder.getRoot().toPath().resolve("notify");
@@ -222,6 +222,14 @@ public class SystemdActivationIT {
         assertTrue("no READY=1; log: " + Files.readString(log), ready != null && ready.startsWith("READY=1 "));
         assertTrue(ready, ready.contains("STATUS=1 services, 0 connections"));
         assertEchoes(port, "ready means serving\n", 10_000); // at once: the port serves when READY=1 arrives
+
+        new ProcessBuilder("kill", "-HUP", Long.toString(server.pid())).start().waitFor();
+        String reloading = messages.poll(30, TimeUnit.SECONDS);
+        assertTrue("no RELOADING=1 on SIGHUP; log: " + Files.readString(log), reloading != null
+                && reloading.startsWith("RELOADING=1 MONOTONIC_USEC="));
+        String readyAgain = messages.poll(30, TimeUnit.SECONDS);
+        assertTrue("no READY=1 after the reload; log: " + Files.readString(log), readyAgain != null
+                && readyAgain.startsWith("READY=1 "));
 
         new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
         String stopping = messages.poll(30, TimeUnit.SECONDS);

@@ -35,9 +35,9 @@ import org.superserver.api.status.ServerStatus;
         name = CoreComponent.PID,
         configurationPid = CoreComponent.PID,
         immediate = true,
-        service = {ServerStatus.class, ServerControl.class})
+        service = {ServerStatus.class, ServerControl.class, ReloadWindow.class})
 @Designate(ocd = CoreConfig.class)
-public final class CoreComponent implements ServerStatus, ServerControl {
+public final class CoreComponent implements ServerStatus, ServerControl, ReloadWindow {
 
     /** The configuration PID (and component name) of the core. */
     public static final String PID = "org.superserver.core";
@@ -175,6 +175,22 @@ public final class CoreComponent implements ServerStatus, ServerControl {
         } catch (java.io.IOException | RuntimeException e) {
             LOG.error("DUMP file={} error={}", file, e.toString());
         }
+    }
+
+    @Override
+    public void reloadStarts() {
+        try {
+            registry.reloadStarts().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("RELOAD the service manager could not be told in time: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void reloadEnds() {
+        registry.reloadEnds();
     }
 
     @Override

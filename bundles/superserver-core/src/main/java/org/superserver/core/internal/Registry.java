@@ -115,6 +115,7 @@ final class Registry implements ServerStatus {
     private ServiceManager manager;
     private boolean applied;
     private boolean reloading;
+    private boolean explicitReload;
     private long changes;
 
     /** How long the definitions must stay unchanged before a reload counts as applied ({@code READY=1}). */
@@ -259,14 +260,19 @@ final class Registry implements ServerStatus {
         if (!applied) {
             return;
         }
-        long mine = ++changes;
         if (!reloading) {
             reloading = true;
             manager.reloading(statusLine());
         }
+        readyWhenQuiet();
+    }
+
+    /** Sends {@code READY=1} once no change has come for {@value #RELOAD_QUIET_MILLIS} ms, outside a reload. */
+    private void readyWhenQuiet() {
+        long mine = ++changes;
         try {
             resumes.schedule(() -> run(() -> {
-                if (reloading && changes == mine && listeners != null) {
+                if (reloading && !explicitReload && changes == mine && listeners != null) {
                     reloading = false;
                     manager.ready(statusLine());
                 }
@@ -274,6 +280,35 @@ final class Registry implements ServerStatus {
         } catch (RejectedExecutionException e) {
             // stopping
         }
+    }
+
+    /**
+     * Every config source is about to be read again (SIGHUP): the service manager hears
+     * {@code RELOADING=1} now, and {@code READY=1} only after {@link #reloadEnds} and the changes
+     * it brought.
+     */
+    CompletableFuture<Void> reloadStarts() {
+        return run(() -> {
+            if (!applied) {
+                return;
+            }
+            explicitReload = true;
+            if (!reloading) {
+                reloading = true;
+                manager.reloading(statusLine());
+            }
+        });
+    }
+
+    /** The sources have been read again: {@code READY=1} once their changes are applied. */
+    CompletableFuture<Void> reloadEnds() {
+        return run(() -> {
+            if (!applied || !explicitReload) {
+                return;
+            }
+            explicitReload = false;
+            readyWhenQuiet();
+        });
     }
 
     /** {@code <n> services, <m> connections}: listening services, open connections and running servers. */

@@ -95,6 +95,55 @@ public class SdNotifyTest {
     }
 
     @Test
+    public void aHangupReloadIsFramedByReloadingAndReadyEvenWhenItChangesNothing() throws Exception {
+        registry = new Registry(Map.of("NOTIFY_SOCKET", dir.resolve("notify").toString())::get);
+        registry.start(CoreFixture.SETTINGS).get(10, TimeUnit.SECONDS);
+        registry.addHandler("h", List.of("echo"), 0, new EchoHandler());
+        registry.addDefinition("a", echo("a"));
+        registry.configurationApplied().get(10, TimeUnit.SECONDS);
+        assertTrue(next(manager).startsWith("READY=1\n"));
+
+        HangupReloader reloader = new HangupReloader();
+        reloader.setCore(new ReloadWindow() {
+            @Override
+            public void reloadStarts() {
+                registry.reloadStarts().join();
+            }
+
+            @Override
+            public void reloadEnds() {
+                registry.reloadEnds();
+            }
+        });
+        java.util.concurrent.atomic.AtomicInteger reloads = new java.util.concurrent.atomic.AtomicInteger();
+        reloader.addSource(new org.superserver.api.ConfigSource() {
+            @Override
+            public String description() {
+                return "test source";
+            }
+
+            @Override
+            public void reload() {
+                if (reloads.incrementAndGet() == 2) {
+                    registry.addDefinition("b", echo("b")); // the second reload brings a service
+                }
+            }
+        });
+
+        reloader.reloadAll(); // nothing changes
+        assertTrue(next(manager).startsWith("RELOADING=1\nMONOTONIC_USEC="));
+        String ready = next(manager);
+        assertTrue(ready, ready.startsWith("READY=1\n") && ready.contains("STATUS=1 services, "));
+
+        reloader.reloadAll(); // one service more
+        assertTrue(next(manager).startsWith("RELOADING=1\n"));
+        String after = next(manager);
+        assertTrue(after, after.startsWith("READY=1\n") && after.contains("STATUS=2 services, "));
+        Thread.sleep(2 * Registry.RELOAD_QUIET_MILLIS);
+        assertNull("one RELOADING/READY pair per reload", manager.receive());
+    }
+
+    @Test
     public void anAbstractSocketNameIsReached() throws Exception {
         String name = "@superserver-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try (UnixDatagram abstractManager = UnixDatagram.bound(name)) {
