@@ -78,6 +78,16 @@ final class PassedSockets implements AutoCloseable {
      * @param firstFd the first passed descriptor: {@value #FIRST_FD}, or another in tests
      */
     static PassedSockets from(Function<String, String> environment, long pid, int firstFd) {
+        try {
+            return read(environment, pid, firstFd);
+        } catch (LinkageError e) {
+            LOG.warn("ADOPT error=passed sockets need JNA (com.sun.jna) to be adopted ({}); services bind their own",
+                    e.toString());
+            return none();
+        }
+    }
+
+    private static PassedSockets read(Function<String, String> environment, long pid, int firstFd) {
         String listenPid = environment.apply("LISTEN_PID");
         String listenFds = environment.apply("LISTEN_FDS");
         if (listenPid == null || listenFds == null) {
