@@ -14,12 +14,19 @@ import java.util.Map;
  * what a child needs beyond that is set by the server (PATH, HOME, the client's address) or by
  * the definition's {@code env}.
  *
+ * <p>The service manager's variables ({@code LISTEN_PID}, {@code LISTEN_FDS}, {@code LISTEN_FDNAMES},
+ * {@code NOTIFY_SOCKET}: systemd's socket activation and notification) describe the server's own
+ * process and sockets; no child inherits them, even when a passenv list names them.
+ *
  * <p>A pure utility, shared by the core and the access-policy bundles that start programs.
  */
 public final class InheritedEnvironment {
 
     /** The names every child inherits, when the server has them; {@code LC_*} is matched by prefix. */
     public static final String ALWAYS = "TZ, LANG, LC_*";
+
+    private static final java.util.Set<String> SERVICE_MANAGER = java.util.Set.of("LISTEN_PID", "LISTEN_FDS",
+            "LISTEN_FDNAMES", "LISTEN_FDNAME", "NOTIFY_SOCKET");
 
     private InheritedEnvironment() {
     }
@@ -38,7 +45,7 @@ public final class InheritedEnvironment {
     public static Map<String, String> of(Map<String, String> server, Collection<String> passenv) {
         Map<String, String> inherited = new LinkedHashMap<>();
         server.forEach((name, value) -> {
-            if (always(name) || passenv.contains(name)) {
+            if ((always(name) || passenv.contains(name)) && !SERVICE_MANAGER.contains(name)) {
                 inherited.put(name, value);
             }
         });

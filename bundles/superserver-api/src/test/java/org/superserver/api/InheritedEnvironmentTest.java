@@ -60,4 +60,16 @@ public class InheritedEnvironmentTest {
         assertEquals(passing, passing.toBuilder().build());
         assertFalse(plain.equals(passing));
     }
+
+    @Test
+    public void theServiceManagersVariablesNeverPassEvenWhenPassenvNamesThem() {
+        Map<String, String> server = new LinkedHashMap<>();
+        server.put("LISTEN_PID", "42");
+        server.put("LISTEN_FDS", "1");
+        server.put("LISTEN_FDNAMES", "echo");
+        server.put("NOTIFY_SOCKET", "/run/systemd/notify");
+        server.put("FOO", "bar");
+        assertEquals(Map.of("FOO", "bar"), InheritedEnvironment.of(server,
+                List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "FOO")));
+    }
 }

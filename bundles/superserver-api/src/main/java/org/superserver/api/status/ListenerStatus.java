@@ -13,9 +13,26 @@ public final class ListenerStatus {
     private final String detail;
     private final long accepted;
     private final int activeConnections;
+    private final int passedFd;
+    private final String passedName;
 
+    /** A listener on a socket the core bound itself. */
     public ListenerStatus(ServiceDefinition definition, ListenerState state, InetSocketAddress boundAddress,
                           String detail, long accepted, int activeConnections) {
+        this(definition, state, boundAddress, detail, accepted, activeConnections, -1, "");
+    }
+
+    /**
+     * A listener that may serve a socket passed by the service manager (systemd's socket activation).
+     *
+     * @param passedFd the passed descriptor the listener adopted, or -1 when the core bound the socket
+     * @param passedName that descriptor's name ({@code FileDescriptorName}), or {@code ""} when none was given
+     * @since 1.4
+     */
+    public ListenerStatus(ServiceDefinition definition, ListenerState state, InetSocketAddress boundAddress,
+                          String detail, long accepted, int activeConnections, int passedFd, String passedName) {
+        this.passedFd = passedFd < 0 ? -1 : passedFd;
+        this.passedName = passedName == null ? "" : passedName;
         this.definition = Objects.requireNonNull(definition, "definition");
         this.state = Objects.requireNonNull(state, "state");
         this.boundAddress = boundAddress;
@@ -51,6 +68,21 @@ public final class ListenerStatus {
     /** Stream connections currently open. */
     public int activeConnections() {
         return activeConnections;
+    }
+
+    /** Whether the socket was adopted from the service manager (systemd) rather than bound by the core. @since 1.4 */
+    public boolean adopted() {
+        return passedFd >= 0;
+    }
+
+    /** The descriptor number the service manager passed the socket as, or -1 when the core bound it. @since 1.4 */
+    public int passedFd() {
+        return passedFd;
+    }
+
+    /** The passed socket's name ({@code LISTEN_FDNAMES}), or {@code ""}. @since 1.4 */
+    public String passedName() {
+        return passedName;
     }
 
     @Override

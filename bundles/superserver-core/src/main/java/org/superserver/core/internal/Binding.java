@@ -82,6 +82,7 @@ final class Binding {
     private volatile String warning;
     private volatile WaitService waitService;
     private volatile DirectAnswer directAnswer;
+    private volatile PassedSockets.Passed adopted;
     private final ChildSlots slots;
     private volatile String limited;
 
@@ -353,5 +354,14 @@ final class Binding {
 
     void directAnswer(DirectAnswer answer) {
         this.directAnswer = answer;
+    }
+
+    /** The socket passed by the service manager that this listener serves, or {@code null} when it bound its own. */
+    PassedSockets.Passed adopted() {
+        return adopted;
+    }
+
+    void adopted(PassedSockets.Passed passed) {
+        this.adopted = passed;
     }
 }

@@ -23,7 +23,9 @@ import org.superserver.core.internal.Accounts.Account;
  *       {@code TZ}, {@code LANG}, {@code LC_*} and the names the definition's {@code passenv}
  *       lists (a name listed there passes the server's value, even over step 1). Nothing else
  *       passes: not {@code LD_*}, {@code BASH_ENV}, {@code PERL5OPT}, {@code JAVA_TOOL_OPTIONS},
- *       {@code GCONV_PATH}, {@code MALLOC_*}, nor a secret the server was started with.</li>
+ *       {@code GCONV_PATH}, {@code MALLOC_*}, nor a secret the server was started with; never the
+ *       service manager's {@code LISTEN_PID}, {@code LISTEN_FDS}, {@code LISTEN_FDNAMES} nor
+ *       {@code NOTIFY_SOCKET}, even when {@code passenv} names them.</li>
  *   <li>The client, for a stream connection: {@code PROTO=TCP}, {@code TCPREMOTEIP},
  *       {@code TCPREMOTEPORT}, {@code TCPLOCALIP}, {@code TCPLOCALPORT} (UCSPI, as tcpserver sets
  *       them) and {@code REMOTE_HOST}, {@code REMOTE_ADDR}, {@code REMOTE_PORT} (xinetd, systemd);

@@ -35,9 +35,9 @@ import org.superserver.api.status.ServerStatus;
         name = CoreComponent.PID,
         configurationPid = CoreComponent.PID,
         immediate = true,
-        service = {ServerStatus.class, ServerControl.class})
+        service = {ServerStatus.class, ServerControl.class, ReloadWindow.class})
 @Designate(ocd = CoreConfig.class)
-public final class CoreComponent implements ServerStatus, ServerControl {
+public final class CoreComponent implements ServerStatus, ServerControl, ReloadWindow {
 
     /** The configuration PID (and component name) of the core. */
     public static final String PID = "org.superserver.core";
@@ -53,6 +53,8 @@ public final class CoreComponent implements ServerStatus, ServerControl {
             });
     private volatile java.nio.file.Path dumpFile;
     private Object previousUsr1;
+    private org.osgi.framework.BundleContext context;
+    private org.osgi.framework.FrameworkListener started;
 
     @Activate
     void activate(org.osgi.framework.BundleContext context, CoreConfig config) {
@@ -70,6 +72,30 @@ public final class CoreComponent implements ServerStatus, ServerControl {
             settings = Settings.DEFAULTS;
         }
         registry.start(settings);
+        whenFrameworkStarted(context);
+    }
+
+    /**
+     * Tells the registry that the first configuration has been applied once the framework has
+     * started every bundle (the config sources have then published what they read), or at once
+     * when it had already started.
+     */
+    private void whenFrameworkStarted(org.osgi.framework.BundleContext context) {
+        if (context == null) {
+            registry.configurationApplied();
+            return;
+        }
+        this.context = context;
+        started = event -> {
+            if (event.getType() == org.osgi.framework.FrameworkEvent.STARTED) {
+                registry.configurationApplied();
+            }
+        };
+        context.addFrameworkListener(started);
+        org.osgi.framework.Bundle framework = context.getBundle(org.osgi.framework.Constants.SYSTEM_BUNDLE_LOCATION);
+        if (framework == null || framework.getState() == org.osgi.framework.Bundle.ACTIVE) {
+            registry.configurationApplied();
+        }
     }
 
     /**
@@ -95,6 +121,13 @@ public final class CoreComponent implements ServerStatus, ServerControl {
      */
     @Deactivate
     void deactivate() {
+        if (context != null && started != null) {
+            try {
+                context.removeFrameworkListener(started);
+            } catch (IllegalStateException e) {
+                // the bundle is stopping
+            }
+        }
         if (previousUsr1 != null) {
             try {
                 DumpSignal.restore(previousUsr1);
@@ -142,6 +175,22 @@ public final class CoreComponent implements ServerStatus, ServerControl {
         } catch (java.io.IOException | RuntimeException e) {
             LOG.error("DUMP file={} error={}", file, e.toString());
         }
+    }
+
+    @Override
+    public void reloadStarts() {
+        try {
+            registry.reloadStarts().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("RELOAD the service manager could not be told in time: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void reloadEnds() {
+        registry.reloadEnds();
     }
 
     @Override

@@ -131,8 +131,10 @@ final class Entry {
                 why = warning;
             }
         }
+        PassedSockets.Passed adopted = b == null ? null : b.adopted();
         return new ListenerStatus(definition, s, b == null ? null : b.boundAddress(), why,
-                b == null ? 0 : b.accepted(), b == null ? 0 : b.connections().size() + b.children());
+                b == null ? 0 : b.accepted(), b == null ? 0 : b.connections().size() + b.children(),
+                adopted == null ? -1 : adopted.fd(), adopted == null ? "" : adopted.name());
     }
 
     @Override

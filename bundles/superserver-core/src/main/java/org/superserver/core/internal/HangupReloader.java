@@ -20,7 +20,9 @@ import org.superserver.api.ConfigSource;
  * ({@code kill -HUP $(cat data/superserver.pid)}). The signal no longer stops the JVM while this
  * component is active; the previous disposition comes back when it goes. Where the runtime offers
  * no signal API ({@code sun.misc} not visible to the framework), SIGHUP keeps its default and the
- * sources are still reloaded on their own change detection and from the shell.
+ * sources are still reloaded on their own change detection and from the shell. The core
+ * ({@link ReloadWindow}) is told before and after, so that systemd hears {@code RELOADING=1} and
+ * then {@code READY=1} even when nothing changed.
  */
 @Component(immediate = true)
 public final class HangupReloader {
@@ -34,6 +36,19 @@ public final class HangupReloader {
         return thread;
     });
     private Object previousHandler;
+    private volatile ReloadWindow core;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    void setCore(ReloadWindow window) {
+        this.core = window;
+    }
+
+    void unsetCore(ReloadWindow window) {
+        if (core == window) {
+            core = null;
+        }
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addSource(ConfigSource source) {
@@ -80,11 +95,21 @@ public final class HangupReloader {
     void reloadAll() {
         List<ConfigSource> now = List.copyOf(sources);
         LOG.info("SIGHUP reloading {} configuration source(s)", now.size());
-        for (ConfigSource source : now) {
-            try {
-                source.reload();
-            } catch (RuntimeException e) {
-                LOG.error("RELOAD source={} error={}", source.description(), e.toString());
+        ReloadWindow window = core;
+        if (window != null) {
+            window.reloadStarts(); // RELOADING=1 before the first source is read
+        }
+        try {
+            for (ConfigSource source : now) {
+                try {
+                    source.reload();
+                } catch (RuntimeException e) {
+                    LOG.error("RELOAD source={} error={}", source.description(), e.toString());
+                }
+            }
+        } finally {
+            if (window != null) {
+                window.reloadEnds();
             }
         }
     }

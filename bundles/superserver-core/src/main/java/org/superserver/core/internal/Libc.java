@@ -19,6 +19,9 @@ final class Libc {
 
     static final int F_DUPFD_CLOEXEC = 1030;
     static final int F_GETFL = 3;
+    static final int F_GETFD = 1;
+    static final int F_SETFD = 2;
+    static final int FD_CLOEXEC = 1;
     static final int F_SETFL = 4;
     static final int O_NONBLOCK = 0x800;
     static final int WNOHANG = 1;
@@ -108,6 +111,9 @@ final class Libc {
     static native int getsockopt(int fd, int level, int name, int[] value, IntByReference length);
 
     static native long write(int fd, byte[] buffer, long length);
+
+    /** {@code length} holds the size of {@code address} in bytes, and afterwards the size of the address. */
+    static native int getsockname(int fd, byte[] address, IntByReference length);
 
     static native int accept(int fd, Pointer address, Pointer addressLength);
 

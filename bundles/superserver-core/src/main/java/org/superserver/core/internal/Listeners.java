@@ -60,6 +60,7 @@ final class Listeners {
     private final java.util.function.Function<String, Occupancy> occupancies;
     private final RedirectRelay redirect;
     private final ConnectionNumbers ids;
+    private PassedSockets sockets = PassedSockets.none();
 
     /**
      * @param everyConnection receives every accepted connection, across all listeners
@@ -168,6 +169,10 @@ final class Listeners {
 
     private Binding bind(Binding binding) throws Exception {
         ServiceDefinition definition = binding.definition();
+        PassedSockets.Passed passed = sockets.take(definition);
+        if (passed != null) {
+            return adopt(binding, passed);
+        }
         InetSocketAddress before = previous.remove(definition.id());
         List<InetSocketAddress> candidates = before != null && definition.port() == 0 ? List.of(before)
                 : Addresses.candidates(definition, Addresses.ipv6Usable());
@@ -175,7 +180,7 @@ final class Listeners {
         for (InetSocketAddress address : candidates) {
             try {
                 Channel channel = definition.socketType() == SocketType.STREAM
-                        ? bindStream(binding, address) : bindDatagram(binding, address);
+                        ? bindStream(binding, address, null) : bindDatagram(binding, address, null);
                 binding.bound(channel);
                 return binding;
             } catch (Exception e) {
@@ -187,6 +192,32 @@ final class Listeners {
             }
         }
         throw failure instanceof java.io.IOException ? new BindFailure(failure) : failure;
+    }
+
+    /**
+     * Serves on a socket passed by the service manager instead of binding one: the channel wraps
+     * its descriptor, and everything else is as for a bound socket.
+     */
+    private Binding adopt(Binding binding, PassedSockets.Passed passed) throws Exception {
+        if (!transport.name().equals("epoll")) {
+            Libc.close(passed.fd());
+            throw new IllegalStateException("the socket passed by the service manager (" + passed.describe()
+                    + ") cannot be adopted by the " + transport.name() + " transport, which cannot serve a descriptor"
+                    + " it did not open; it is closed. Use transport=auto or epoll where epoll is available");
+        }
+        ServiceDefinition definition = binding.definition();
+        Channel channel = definition.socketType() == SocketType.STREAM
+                ? bindStream(binding, passed.local(), passed) : bindDatagram(binding, passed.local(), passed);
+        binding.bound(channel);
+        binding.adopted(passed);
+        LOG.info("ADOPT service={} protocol={} {} socket=adopted from the service manager", definition.name(),
+                definition.protocol().configName(), passed.describe());
+        return binding;
+    }
+
+    /** The descriptors a service manager passed, which services adopt instead of binding. */
+    void passedSockets(PassedSockets passed) {
+        this.sockets = passed;
     }
 
     /**
@@ -207,6 +238,19 @@ final class Listeners {
      * waits briefly for it.
      */
     void close(Binding binding) {
+        close(binding, false);
+    }
+
+    /**
+     * Closes the listener as {@link #close(Binding)} does; with {@code keepPassed}, a socket it
+     * adopted from the service manager is held for its service id, to be adopted again by its
+     * next listener.
+     */
+    void close(Binding binding, boolean keepPassed) {
+        PassedSockets.Passed adopted = binding.adopted();
+        if (keepPassed && adopted != null) {
+            sockets.keep(binding.definition().id(), adopted);
+        }
         WaitService wait = binding.waitService();
         if (wait != null) {
             wait.close();
@@ -221,15 +265,19 @@ final class Listeners {
         }
     }
 
-    private Channel bindStream(Binding binding, InetSocketAddress address) throws Exception {
+    /** Binds at {@code address}, or, with {@code passed}, serves the passed socket (at that address). */
+    private Channel bindStream(Binding binding, InetSocketAddress address, PassedSockets.Passed passed)
+            throws Exception {
         boolean exec = binding.program() != null;
-        int answerThreads = DirectAnswer.threadsWanted();
+        // the passed socket was not bound with SO_REUSEPORT, so no thread can have a socket of its own beside it
+        int answerThreads = passed != null && DirectAnswer.reusePortWanted()
+                ? Math.min(1, DirectAnswer.threadsWanted()) : DirectAnswer.threadsWanted();
         boolean direct = binding.handler() instanceof ImmediateAnswer && answerThreads > 0
                 && transport.name().equals("epoll");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
-                .channelFactory(() -> SocketOptions.listener(transport.newServerChannel(address),
-                        binding.definition(), address))
+                .channelFactory(() -> passed != null ? transport.adoptServerChannel(passed.fd())
+                        : SocketOptions.listener(transport.newServerChannel(address), binding.definition(), address))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // A wait service's server accepts by itself, and so do the threads of a direct answer:
@@ -251,7 +299,7 @@ final class Listeners {
         } else if (exec && !binding.definition().isWait()) {
             bootstrap.handler(new AcceptGate(binding));
         }
-        Channel channel = await(bootstrap.bind(address));
+        Channel channel = await(passed != null ? bootstrap.register() : bootstrap.bind(address));
         if (direct && DirectAnswer.supports(channel)) {
             DirectAnswer answer;
             try {
@@ -315,16 +363,17 @@ final class Listeners {
                 live == null ? -1 : live.in(), live == null ? -1 : live.out()));
     }
 
-    private Channel bindDatagram(Binding binding, InetSocketAddress address) throws Exception {
+    private Channel bindDatagram(Binding binding, InetSocketAddress address, PassedSockets.Passed passed)
+            throws Exception {
         Bootstrap bootstrap = new Bootstrap()
                 .group(transport.workers())
-                .channelFactory(() -> SocketOptions.listener(transport.newDatagramChannel(address),
-                        binding.definition(), address))
+                .channelFactory(() -> passed != null ? transport.adoptDatagramChannel(passed.fd())
+                        : SocketOptions.listener(transport.newDatagramChannel(address), binding.definition(), address))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
                 .handler(new DatagramDispatcher(binding, policies));
-        Channel channel = await(bootstrap.bind(address));
+        Channel channel = await(passed != null ? bootstrap.register() : bootstrap.bind(address));
         if (binding.program() != null) {
             return channel; // a wait service's server reads the socket; the event loop never does
         }

@@ -108,8 +108,37 @@ final class Registry implements ServerStatus {
     private final java.time.Instant created = java.time.Instant.now();
     private final ConnectionNumbers numbers = new ConnectionNumbers();
 
+    // The service manager's sockets and notifications (systemd); confined to the executor's thread.
+    private final java.util.function.Function<String, String> environment;
+    private final int firstPassedFd;
+    private PassedSockets passed = PassedSockets.none();
+    private ServiceManager manager;
+    private boolean applied;
+    private boolean reloading;
+    private boolean explicitReload;
+    private long changes;
+
+    /** How long the definitions must stay unchanged before a reload counts as applied ({@code READY=1}). */
+    static final long RELOAD_QUIET_MILLIS = 200;
+
     Registry() {
         this(new LogWriter(), new Ident());
+    }
+
+    /**
+     * @param environment where the service manager's variables ({@code LISTEN_*}, {@code NOTIFY_SOCKET})
+     *                    are looked up: the process environment, or a test's
+     */
+    Registry(java.util.function.Function<String, String> environment) {
+        this(environment, PassedSockets.FIRST_FD);
+    }
+
+    /**
+     * @param firstPassedFd the descriptor of the first passed socket: 3, or wherever a test put its
+     *                      sockets (the JVM holds 3 and more of its own)
+     */
+    Registry(java.util.function.Function<String, String> environment, int firstPassedFd) {
+        this(new LogWriter(), new Ident(), environment, firstPassedFd);
     }
 
     /**
@@ -117,7 +146,14 @@ final class Registry implements ServerStatus {
      * @param ident asks clients' ident servers (USERID)
      */
     Registry(LogWriter writer, Ident ident) {
+        this(writer, ident, System::getenv, PassedSockets.FIRST_FD);
+    }
+
+    Registry(LogWriter writer, Ident ident, java.util.function.Function<String, String> environment,
+             int firstPassedFd) {
         this.connectionLog = new ConnectionLog(writer, ident);
+        this.environment = environment;
+        this.firstPassedFd = firstPassedFd;
     }
     private volatile Map<String, AccessPolicy> policiesByName = Map.of();
 
@@ -126,6 +162,8 @@ final class Registry implements ServerStatus {
         return run(() -> {
             this.settings = settings;
             slots.max(settings.childrenMax());
+            passed = PassedSockets.from(environment, ProcessHandle.current().pid(), firstPassedFd);
+            manager = ServiceManager.from(environment);
             transport = Transport.start(settings);
             everyConnection = new DefaultChannelGroup("superserver-connections", GlobalEventExecutor.INSTANCE);
             policyChain = new PolicyChain(name -> policiesByName.get(name), settings.policyTimeoutMillis());
@@ -189,8 +227,95 @@ final class Registry implements ServerStatus {
     }
 
     private Listeners newListeners(Settings with) {
-        return new Listeners(transport, with, policyChain, everyConnection, this::launcher, this::overloaded, slots,
-                new DispatchServices(connectionLog, banners, load, this::cpsExceeded), this::occupancy, numbers);
+        Listeners made = new Listeners(transport, with, policyChain, everyConnection, this::launcher,
+                this::overloaded, slots, new DispatchServices(connectionLog, banners, load, this::cpsExceeded),
+                this::occupancy, numbers);
+        made.passedSockets(passed);
+        return made;
+    }
+
+    /**
+     * The first configuration has been applied (every bundle of the framework has started, so the
+     * config sources have published what they read): passed sockets that no service took are
+     * reported and closed, and the service manager is told {@code READY=1}. Later calls do nothing.
+     */
+    CompletableFuture<Void> configurationApplied() {
+        return run(() -> {
+            if (applied || listeners == null) {
+                return;
+            }
+            applied = true;
+            passed.sweep();
+            manager.ready(statusLine());
+        });
+    }
+
+    /**
+     * A definition changes after the first configuration was applied: the service manager hears
+     * {@code RELOADING=1} before the first change of a burst and {@code READY=1} once the definitions
+     * have stayed unchanged for {@value #RELOAD_QUIET_MILLIS} ms (a config source republishes its
+     * services one by one).
+     */
+    private void changing() {
+        if (!applied) {
+            return;
+        }
+        if (!reloading) {
+            reloading = true;
+            manager.reloading(statusLine());
+        }
+        readyWhenQuiet();
+    }
+
+    /** Sends {@code READY=1} once no change has come for {@value #RELOAD_QUIET_MILLIS} ms, outside a reload. */
+    private void readyWhenQuiet() {
+        long mine = ++changes;
+        try {
+            resumes.schedule(() -> run(() -> {
+                if (reloading && !explicitReload && changes == mine && listeners != null) {
+                    reloading = false;
+                    manager.ready(statusLine());
+                }
+            }), RELOAD_QUIET_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    /**
+     * Every config source is about to be read again (SIGHUP): the service manager hears
+     * {@code RELOADING=1} now, and {@code READY=1} only after {@link #reloadEnds} and the changes
+     * it brought.
+     */
+    CompletableFuture<Void> reloadStarts() {
+        return run(() -> {
+            if (!applied) {
+                return;
+            }
+            explicitReload = true;
+            if (!reloading) {
+                reloading = true;
+                manager.reloading(statusLine());
+            }
+        });
+    }
+
+    /** The sources have been read again: {@code READY=1} once their changes are applied. */
+    CompletableFuture<Void> reloadEnds() {
+        return run(() -> {
+            if (!applied || !explicitReload) {
+                return;
+            }
+            explicitReload = false;
+            readyWhenQuiet();
+        });
+    }
+
+    /** {@code <n> services, <m> connections}: listening services, open connections and running servers. */
+    private String statusLine() {
+        long listening = entries.values().stream().filter(e -> e.binding() != null).count();
+        int open = (everyConnection == null ? 0 : everyConnection.size()) + children.all().size();
+        return listening + " services, " + open + " connections";
     }
 
     /** The counts of service {@code id}, kept across its listeners. */
@@ -228,6 +353,10 @@ final class Registry implements ServerStatus {
     /** Closes every listener and connection and stops the event loops; waits a few seconds at most. */
     void stop() {
         CompletableFuture<Void> done = run(() -> {
+            if (manager != null) {
+                manager.stopping();
+                manager.close();
+            }
             if (transport == null) {
                 connectionLog.close();
                 banners.close();
@@ -235,9 +364,10 @@ final class Registry implements ServerStatus {
                 return;
             }
             for (Entry entry : entries.values()) {
-                closeListener(entry, "core stopped");
+                closeListener(entry, "core stopped", false);
             }
             entries.clear();
+            passed.close();
             everyConnection.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             transport.close();
             retired.forEach(Transport::close);
@@ -270,6 +400,7 @@ final class Registry implements ServerStatus {
 
     void addDefinition(Object key, ServiceDefinition definition) {
         run(() -> {
+            changing();
             definitions.remove(key);
             definitions.put(key, definition);
             reconcile();
@@ -279,6 +410,7 @@ final class Registry implements ServerStatus {
     void removeDefinition(Object key) {
         run(() -> {
             if (definitions.remove(key) != null) {
+                changing();
                 reconcile();
             }
         });
@@ -510,7 +642,8 @@ final class Registry implements ServerStatus {
             switch (action.kind()) {
                 case CLOSE:
                     entries.remove(action.id());
-                    closeListener(entry, "definition removed");
+                    closeListener(entry, "definition removed", false);
+                    passed.release(action.id());
                     removed(entry.definition());
                     break;
                 case WAIT:
@@ -648,12 +781,21 @@ final class Registry implements ServerStatus {
         }
     }
 
+    /** Closes the listener to bind it again later: a socket adopted from the service manager is kept for it. */
     private void closeListener(Entry entry, String reason) {
+        closeListener(entry, reason, true);
+    }
+
+    /**
+     * @param keepPassed whether a socket adopted from the service manager is kept for the service's
+     *                   next listener (false when the service is removed or the core stops)
+     */
+    private void closeListener(Entry entry, String reason, boolean keepPassed) {
         Binding binding = entry.binding();
         if (binding == null) {
             return;
         }
-        listeners.close(binding);
+        listeners.close(binding, keepPassed);
         ServiceDefinition definition = binding.definition();
         LOG.info("CLOSE service={} protocol={} address={} origin={} reason={} open_connections={}", definition.name(),
                 definition.protocol().configName(), Addresses.format(binding.boundAddress()), definition.origin(),

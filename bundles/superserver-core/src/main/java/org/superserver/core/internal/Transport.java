@@ -143,6 +143,31 @@ final class Transport implements AutoCloseable {
         return socketChannel.apply(family(address));
     }
 
+    /**
+     * The listening socket {@code fd} (bound and listening already, passed by a service manager)
+     * as a channel of this transport.
+     *
+     * @throws IllegalStateException when this transport cannot wrap a descriptor (nio)
+     */
+    ServerChannel adoptServerChannel(int fd) {
+        requireEpoll(fd);
+        return EpollProbe.adoptServer(fd);
+    }
+
+    /** The bound datagram socket {@code fd} as a channel of this transport, as for {@link #adoptServerChannel}. */
+    DatagramChannel adoptDatagramChannel(int fd) {
+        requireEpoll(fd);
+        return EpollProbe.adoptDatagram(fd);
+    }
+
+    private void requireEpoll(int fd) {
+        if (!name.equals("epoll")) {
+            throw new IllegalStateException("the socket passed as fd " + fd + " cannot be adopted by the " + name
+                    + " transport, which cannot serve a descriptor it did not open; use transport=auto or epoll"
+                    + " where epoll is available");
+        }
+    }
+
     private static SocketProtocolFamily family(InetSocketAddress address) {
         return address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
     }
@@ -184,13 +209,24 @@ final class Transport implements AutoCloseable {
                     EpollServerSocketChannel::new, EpollProbe::batchedDatagramChannel, EpollSocketChannel::new);
         }
 
+        static ServerChannel adoptServer(int fd) {
+            return new EpollServerSocketChannel(fd);
+        }
+
+        static DatagramChannel adoptDatagram(int fd) {
+            return batched(new EpollDatagramChannel(fd));
+        }
+
         /**
          * A datagram socket that reads up to {@value #DATAGRAMS_PER_CALL} datagrams of at most
          * {@value #DATAGRAM_SIZE} bytes each per {@code recvmmsg} call. Replies queued during one
          * read go out together by {@code sendmmsg} when the handler flushes at the end of the read.
          */
         static DatagramChannel batchedDatagramChannel(SocketProtocolFamily family) {
-            EpollDatagramChannel channel = new EpollDatagramChannel(family);
+            return batched(new EpollDatagramChannel(family));
+        }
+
+        private static DatagramChannel batched(EpollDatagramChannel channel) {
             channel.config().setMaxDatagramPayloadSize(DATAGRAM_SIZE);
             channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(DATAGRAM_SIZE * DATAGRAMS_PER_CALL));
             return channel;

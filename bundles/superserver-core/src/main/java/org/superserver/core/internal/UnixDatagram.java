@@ -80,7 +80,23 @@ final class UnixDatagram implements AutoCloseable {
         return java.util.Arrays.copyOf(buffer, (int) n);
     }
 
+    /**
+     * A {@code struct sockaddr_un} for {@code path}; a leading {@code @} names an abstract socket
+     * (a name in the abstract namespace, as {@code NOTIFY_SOCKET} gives it), whose address is only
+     * as long as its name.
+     */
     private static byte[] address(String path) {
+        if (path.startsWith("@")) {
+            byte[] name = path.substring(1).getBytes(StandardCharsets.UTF_8);
+            if (name.length > SOCKADDR_UN_SIZE - 3) {
+                throw new IllegalArgumentException("abstract socket name " + path + " is longer than "
+                        + (SOCKADDR_UN_SIZE - 3) + " bytes");
+            }
+            byte[] address = new byte[3 + name.length];
+            java.nio.ByteBuffer.wrap(address).order(java.nio.ByteOrder.nativeOrder()).putShort((short) AF_UNIX);
+            System.arraycopy(name, 0, address, 3, name.length);
+            return address;
+        }
         byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
         if (bytes.length >= SOCKADDR_UN_SIZE - 2) {
             throw new IllegalArgumentException("socket path " + path + " is longer than " + (SOCKADDR_UN_SIZE - 3)

@@ -106,10 +106,23 @@ final class StatusFormat {
             field(out, "state", l.state().name());
             field(out, "detail", l.detail().isEmpty() ? "-" : l.detail());
             field(out, "bound", l.boundAddress() == null ? "-" : hostPort(l.boundAddress()));
+            field(out, "socket", socket(l));
             field(out, "accepted", Long.toString(l.accepted()));
             field(out, "active", Integer.toString(l.activeConnections()));
         }
         return out.toString();
+    }
+
+    /**
+     * Where the listening socket came from: {@code adopted from systemd (fd 3, name echo)} for one
+     * passed by the service manager, {@code bound by the server} for its own, {@code -} for none.
+     */
+    static String socket(ListenerStatus l) {
+        if (l.adopted()) {
+            return "adopted from systemd (fd " + l.passedFd()
+                    + (l.passedName().isEmpty() ? "" : ", name " + l.passedName()) + ")";
+        }
+        return l.boundAddress() == null ? "-" : "bound by the server";
     }
 
     /** The bound address, or the configured one while nothing is bound. */

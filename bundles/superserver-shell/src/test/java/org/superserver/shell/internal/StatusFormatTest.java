@@ -106,6 +106,7 @@ public class StatusFormatTest {
                 "  state           LISTENING",
                 "  detail          -",
                 "  bound           [0:0:0:0:0:0:0:1]:2121",
+                "  socket          bound by the server",
                 "  accepted        9",
                 "  active          1"), text);
     }
@@ -119,6 +120,24 @@ public class StatusFormatTest {
         ServiceDefinition keeps = FTP.toBuilder().capabilities(java.util.Set.of("CAP_NET_RAW", "CAP_NET_BIND_SERVICE"))
                 .build();
         assertEquals("capabilities CAP_NET_BIND_SERVICE CAP_NET_RAW", StatusFormat.sandbox(keeps));
+    }
+
+    @Test
+    public void infoSaysWhetherTheSocketWasAdoptedFromSystemd() {
+        String text = StatusFormat.info("echo", List.of(
+                new ListenerStatus(builtin("echo", Protocol.TCP, 7), ListenerState.LISTENING,
+                        new InetSocketAddress("127.0.0.1", 7), "", 0, 0, 3, "echo"),
+                new ListenerStatus(builtin("echo", Protocol.UDP, 7), ListenerState.LISTENING,
+                        new InetSocketAddress("127.0.0.1", 7), "", 0, 0, 4, ""),
+                new ListenerStatus(builtin("echo", Protocol.TCP, 10007).toBuilder().id("echo-2").build(),
+                        ListenerState.LISTENING, new InetSocketAddress("127.0.0.1", 10007), "", 0, 0)));
+
+        String[] blocks = text.split("\n\n");
+        assertEquals(3, blocks.length);
+        String all = String.join("\n--\n", blocks);
+        assertTrue(all, all.contains("\n  socket          adopted from systemd (fd 3, name echo)\n"));
+        assertTrue(all, all.contains("\n  socket          adopted from systemd (fd 4)\n"));
+        assertTrue(all, all.contains("\n  socket          bound by the server\n"));
     }
 
     @Test
