@@ -117,6 +117,8 @@ public class AdministrationTest extends CoreFixture {
         assertClosedByServer(client);
         ServiceStats stats = awaitStats("relay", s -> s.bytesIn() == 8 && s.bytesOut() == 8);
         assertEquals(1, stats.accepted());
+        assertEquals("the relayed connection's duration is counted as it closes", 1,
+                awaitStats("relay", s -> s.durations().count() == 1).durations().count());
     }
 
     @Test
