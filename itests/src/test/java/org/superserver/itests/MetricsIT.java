@@ -234,6 +234,31 @@ public class MetricsIT extends ItestSupport {
         awaitMBean(server, name, false);
     }
 
+    @Test
+    public void aNonLoopbackAddressIsRefusedWithThePidAndPropertyWhileTheMBeansStay() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ConfigurationAdmin configAdmin = service(ConfigurationAdmin.class);
+        org.osgi.service.cm.Configuration configuration = configAdmin.getConfiguration(METRICS_PID, "?");
+        LogCapture log = log();
+        try {
+            configuration.update(properties("address", "0.0.0.0", "port", 0));
+            log.await(TIMEOUT, "METRICS pid=org.superserver.metrics property=address value=0.0.0.0",
+                    "not a loopback address");
+            assertEquals(null, context.getServiceReferences((String) null, "(superserver.metrics.port=*)"));
+            ObjectName total = new ObjectName("org.superserver:type=Server");
+            awaitMBean(server, total, true);
+            assertTrue(server.getAttribute(total, "Accepted") instanceof Long);
+
+            configuration.update(properties("address", "localhost", "port", 0));
+            log.await(TIMEOUT, "METRICS pid=org.superserver.metrics property=address value=localhost",
+                    "not an IP address");
+        } finally {
+            configuration.update(properties("address", "127.0.0.1", "port", 0, "path", "/metrics", "jmx", true));
+        }
+        moveMetricsToAFreePort();
+        assertTrue(http("HEAD", "/metrics").startsWith("HTTP/1.1 200 OK\r\n"));
+    }
+
     private static void awaitMBean(MBeanServer server, ObjectName name, boolean registered) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (server.isRegistered(name) != registered && System.nanoTime() < deadline) {

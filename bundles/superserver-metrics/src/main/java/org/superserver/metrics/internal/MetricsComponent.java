@@ -69,6 +69,12 @@ public final class MetricsComponent {
                     config.address(), e.getMessage());
             return null;
         }
+        if (!address.isLoopbackAddress()) {
+            LOG.error("METRICS pid={} property=address value={} reason=not a loopback address (127.0.0.0/8 or ::1):"
+                    + " the metrics are served on loopback only (scrape through a tunnel or a proxy); the HTTP"
+                    + " endpoint is off", PID, config.address());
+            return null;
+        }
         if (config.port() < 0 || config.port() > 65535) {
             LOG.error("METRICS pid={} property=port value={} reason=not a port (0 to 65535); the HTTP endpoint is off",
                     PID, config.port());
@@ -79,10 +85,6 @@ public final class MetricsComponent {
                     () -> Exposition.text(status.listeners(), status.stats()));
             LOG.info("METRICS address={} port={} path={} jmx={}", address.getHostAddress(),
                     server.boundAddress().getPort(), path, config.jmx());
-            if (!address.isLoopbackAddress()) {
-                LOG.warn("METRICS address={} is not a loopback address: anyone who reaches it can read the metrics",
-                        address.getHostAddress());
-            }
             return server;
         } catch (IOException e) {
             LOG.error("METRICS pid={} property=port value={} reason=cannot bind {}:{}: {}; the HTTP endpoint is off",

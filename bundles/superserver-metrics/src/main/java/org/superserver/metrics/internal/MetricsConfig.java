@@ -16,8 +16,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @interface MetricsConfig {
 
     @AttributeDefinition(name = "address", required = false,
-            description = "The address the HTTP endpoint binds: a loopback address (127.0.0.0/8 or ::1) unless "
-                    + "it is meant to be scraped from elsewhere. Default: 127.0.0.1.")
+            description = "The loopback address the HTTP endpoint binds (127.0.0.0/8 or ::1, as an IP address, "
+                    + "not a host name); any other address is refused. Default: 127.0.0.1.")
     String address() default "127.0.0.1";
 
     @AttributeDefinition(name = "port", required = false, type = AttributeType.INTEGER, min = "0", max = "65535",
