@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -36,6 +38,8 @@ final class ScrapeServer implements AutoCloseable {
     private final String contentType;
     private final Supplier<byte[]> body;
     private final Semaphore scrapes = new Semaphore(MAX_SCRAPES);
+    /** The clients being served, closed by {@link #close} so that no scrape outlives the server. */
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
     private final Thread acceptor;
 
@@ -86,12 +90,16 @@ final class ScrapeServer implements AutoCloseable {
             }
             try {
                 workers.execute(() -> {
+                    clients.add(client);
                     try (client) {
-                        serve(client);
-                        lingeringClose(client);
+                        if (!socket.isClosed()) {
+                            serve(client);
+                            lingeringClose(client);
+                        }
                     } catch (IOException e) {
                         LOG.debug("METRICS client={} error={}", client.getRemoteSocketAddress(), e.toString());
                     } finally {
+                        clients.remove(client);
                         scrapes.release();
                     }
                 });
@@ -220,6 +228,13 @@ final class ScrapeServer implements AutoCloseable {
             // closing anyway
         }
         workers.shutdownNow();
+        for (Socket client : clients) {
+            try {
+                client.close(); // ends a blocked read or write at once
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
         try {
             acceptor.join(TimeUnit.SECONDS.toMillis(5));
             workers.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);

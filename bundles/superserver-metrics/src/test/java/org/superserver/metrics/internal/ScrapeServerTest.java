@@ -90,6 +90,24 @@ public class ScrapeServerTest {
     }
 
     @Test
+    public void closingEndsAClientThatIsStillSendingItsRequest() throws Exception {
+        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), server.boundAddress().getPort())) {
+            slow.setSoTimeout(10_000);
+            slow.getOutputStream().write("GET /metr".getBytes(StandardCharsets.ISO_8859_1));
+            slow.getOutputStream().flush();
+            Thread.sleep(200);
+            long started = System.nanoTime();
+            server.close();
+            assertTrue("close waited for the client", System.nanoTime() - started < 2_000_000_000L);
+            try {
+                assertEquals("the server closed the connection", -1, slow.getInputStream().read());
+            } catch (java.net.SocketException reset) {
+                // reset: closed too
+            }
+        }
+    }
+
+    @Test
     public void aClosedServerNoLongerAccepts() throws IOException {
         int port = server.boundAddress().getPort();
         server.close();
