@@ -84,10 +84,12 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         }
         Object admitted = admit(binding, definition, local, remote);
         if (admitted instanceof Admission.Admitted held) {
+            long startedNanos = System.nanoTime();
             try {
                 answer(binding, answers, fd, definition, local, remote, alloc);
             } finally {
                 held.release();
+                binding.occupancy().durations.record(System.nanoTime() - startedNanos);
             }
         }
     }

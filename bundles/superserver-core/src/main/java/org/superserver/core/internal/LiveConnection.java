@@ -14,7 +14,8 @@ import org.superserver.api.ServiceDefinition;
  * bytes it has carried. It sits first in the connection's pipeline, so it sees the bytes as they
  * cross the socket; the counts are plain fields, touched on the connection's event loop only, and
  * added to the service's totals ({@link Occupancy}) once, when the connection closes. It is what
- * the status lists, what {@code inetd:kill} finds by number, and what the EXIT and DISCONNECT
+ * the status lists, what {@code inetd:kill} finds by number, what the duration histogram counts
+ * when it closes, and what the EXIT and DISCONNECT
  * lines take their byte counts from.
  */
 final class LiveConnection extends ChannelDuplexHandler {
@@ -24,6 +25,7 @@ final class LiveConnection extends ChannelDuplexHandler {
 
     private final long id;
     private final Instant accepted;
+    private final long acceptedNanos;
     private final ServiceDefinition definition;
     private final Occupancy occupancy;
     private long in;
@@ -32,6 +34,7 @@ final class LiveConnection extends ChannelDuplexHandler {
     LiveConnection(long id, ServiceDefinition definition, Occupancy occupancy) {
         this.id = id;
         this.accepted = Instant.now();
+        this.acceptedNanos = System.nanoTime();
         this.definition = definition;
         this.occupancy = occupancy;
     }
@@ -72,6 +75,7 @@ final class LiveConnection extends ChannelDuplexHandler {
         if (occupancy != null) {
             occupancy.bytesIn.addAndGet(relay == null ? in : Math.max(in, relay.in()));
             occupancy.bytesOut.addAndGet(relay == null ? out : Math.max(out, relay.out()));
+            occupancy.durations.record(System.nanoTime() - acceptedNanos);
         }
         ctx.fireChannelInactive();
     }

@@ -43,6 +43,10 @@ final class Occupancy {
     final Map<String, AtomicLong> refusedBy = new ConcurrentHashMap<>();
     /** {@link #denied} by the name of the policy that denied. */
     final Map<String, AtomicLong> deniedBy = new ConcurrentHashMap<>();
+    /** Servers that ended, by exit status or signal name ({@link ExitStatus}). */
+    final Map<String, AtomicLong> exits = new ConcurrentHashMap<>();
+    /** How long the ended connections lasted. */
+    final Durations durations = new Durations();
 
     /** Counts a client that {@code limit} turned away. */
     void refused(String limit) {
@@ -54,6 +58,11 @@ final class Occupancy {
     void denied(String policy) {
         denied.incrementAndGet();
         count(deniedBy, policy == null ? "-" : policy);
+    }
+
+    /** Counts a server that ended with {@code exit}. */
+    void exited(Reaper.Exit exit) {
+        count(exits, ExitStatus.of(exit));
     }
 
     private static void count(Map<String, AtomicLong> counts, String key) {

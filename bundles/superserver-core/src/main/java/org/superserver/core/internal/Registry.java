@@ -30,6 +30,7 @@ import org.superserver.api.status.ListenerState;
 import org.superserver.api.status.ListenerStatus;
 import org.superserver.api.status.ConnectionStatus;
 import org.superserver.api.status.ServerStatus;
+import org.superserver.api.status.ConnectionDurations;
 import org.superserver.api.status.ServiceStats;
 
 /**
@@ -551,12 +552,14 @@ final class Registry implements ServerStatus {
             ServiceDefinition d = entry.definition();
             Occupancy o = occupancies.get(entry.id());
             if (o == null) {
-                all.add(new ServiceStats(d.id(), d.name(), 0, 0, Map.of(), 0, Map.of(), 0, 0, 0, 0));
+                all.add(new ServiceStats(d.id(), d.name(), 0, 0, Map.of(), 0, Map.of(), 0, 0, 0, 0, Map.of(),
+                        ConnectionDurations.none()));
                 continue;
             }
             all.add(new ServiceStats(d.id(), d.name(), o.accepted.get(), o.denied.get(),
                     Occupancy.snapshot(o.deniedBy), o.refused.get(), Occupancy.snapshot(o.refusedBy),
-                    o.childrenStarted.get(), o.childrenFailed.get(), o.bytesIn.get(), o.bytesOut.get()));
+                    o.childrenStarted.get(), o.childrenFailed.get(), o.bytesIn.get(), o.bytesOut.get(),
+                    Occupancy.snapshot(o.exits), o.durations.snapshot()));
         }
         all.sort(Comparator.comparing(ServiceStats::service).thenComparing(ServiceStats::serviceId));
         return List.copyOf(all);
@@ -719,9 +722,15 @@ final class Registry implements ServerStatus {
         Occupancy occupancy = occupancies.get(definition.id());
         if (occupancy != null) {
             occupancy.childrenStarted.incrementAndGet();
+            long startedNanos = System.nanoTime();
             exit.thenAccept(e -> {
                 if (e.code() != 0) {
                     occupancy.childrenFailed.incrementAndGet();
+                }
+                occupancy.exited(e);
+                if (!definition.isWait()) {
+                    // a nowait server is its connection: the connection lasted as long as the server
+                    occupancy.durations.record(e.endNanos() - startedNanos);
                 }
             });
         }

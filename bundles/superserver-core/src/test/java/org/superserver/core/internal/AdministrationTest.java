@@ -19,6 +19,7 @@ import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
 import org.superserver.api.access.Decision;
+import org.superserver.api.status.ConnectionDurations;
 import org.superserver.api.status.ConnectionStatus;
 import org.superserver.api.status.ServiceStats;
 
@@ -116,6 +117,8 @@ public class AdministrationTest extends CoreFixture {
         assertClosedByServer(client);
         ServiceStats stats = awaitStats("relay", s -> s.bytesIn() == 8 && s.bytesOut() == 8);
         assertEquals(1, stats.accepted());
+        assertEquals("the relayed connection's duration is counted as it closes", 1,
+                awaitStats("relay", s -> s.durations().count() == 1).durations().count());
     }
 
     @Test
@@ -204,6 +207,54 @@ public class AdministrationTest extends CoreFixture {
         ServiceStats perSource = awaitStats("persource", s -> s.refused() == 1);
         assertEquals(Map.of(Admission.PER_SOURCE_LIMIT, 1L), perSource.refusedBy());
         assertEquals(0, perSource.denied());
+    }
+
+    @Test
+    public void endedServersAreCountedByExitStatusAndBySignalName() throws Exception {
+        assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
+        dir = ScriptDir.create("superserver-admin");
+        Path fails = ScriptDir.script(dir, "fails.sh", "#!/bin/sh\nexit 3\n");
+        Path killed = ScriptDir.script(dir, "killed.sh", "#!/bin/sh\nkill -KILL $$\n");
+        Path succeeds = ScriptDir.script(dir, "ok.sh", "#!/bin/sh\nexit 0\n");
+        registry.addDefinition("m", exec("mixed", "/bin/sh", "sh", "-c",
+                "read what; case $what in fail) exec " + fails + ";; kill) exec " + killed + ";; *) exec "
+                        + succeeds + ";; esac").build());
+        int port = port("mixed");
+        for (String what : List.of("fail", "kill", "ok", "fail")) {
+            Socket client = connect(port);
+            client.getOutputStream().write((what + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertClosedByServer(client);
+        }
+        ServiceStats stats = awaitStats("mixed", s -> s.exits().values().stream().mapToLong(Long::longValue).sum() == 4);
+        assertEquals(Map.of("3", 2L, "SIGKILL", 1L, "0", 1L), stats.exits());
+        assertEquals(3, stats.childrenFailed());
+        assertEquals("each server is one connection", 4, stats.durations().count());
+    }
+
+    @Test
+    public void endedConnectionsAreCountedInTheBucketOfTheirDuration() throws Exception {
+        registry.addDefinition("d", tcp("timed").build());
+        int port = port("timed");
+        Socket quick = connect(port);
+        assertEchoes(quick, "q");
+        quick.close();
+        Socket slow = connect(port);
+        assertEchoes(slow, "s");
+        Thread.sleep(200);
+        slow.close();
+        Socket open = connect(port);
+        assertEchoes(open, "still open");
+
+        ServiceStats stats = awaitStats("timed", s -> s.durations().count() == 2);
+        ConnectionDurations durations = stats.durations();
+        assertEquals(ConnectionDurations.BOUNDS, durations.bounds());
+        int upTo100ms = ConnectionDurations.BOUNDS.indexOf(0.1);
+        int upTo5s = ConnectionDurations.BOUNDS.indexOf(5.0);
+        assertTrue("the quick one is at most 100 ms: " + durations, durations.counts().get(upTo100ms) >= 1);
+        assertEquals("the slow one is over 100 ms: " + durations, 1, durations.count() - durations.counts().get(upTo100ms));
+        assertEquals(2, (long) durations.counts().get(upTo5s));
+        assertTrue("the sum holds the slow one's 200 ms: " + durations, durations.sum() >= 0.2 && durations.sum() < 5);
+        open.close();
     }
 
     private static ServiceDefinition.Builder exec(String id, String server, String... argv) {

@@ -9,7 +9,8 @@ import org.superserver.api.status.ServiceStats;
 
 /**
  * What {@code inetd:stats} returns: every service's counters, sorted by service name, as a list;
- * printed as a table, then one line per service that has denials or refusals, by policy and limit.
+ * printed as a table, then one line per service that has denials or refusals, by policy and limit,
+ * or ended servers, by exit status or signal.
  */
 public final class StatsTable extends AbstractList<ServiceStats> {
 
@@ -53,6 +54,9 @@ public final class StatsTable extends AbstractList<ServiceStats> {
             }
             if (!s.refusedBy().isEmpty()) {
                 out.append('\n').append(s.service()).append(" refused by: ").append(counts(s.refusedBy()));
+            }
+            if (!s.exits().isEmpty()) {
+                out.append('\n').append(s.service()).append(" servers ended: ").append(counts(s.exits()));
             }
         }
         return out.toString();

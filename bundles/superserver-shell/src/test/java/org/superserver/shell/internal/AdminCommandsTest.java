@@ -105,6 +105,17 @@ public class AdminCommandsTest {
     }
 
     @Test
+    public void statsShowEndedServersByExitStatusAndSignal() {
+        stats.add(new ServiceStats("c", "cat", 3, 0, Map.of(), 0, Map.of(), 3, 2, 0, 0,
+                Map.of("0", 1L, "SIGKILL", 1L, "3", 1L), org.superserver.api.status.ConnectionDurations.none()));
+        StatsCommand command = new StatsCommand();
+        command.status = status;
+        assertEquals("SERVICE  ACCEPTED  DENIED  REFUSED  STARTED  FAILED  IN  OUT  ID\n"
+                + "cat      3         0       0        3        2       0   0    c\n"
+                + "cat servers ended: 0=1 3=1 SIGKILL=1", command.stats().toString());
+    }
+
+    @Test
     public void killClosesAConnectionByNumberOrTerminatesAServerByPidAndSaysWhich() {
         KillCommand command = new KillCommand();
         assertEquals(KillCommand.CONTROL_ABSENT, command.kill(false, 1));
