@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.superserver.launcher.ServedPorts.freePort;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +71,7 @@ public class ClassArchiveIT {
         builder.environment().remove("JAVA_OPTS");
         server = builder.start();
 
-        String answer = awaitDaytime(port, log);
+        String answer = ServedPorts.awaitDaytime(server, port, log);
         assertTrue(answer, answer.endsWith("\r\n"));
         String maps = Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps"));
         assertTrue("the archive is mapped", maps.contains(home.resolve("lib/superserver.jsa").toRealPath().toString()));
@@ -119,30 +120,5 @@ public class ClassArchiveIT {
         assertTrue("bin/superserver did not finish", process.waitFor(30, TimeUnit.SECONDS));
         assertTrue("the stand-in java never ran", Files.exists(recorded));
         return Files.readAllLines(recorded, StandardCharsets.UTF_8);
-    }
-
-    private String awaitDaytime(int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                fail("the server exited: " + Files.readString(log));
-            }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                socket.setSoTimeout(5_000);
-                InputStream in = socket.getInputStream();
-                return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        fail("nothing served 127.0.0.1:" + port + " within 60 s: " + Files.readString(log));
-        return null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 }

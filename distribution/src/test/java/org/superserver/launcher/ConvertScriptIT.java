@@ -3,6 +3,7 @@ package org.superserver.launcher;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.superserver.launcher.ServedPorts.freePort;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -218,10 +219,4 @@ public class ConvertScriptIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
-    }
 }

@@ -65,28 +65,11 @@ public class EpollFragmentsIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
 
-        awaitDaytime(port, log);
+        ServedPorts.awaitDaytime(server, port, log);
         String text = Files.readString(log);
         assertTrue("the core runs on epoll: " + text, text.contains("START transport=epoll"));
         assertTrue("the framework has nothing to say about the fragments: " + text,
                 !text.contains("transport-native-epoll"));
     }
 
-    private void awaitDaytime(int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                fail("the server exited: " + Files.readString(log));
-            }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                socket.setSoTimeout(5_000);
-                InputStream in = socket.getInputStream();
-                in.readAllBytes();
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        fail("nothing served 127.0.0.1:" + port + " within 60 s: " + Files.readString(log, StandardCharsets.UTF_8));
-    }
 }

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.superserver.launcher.ServedPorts.freePort;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,7 +78,7 @@ public class StartScriptIT {
         // The soft open-file limit an administrator's shell gives it: the JVM keeps it (-XX:-MaxFDLimit).
         server = start("ulimit -Sn 512", log, "--inetd", conf.toString(), "--data", data.toString());
 
-        String answer = awaitDaytime(port, log);
+        String answer = ServedPorts.awaitDaytime(server, port, log);
         assertTrue("ctime + CRLF: " + answer, answer.matches("[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\r\n"));
         String text = Files.readString(log);
         assertTrue("the framework gets the open-file limit the server was started with: " + text,
@@ -145,7 +146,7 @@ public class StartScriptIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
 
-        assertTrue(awaitDaytime(port, log).endsWith("\r\n"));
+        assertTrue(ServedPorts.awaitDaytime(server, port, log).endsWith("\r\n"));
         try (Socket denied = new Socket()) {
             denied.bind(new InetSocketAddress("127.0.0.2", 0));
             denied.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -165,7 +166,7 @@ public class StartScriptIT {
         Path data = folder.getRoot().toPath().resolve("data");
         Path log = folder.getRoot().toPath().resolve("server.log");
         server = start("umask 000", log, "--inetd", conf.toString(), "--data", data.toString());
-        awaitDaytime(port, log);
+        ServedPorts.awaitDaytime(server, port, log);
 
         List<String> writable = new ArrayList<>();
         int paths;
@@ -215,7 +216,7 @@ public class StartScriptIT {
         Files.createSymbolicLink(pidFile, victim);
         Path log = folder.getRoot().toPath().resolve("server.log");
         server = start(null, log, "--inetd", conf.toString(), "--data", data.toString());
-        awaitDaytime(port, log);
+        ServedPorts.awaitDaytime(server, port, log);
 
         assertEquals("root:precious\n", Files.readString(victim));
         assertTrue("the pid file is a regular file", Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS));
@@ -265,30 +266,5 @@ public class StartScriptIT {
         new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
         assertTrue("stopped within 30 s", server.waitFor(30, TimeUnit.SECONDS));
         assertTrue("the framework stopped before the process ended", Files.readString(log).contains("Superserver stopped"));
-    }
-
-    private String awaitDaytime(int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                fail("the server exited: " + Files.readString(log));
-            }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                socket.setSoTimeout(5_000);
-                InputStream in = socket.getInputStream();
-                return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        fail("nothing served 127.0.0.1:" + port + " within 60 s: " + Files.readString(log));
-        return null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.junit.Assume.assumeTrue;
+import static org.superserver.launcher.ServedPorts.freePort;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -80,12 +81,6 @@ public class SystemdActivationIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
-    }
 
     private Path inetdConf(int port) throws IOException {
         Path conf = folder.newFile("inetd.conf").toPath();
