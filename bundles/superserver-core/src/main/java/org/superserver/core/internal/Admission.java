@@ -91,7 +91,8 @@ final class Admission {
             }
         }
         SourceTable.Hold hold = null;
-        if (definition.perSource() > 0 && remote != null) {
+        // a Unix-domain client has no address: per_source does not apply to it
+        if (definition.perSource() > 0 && remote != null && remote.getAddress() != null) {
             InetAddress address = remote.getAddress();
             hold = occupancy.sources.tryTake(address, definition.perSource());
             if (hold == null) {

@@ -169,6 +169,9 @@ final class Listeners {
 
     private Binding bind(Binding binding) throws Exception {
         ServiceDefinition definition = binding.definition();
+        if (definition.protocol().isUnix()) {
+            return bindUnix(binding);
+        }
         PassedSockets.Passed passed = sockets.take(definition);
         if (passed != null) {
             return adopt(binding, passed);
@@ -192,6 +195,67 @@ final class Listeners {
             }
         }
         throw failure instanceof java.io.IOException ? new BindFailure(failure) : failure;
+    }
+
+    /**
+     * Binds a Unix-domain socket and publishes its file ({@link SocketFile}): the socket is bound
+     * at a private temporary path and renamed into place with its mode and owners.
+     */
+    private Binding bindUnix(Binding binding) throws Exception {
+        ServiceDefinition definition = binding.definition();
+        if (binding.handler() != null && definition.socketType() == SocketType.DGRAM) {
+            throw new IllegalArgumentException("handler " + definition.handler() + " cannot serve the unix dgram"
+                    + " socket " + definition.socketPath() + ": built-ins answer Unix-domain clients over stream"
+                    + " sockets only; use stream, or a server program (wait) for dgram");
+        }
+        Channel[] bound = new Channel[1];
+        SocketFile file = SocketFile.create(definition, path -> {
+            io.netty.channel.unix.DomainSocketAddress address = new io.netty.channel.unix.DomainSocketAddress(
+                    path.toString());
+            bound[0] = definition.socketType() == SocketType.STREAM
+                    ? bindUnixStream(binding, address) : bindUnixDatagram(binding, address);
+            return () -> bound[0].close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        });
+        binding.bound(bound[0]);
+        binding.socketFile(file);
+        LOG.info("SOCKET service={} protocol=unix type={} path={} mode={} owner={} group={}{}", definition.name(),
+                definition.socketType().configName(), definition.socketPath(),
+                String.format("%04o", definition.socketMode()),
+                definition.socketOwner() == null ? "-" : definition.socketOwner(),
+                definition.socketGroup() == null ? "-" : definition.socketGroup(),
+                file.replacedStale() ? " replaced=stale socket" : "");
+        return binding;
+    }
+
+    private Channel bindUnixStream(Binding binding, java.net.SocketAddress address) throws Exception {
+        boolean exec = binding.program() != null;
+        String path = binding.definition().socketPath();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(transport.boss(), transport.workers())
+                .channelFactory(() -> transport.newDomainServerChannel(path))
+                .option(ChannelOption.SO_BACKLOG, settings.backlog())
+                .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()))
+                .childOption(ChannelOption.AUTO_READ, !exec)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        accepted(binding, channel);
+                    }
+                });
+        if (exec && !binding.definition().isWait()) {
+            bootstrap.handler(new AcceptGate(binding));
+        }
+        return await(bootstrap.bind(address));
+    }
+
+    private Channel bindUnixDatagram(Binding binding, java.net.SocketAddress address) throws Exception {
+        String path = binding.definition().socketPath();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(transport.workers())
+                .channelFactory(() -> transport.newDomainDatagramChannel(path))
+                .option(ChannelOption.AUTO_READ, false) // the server reads the socket; the event loop never does
+                .handler(new io.netty.channel.ChannelInboundHandlerAdapter());
+        return await(bootstrap.bind(address));
     }
 
     /**
@@ -263,6 +327,10 @@ final class Listeners {
         if (channel != null) {
             channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
+        SocketFile file = binding.socketFile();
+        if (file != null) {
+            file.remove();
+        }
     }
 
     /** Binds at {@code address}, or, with {@code passed}, serves the passed socket (at that address). */
@@ -320,9 +388,14 @@ final class Listeners {
     private void accepted(Binding binding, Channel channel) {
         Settings now = settings;
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(now.writeBufferLow(), now.writeBufferHigh()));
-        SocketOptions.accepted(channel, binding.definition(), binding.program() != null);
+        if (binding.definition().socketPath() == null) {
+            SocketOptions.accepted(channel, binding.definition(), binding.program() != null);
+        }
         binding.countAccepted();
         binding.connections().add(channel);
+        if (binding.definition().socketPath() != null) {
+            channel.attr(Peers.SOCKET_PATH).set(binding.definition().socketPath());
+        }
         channel.attr(HANDLER).set(binding.handler());
         channel.attr(SERVICE_ID).set(binding.definition().id());
         if (binding.program() == null) {
@@ -352,7 +425,7 @@ final class Listeners {
 
     private static void logConnection(Binding binding, Channel channel) {
         ServiceDefinition definition = binding.definition();
-        String from = Addresses.format((InetSocketAddress) channel.remoteAddress());
+        String from = Addresses.format(Peers.remote(channel));
         long start = System.nanoTime();
         LiveConnection live = LiveConnection.of(channel);
         LOG.debug("CONNECT service={} protocol={} from={}", definition.name(), definition.protocol().configName(),
