@@ -269,6 +269,31 @@ public class UnixSocketTest extends CoreFixture {
     }
 
     @Test
+    public void aWaitServerGetsTheBoundUnixDatagramSocketAsStdin() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue("the datagram server of this test is a python3 script", Files.isExecutable(python));
+        Path script = ScriptDir.script(dir, "dgram-echo.py", "import socket\n"
+                + "s = socket.socket(fileno=0)\n"
+                + "data, peer = s.recvfrom(2048)\n"
+                + "s.sendto(b'wait:' + data, peer)\n");
+        Path path = dir.resolve("dgram.sock");
+        registry.addDefinition("d", unix("dgram", path).socketType(SocketType.DGRAM).handler(null).wait(true)
+                .server(python.toString()).argv(List.of("python3", script.toString())).build());
+        waitForState("dgram", ListenerState.LISTENING);
+        assertEquals(0660, mode(path) & 07777);
+        Path client = dir.resolve("client.sock");
+        // java.nio has no Unix-domain datagram channel: the client is python3 too
+        Process p = new ProcessBuilder(python.toString(), "-c", "import socket,sys\n"
+                + "c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+                + "c.bind(sys.argv[2]); c.settimeout(5)\n"
+                + "c.sendto(b'ping', sys.argv[1])\n"
+                + "print(c.recv(2048).decode())\n", path.toString(), client.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("wait:ping", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+    }
+
+    @Test
     public void aUnixSocketIsNeverReachedOverTcp() throws Exception {
         Path path = dir.resolve("only.sock");
         registry.addDefinition("d", unix("only", path).build());
