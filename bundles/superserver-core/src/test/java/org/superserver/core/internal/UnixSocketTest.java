@@ -294,6 +294,34 @@ public class UnixSocketTest extends CoreFixture {
     }
 
     @Test
+    public void anExecdChildLearnsItsUnixPeerFromTheUcspiUnixVariables() throws Exception {
+        Path script = ScriptDir.script(dir, "env.sh", "#!/bin/sh\n"
+                + "echo \"$PROTO|$UNIXLOCALPATH|$UNIXREMOTEEUID|$UNIXREMOTEPID|${REMOTE_HOST-none}|${TCPREMOTEIP-none}\"\n");
+        Path path = dir.resolve("env.sock");
+        registry.addDefinition("d", unix("env", path).handler(null).server(script.toString()).argv(List.of("env"))
+                .build());
+        waitForState("env", ListenerState.LISTENING);
+        SocketChannel client = connectUnix(path);
+        String expected = "UNIX|" + path + "|" + Files.getAttribute(dir, "unix:uid") + "|"
+                + ProcessHandle.current().pid() + "|none|none\n";
+        assertEquals(expected, read(client, expected.length()));
+    }
+
+    private static String read(SocketChannel channel, int length) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            ByteBuffer in = ByteBuffer.allocate(length);
+            try {
+                while (in.hasRemaining() && channel.read(in) >= 0) {
+                    // until the whole line is in
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     public void aUnixSocketIsNeverReachedOverTcp() throws Exception {
         Path path = dir.resolve("only.sock");
         registry.addDefinition("d", unix("only", path).build());
