@@ -209,13 +209,19 @@ final class Listeners {
                     + " sockets only; use stream, or a server program (wait) for dgram");
         }
         Channel[] bound = new Channel[1];
-        SocketFile file = SocketFile.create(definition, path -> {
-            io.netty.channel.unix.DomainSocketAddress address = new io.netty.channel.unix.DomainSocketAddress(
-                    path.toString());
-            bound[0] = definition.socketType() == SocketType.STREAM
-                    ? bindUnixStream(binding, address) : bindUnixDatagram(binding, address);
-            return () -> bound[0].close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        });
+        SocketFile file;
+        try {
+            file = SocketFile.create(definition, path -> {
+                io.netty.channel.unix.DomainSocketAddress address = new io.netty.channel.unix.DomainSocketAddress(
+                        path.toString());
+                bound[0] = definition.socketType() == SocketType.STREAM
+                        ? bindUnixStream(binding, address) : bindUnixDatagram(binding, address);
+                return () -> bound[0].close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            });
+        } catch (SocketFile.Refused refused) {
+            // a live socket or a missing directory may go by itself, as a port in use does: try again later
+            throw refused.mayPass() ? new BindFailure(refused) : refused;
+        }
         binding.bound(bound[0]);
         binding.socketFile(file);
         LOG.info("SOCKET service={} protocol=unix type={} path={} mode={} owner={} group={}{}", definition.name(),

@@ -40,9 +40,21 @@ final class SocketFile {
     /** Why a service's socket file was not created: what is wrong, where, and what to do. */
     static final class Refused extends IOException {
         private static final long serialVersionUID = 1L;
+        private final boolean mayPass;
 
         Refused(String message) {
+            this(message, false);
+        }
+
+        /** @param mayPass whether the cause may go by itself (a directory still to be made, a server still to stop) */
+        Refused(String message, boolean mayPass) {
             super(message);
+            this.mayPass = mayPass;
+        }
+
+        /** Whether trying again later may succeed, as with a port in use. */
+        boolean mayPass() {
+            return mayPass;
         }
     }
 
@@ -74,7 +86,7 @@ final class SocketFile {
         Path directory = socket.getParent();
         if (directory == null || !Files.isDirectory(directory)) {
             throw new Refused(where(definition) + ": the directory " + directory + " does not exist or is not a"
-                    + " directory; create it first");
+                    + " directory; create it first", true);
         }
         checkWhatIsAt(definition, socket); // fail early, before anything is bound
         Path privateDirectory = createPrivateDirectory(directory);
@@ -184,10 +196,10 @@ final class SocketFile {
         } catch (IOException other) {
             // a live socket of another type (EPROTOTYPE), or one we may not reach: not ours to replace
             throw new Refused(where(definition) + " is taken by a socket that is in use (" + other.getMessage()
-                    + "); it is left alone");
+                    + "); it is left alone", true);
         }
         throw new Refused(where(definition) + " is taken by a socket that another server listens on (it accepted"
-                + " a connection); stop it, or give the service another path");
+                + " a connection); stop it, or give the service another path", true);
     }
 
     private static boolean isSocket(Path path) throws IOException {

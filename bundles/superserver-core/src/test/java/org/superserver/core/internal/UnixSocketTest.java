@@ -205,7 +205,9 @@ public class UnixSocketTest extends CoreFixture {
             assertTrue(waitForDetail("link", "is taken by a symbolic link").detail().contains(link.toString()));
             assertTrue(waitForDetail("regular", "is taken by a regular file").detail().contains("service regular"));
             waitForDetail("dir", "is taken by a directory");
-            waitForDetail("live", "another server listens on");
+            assertEquals("a socket in use may be freed: tried again, as a port in use is", ListenerState.RETRYING,
+                    waitForDetail("live", "another server listens on").state());
+            assertEquals("a symlink needs the administrator", ListenerState.FAILED, status("link").state());
             assertTrue(Files.isSymbolicLink(link));
             assertEquals("keep me", Files.readString(target));
             assertEquals("data", Files.readString(regular));
@@ -217,9 +219,12 @@ public class UnixSocketTest extends CoreFixture {
     }
 
     @Test
-    public void aMissingDirectoryIsReported() throws Exception {
+    public void aMissingDirectoryIsReportedAndTriedAgainUntilItExists() throws Exception {
         registry.addDefinition("d", unix("nodir", dir.resolve("missing").resolve("x.sock")).build());
-        waitForDetail("nodir", "does not exist or is not a directory");
+        assertEquals(ListenerState.RETRYING, waitForDetail("nodir", "does not exist or is not a directory").state());
+        Files.createDirectory(dir.resolve("missing"));
+        waitForState("nodir", ListenerState.LISTENING);
+        assertEquals("later\n", exchange(connectUnix(dir.resolve("missing").resolve("x.sock")), "later\n"));
     }
 
     @Test
