@@ -91,6 +91,37 @@ public class UnixSocketIT extends ItestSupport {
         assertEquals("still\n", exchange(echo, "still\n"));
     }
 
+    /** Sends {@code text} from a bound python3 client at {@code client}; the answer, or TIMEOUT. */
+    private static String datagram(Path server, Path client, String text) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        org.junit.Assume.assumeTrue("java.nio has no Unix-domain datagram channel: the client is python3",
+                Files.isExecutable(python));
+        Process p = new ProcessBuilder(python.toString(), "-c", "import socket,sys\n"
+                + "c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+                + "c.bind(sys.argv[2]); c.settimeout(5)\n"
+                + "c.sendto(sys.argv[3].encode(), sys.argv[1])\n"
+                + "try:\n    print(c.recv(2048).decode(), end='')\nexcept socket.timeout:\n    print('TIMEOUT')\n",
+                server.toString(), client.toString(), text).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    public void builtInsAnswerOverUnixDatagramSockets() throws Exception {
+        Path echo = scratch().path("echo-dgram.sock");
+        Path daytime = scratch().path("daytime.sock");
+        Path conf = scratch().write("inetd.conf", String.join("\n",
+                echo + " dgram unix wait " + USER + " internal echo",
+                daytime + " dgram unix wait " + USER + " internal",
+                ""));
+        serveInetdConf(conf, scratch().write("services", ""), 0);
+        awaitState("inetd:" + conf + ":" + echo + "/unix", ListenerState.LISTENING);
+        awaitState("inetd:" + conf + ":" + daytime + "/unix", ListenerState.LISTENING);
+        assertEquals("ping", datagram(echo, scratch().path("c1.sock"), "ping"));
+        String text = datagram(daytime, scratch().path("c2.sock"), "x");
+        assertTrue("'" + text + "' is ctime + CRLF", BuiltinServicesIT.CTIME_CRLF.matcher(text).matches());
+    }
+
     @Test
     public void aConfigAdminUnixServiceServesAtItsPathAndItsFileGoesWithIt() throws Exception {
         Path socket = scratch().path("cm-echo.sock");

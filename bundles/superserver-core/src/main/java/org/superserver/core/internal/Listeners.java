@@ -203,10 +203,13 @@ final class Listeners {
      */
     private Binding bindUnix(Binding binding) throws Exception {
         ServiceDefinition definition = binding.definition();
-        if (binding.handler() != null && definition.socketType() == SocketType.DGRAM) {
-            throw new IllegalArgumentException("handler " + definition.handler() + " cannot serve the unix dgram"
-                    + " socket " + definition.socketPath() + ": built-ins answer Unix-domain clients over stream"
-                    + " sockets only; use stream, or a server program (wait) for dgram");
+        if (binding.handler() != null && definition.socketType() == SocketType.DGRAM
+                && !definition.policies().isEmpty()) {
+            // a datagram carries no SO_PEERCRED: no policy could tell who sent it
+            throw new IllegalArgumentException("the unix dgram socket " + definition.socketPath() + " of handler "
+                    + definition.handler() + " cannot be guarded by the policies " + definition.policies()
+                    + ": a Unix-domain datagram does not say who sent it; use stream, or the socket file's"
+                    + " socket_mode and socket_group");
         }
         Channel[] bound = new Channel[1];
         SocketFile file;
@@ -254,14 +257,37 @@ final class Listeners {
         return await(bootstrap.bind(address));
     }
 
+    /**
+     * A Unix-domain datagram socket: read by a {@code wait} server, never by the event loop; or
+     * answered in-process by a built-in through {@link UnixDatagrams}.
+     */
     private Channel bindUnixDatagram(Binding binding, java.net.SocketAddress address) throws Exception {
         String path = binding.definition().socketPath();
         Bootstrap bootstrap = new Bootstrap()
                 .group(transport.workers())
                 .channelFactory(() -> transport.newDomainDatagramChannel(path))
-                .option(ChannelOption.AUTO_READ, false) // the server reads the socket; the event loop never does
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
                 .handler(new io.netty.channel.ChannelInboundHandlerAdapter());
-        return await(bootstrap.bind(address));
+        Channel channel = await(bootstrap.bind(address));
+        if (binding.handler() == null) {
+            return channel;
+        }
+        Future<?> init = channel.eventLoop().submit(() -> {
+            channel.pipeline().addFirst(new DatagramTraffic(binding.occupancy()));
+            channel.pipeline().addFirst(new UnixDatagrams());
+            binding.handler().initDatagram(channel, binding.definition());
+            channel.config().setAutoRead(true);
+            return null;
+        });
+        if (!init.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !init.isSuccess()) {
+            channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Throwable cause = init.cause();
+            throw new IllegalStateException("handler " + binding.definition().handler()
+                    + " failed to set up the unix datagram socket: " + (cause == null ? "timed out" : cause), cause);
+        }
+        return channel;
     }
 
     /**

@@ -326,6 +326,39 @@ public class UnixSocketTest extends CoreFixture {
         }).get(5, TimeUnit.SECONDS);
     }
 
+    /** Sends {@code text} from a bound python3 client socket at {@code client} and returns the answer. */
+    private static String datagram(Path server, Path client, String text) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue("java.nio has no Unix-domain datagram channel: the client is python3", Files.isExecutable(python));
+        Process p = new ProcessBuilder(python.toString(), "-c", "import socket,sys\n"
+                + "c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+                + "c.bind(sys.argv[2]); c.settimeout(5)\n"
+                + "c.sendto(sys.argv[3].encode(), sys.argv[1])\n"
+                + "try:\n    print(c.recv(2048).decode())\nexcept socket.timeout:\n    print('TIMEOUT')\n",
+                server.toString(), client.toString(), text).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+
+    @Test
+    public void echoAnswersEachClientOfAUnixDatagramSocketAtItsOwnPath() throws Exception {
+        Path path = dir.resolve("echo-dgram.sock");
+        registry.addDefinition("d", unix("echo-dgram", path).socketType(SocketType.DGRAM).build());
+        waitForState("echo-dgram", ListenerState.LISTENING);
+        assertEquals(0660, mode(path) & 07777);
+        assertEquals("one", datagram(path, dir.resolve("c1.sock"), "one"));
+        assertEquals("two", datagram(path, dir.resolve("c2.sock"), "two"));
+    }
+
+    @Test
+    public void aUnixDatagramBuiltInCannotBeGuardedByAPolicyItCouldNotAsk() throws Exception {
+        Path path = dir.resolve("guarded-dgram.sock");
+        registry.addDefinition("d", unix("guarded", path).socketType(SocketType.DGRAM).policies(List.of("tcpd"))
+                .build());
+        assertEquals(ListenerState.FAILED, waitForDetail("guarded", "does not say who sent it").state());
+        assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS));
+    }
+
     @Test
     public void aUnixSocketIsNeverReachedOverTcp() throws Exception {
         Path path = dir.resolve("only.sock");
