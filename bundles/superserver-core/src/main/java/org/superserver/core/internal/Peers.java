@@ -64,6 +64,26 @@ final class Peers {
                 local(channel, definition), remote(channel), accepted);
     }
 
+    /**
+     * What {@code per_source} counts a Unix-domain client by: its user id, as a stand-in address
+     * (a unix service's table holds only unix clients); {@code null} when {@code remote} does not
+     * name one.
+     */
+    static java.net.InetAddress sourceOf(InetSocketAddress remote) {
+        String name = remote.getHostString();
+        if (!name.startsWith("unix:uid=")) {
+            return null;
+        }
+        int end = name.indexOf(',');
+        try {
+            int uid = Integer.parseInt(name.substring("unix:uid=".length(), end < 0 ? name.length() : end));
+            return java.net.InetAddress.getByAddress(name, new byte[] {
+                    (byte) (uid >>> 24), (byte) (uid >>> 16), (byte) (uid >>> 8), (byte) uid});
+        } catch (NumberFormatException | java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     /** The kernel's {@code SO_PEERCRED} of a Unix-domain connection, or {@code null} when it cannot be read. */
     static PeerCredentials credentials(Channel channel) {
         return channel instanceof DomainSocketChannel ? Epoll.credentials(channel) : null;

@@ -360,6 +360,28 @@ public class UnixSocketTest extends CoreFixture {
     }
 
     @Test
+    public void perSourceCountsTheClientsOfOneUser() throws Exception {
+        Path path = dir.resolve("per-user.sock");
+        registry.addDefinition("d", unix("per-user", path).perSource(1).build());
+        waitForState("per-user", ListenerState.LISTENING);
+        SocketChannel first = connectUnix(path);
+        assertEquals("first\n", exchange(first, "first\n"));
+        SocketChannel second = connectUnix(path);
+        assertTrue("a second client of the same uid is over per_source 1", closedByServer(second));
+        first.close();
+        long deadline = System.currentTimeMillis() + 5_000;
+        String answer = "";
+        while (!answer.equals("third\n") && System.currentTimeMillis() < deadline) {
+            try {
+                answer = exchange(connectUnix(path), "third\n");
+            } catch (Exception refusedWhileTheFirstIsCounted) {
+                Thread.sleep(20);
+            }
+        }
+        assertEquals("third\n", answer);
+    }
+
+    @Test
     public void aUnixSocketIsNeverReachedOverTcp() throws Exception {
         Path path = dir.resolve("only.sock");
         registry.addDefinition("d", unix("only", path).build());
