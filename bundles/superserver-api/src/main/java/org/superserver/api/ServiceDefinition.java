@@ -40,6 +40,18 @@ public final class ServiceDefinition {
     public static final Set<LogField> DEFAULT_LOG_ON_SUCCESS =
             Collections.unmodifiableSet(EnumSet.of(LogField.PID, LogField.HOST, LogField.EXIT, LogField.DURATION));
 
+    /**
+     * The permission bits of a Unix-domain socket file unless the configuration says otherwise:
+     * read and write for its owner and group, nothing for others (connecting needs write
+     * permission, so a socket is never world-reachable unless the administrator says so).
+     *
+     * @since 1.7
+     */
+    public static final int DEFAULT_SOCKET_MODE = 0660;
+
+    /** The longest socket path, in bytes, that fits {@code sun_path} with its terminating NUL. */
+    static final int MAX_SOCKET_PATH = 107;
+
     /** What a failure line carries unless the format says otherwise. */
     public static final Set<LogField> DEFAULT_LOG_ON_FAILURE = Collections.unmodifiableSet(EnumSet.of(LogField.HOST));
 
@@ -83,6 +95,10 @@ public final class ServiceDefinition {
     private final boolean noNewPrivs;
     private final Set<String> capabilities;
     private final boolean privateTmp;
+    private final String socketPath;
+    private final int socketMode;
+    private final String socketOwner;
+    private final String socketGroup;
 
     private ServiceDefinition(Builder b) {
         this.id = b.id;
@@ -128,6 +144,10 @@ public final class ServiceDefinition {
         this.noNewPrivs = b.noNewPrivs;
         this.capabilities = b.capabilities == null ? null : Collections.unmodifiableSet(new TreeSet<>(b.capabilities));
         this.privateTmp = b.privateTmp;
+        this.socketPath = b.socketPath;
+        this.socketMode = b.socketMode;
+        this.socketOwner = b.socketOwner;
+        this.socketGroup = b.socketGroup;
     }
 
     private static Set<LogField> copy(Set<LogField> fields) {
@@ -151,7 +171,8 @@ public final class ServiceDefinition {
                 .supplementaryGroups(supplementaryGroups).bannerFail(bannerFail)
                 .logOnSuccess(logOnSuccess).logOnFailure(logOnFailure).logTarget(logTarget)
                 .keepAlive(keepAlive).noDelay(noDelay).v6Only(v6Only).optionalPolicies(optionalPolicies)
-                .noNewPrivs(noNewPrivs).capabilities(capabilities).privateTmp(privateTmp);
+                .noNewPrivs(noNewPrivs).capabilities(capabilities).privateTmp(privateTmp)
+                .socketPath(socketPath).socketMode(socketMode).socketOwner(socketOwner).socketGroup(socketGroup);
         resourceLimits.forEach(b::resourceLimit);
         attributes.forEach(b::attribute);
         return b;
@@ -401,6 +422,43 @@ public final class ServiceDefinition {
         return noNewPrivs || capabilities != null || privateTmp;
     }
 
+    /**
+     * The absolute path of a Unix-domain service's socket file; {@code null} for TCP and UDP.
+     *
+     * @since 1.7
+     */
+    public String socketPath() {
+        return socketPath;
+    }
+
+    /**
+     * The permission bits of a Unix-domain service's socket file, {@link #DEFAULT_SOCKET_MODE}
+     * unless the configuration says otherwise.
+     *
+     * @since 1.7
+     */
+    public int socketMode() {
+        return socketMode;
+    }
+
+    /**
+     * The user owning a Unix-domain service's socket file, or {@code null} for the server's own.
+     *
+     * @since 1.7
+     */
+    public String socketOwner() {
+        return socketOwner;
+    }
+
+    /**
+     * The group owning a Unix-domain service's socket file, or {@code null} for the server's own.
+     *
+     * @since 1.7
+     */
+    public String socketGroup() {
+        return socketGroup;
+    }
+
     /** Format-specific attributes that only policies or handlers read (e.g. xinetd's only_from). */
     public Map<String, List<String>> attributes() {
         return attributes;
@@ -443,20 +501,26 @@ public final class ServiceDefinition {
                 && keepAlive == d.keepAlive && noDelay == d.noDelay && v6Only == d.v6Only
                 && optionalPolicies.equals(d.optionalPolicies)
                 && noNewPrivs == d.noNewPrivs && Objects.equals(capabilities, d.capabilities)
-                && privateTmp == d.privateTmp;
+                && privateTmp == d.privateTmp && Objects.equals(socketPath, d.socketPath)
+                && socketMode == d.socketMode && Objects.equals(socketOwner, d.socketOwner)
+                && Objects.equals(socketGroup, d.socketGroup);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, name, socketType, protocol, bindAddress, port, wait, handler, server, argv,
-                redirectHost, redirectPort);
+                redirectHost, redirectPort, socketPath);
     }
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder(name).append('/').append(protocol.configName())
-                .append(' ').append(bindAddress == null ? "*" : bindAddress).append(':').append(port)
-                .append(' ').append(wait ? "wait" : "nowait");
+        StringBuilder s = new StringBuilder(name).append('/').append(protocol.configName()).append(' ');
+        if (socketPath != null) {
+            s.append(socketType.configName()).append(' ').append(socketPath);
+        } else {
+            s.append(bindAddress == null ? "*" : bindAddress).append(':').append(port);
+        }
+        s.append(' ').append(wait ? "wait" : "nowait");
         if (handler != null) {
             s.append(" internal:").append(handler);
         } else if (redirectHost != null) {
@@ -478,6 +542,10 @@ public final class ServiceDefinition {
         private Protocol protocol;
         private String bindAddress;
         private int port = -1;
+        private String socketPath;
+        private int socketMode = DEFAULT_SOCKET_MODE;
+        private String socketOwner;
+        private String socketGroup;
         private boolean wait;
         private int maxPerMinute;
         private int instances;
@@ -730,6 +798,46 @@ public final class ServiceDefinition {
             return this;
         }
 
+        /**
+         * The socket file of a Unix-domain service: an absolute path.
+         *
+         * @since 1.7
+         */
+        public Builder socketPath(String socketPath) {
+            this.socketPath = socketPath;
+            return this;
+        }
+
+        /**
+         * The permission bits of the socket file (0000-0777), {@link #DEFAULT_SOCKET_MODE} if not set.
+         *
+         * @since 1.7
+         */
+        public Builder socketMode(int socketMode) {
+            this.socketMode = socketMode;
+            return this;
+        }
+
+        /**
+         * The user (name or number) owning the socket file; {@code null} for the server's own.
+         *
+         * @since 1.7
+         */
+        public Builder socketOwner(String socketOwner) {
+            this.socketOwner = socketOwner;
+            return this;
+        }
+
+        /**
+         * The group (name or number) owning the socket file; {@code null} for the server's own.
+         *
+         * @since 1.7
+         */
+        public Builder socketGroup(String socketGroup) {
+            this.socketGroup = socketGroup;
+            return this;
+        }
+
         /** @since 1.6 */
         public Builder privateTmp(boolean privateTmp) {
             this.privateTmp = privateTmp;
@@ -748,6 +856,13 @@ public final class ServiceDefinition {
             }
             require(socketType != null, "socket type is missing");
             require(protocol != null, "protocol is missing");
+            if (protocol.isUnix()) {
+                protocol = Protocol.unix(socketType);
+                requireUnixSocket();
+            } else {
+                require(socketPath == null, "a socket path (" + socketPath + ") needs protocol unix, not "
+                        + protocol.configName());
+            }
             require(protocol.socketType() == socketType, "socket type " + socketType.configName()
                     + " does not fit protocol " + protocol.configName()
                     + " (stream goes with tcp, dgram with udp)");
@@ -785,6 +900,23 @@ public final class ServiceDefinition {
                 require(!argv.isEmpty(), "the argument vector of " + server + " is empty (argv[0] is required)");
             }
             return new ServiceDefinition(this);
+        }
+
+        /** A Unix-domain socket has a path and no address or port (port is kept at 0). */
+        private void requireUnixSocket() {
+            require(socketPath != null && !socketPath.isEmpty(), "protocol unix needs a socket path");
+            require(socketPath.startsWith("/"), "socket path '" + socketPath + "' is not absolute");
+            require(socketPath.indexOf('\0') < 0, "socket path '" + socketPath + "' holds a NUL character");
+            require(socketPath.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH,
+                    "socket path '" + socketPath + "' is longer than " + MAX_SOCKET_PATH + " bytes");
+            require(!socketPath.endsWith("/"), "socket path '" + socketPath + "' names a directory");
+            require(bindAddress == null, "bind address " + bindAddress + " does not fit protocol unix (a socket"
+                    + " path is its address)");
+            require(port <= 0, "port " + port + " does not fit protocol unix (a socket path is its address)");
+            require(socketMode >= 0 && socketMode <= 0777, "socket mode " + Integer.toOctalString(socketMode)
+                    + " is outside 0000-0777");
+            require(redirectHost == null, "redirect does not fit protocol unix");
+            port = 0;
         }
 
         private static void require(boolean condition, String message) {

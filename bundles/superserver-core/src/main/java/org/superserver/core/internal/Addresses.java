@@ -75,12 +75,23 @@ final class Addresses {
         }
     }
 
+    /** Where a definition asks to listen, for log lines: its socket path, or {@code address:port} ({@code *} for any). */
+    static String configured(ServiceDefinition definition) {
+        if (definition.socketPath() != null) {
+            return definition.socketPath();
+        }
+        return (definition.bindAddress() == null ? "*" : definition.bindAddress()) + ":" + definition.port();
+    }
+
     /** {@code address:port}, IPv6 in brackets. */
     static String format(InetSocketAddress address) {
         if (address == null) {
             return "-";
         }
         InetAddress ip = address.getAddress();
+        if (ip == null && address.getPort() == 0) {
+            return address.getHostString(); // a Unix-domain socket's path, or its peer's unix:uid=… label
+        }
         String host = ip == null ? address.getHostString() : ip.getHostAddress();
         if (ip instanceof Inet6Address) {
             int zone = host.indexOf('%');

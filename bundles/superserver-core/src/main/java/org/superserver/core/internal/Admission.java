@@ -91,8 +91,9 @@ final class Admission {
             }
         }
         SourceTable.Hold hold = null;
-        if (definition.perSource() > 0 && remote != null) {
-            InetAddress address = remote.getAddress();
+        InetAddress address = remote == null ? null
+                : remote.getAddress() != null ? remote.getAddress() : Peers.sourceOf(remote);
+        if (definition.perSource() > 0 && address != null) {
             hold = occupancy.sources.tryTake(address, definition.perSource());
             if (hold == null) {
                 if (counted) {

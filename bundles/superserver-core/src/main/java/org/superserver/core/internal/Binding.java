@@ -83,6 +83,7 @@ final class Binding {
     private volatile WaitService waitService;
     private volatile DirectAnswer directAnswer;
     private volatile PassedSockets.Passed adopted;
+    private volatile SocketFile socketFile;
     private final ChildSlots slots;
     private volatile String limited;
 
@@ -205,7 +206,11 @@ final class Binding {
     /** The address actually bound (the real port when the definition asked for 0), or {@code null}. */
     InetSocketAddress boundAddress() {
         Channel c = channel;
-        return c == null ? null : (InetSocketAddress) c.localAddress();
+        if (c == null) {
+            return null;
+        }
+        String path = definition.socketPath();
+        return path != null ? InetSocketAddress.createUnresolved(path, 0) : (InetSocketAddress) c.localAddress();
     }
 
     /** Counts one accepted connection or received datagram. */
@@ -363,5 +368,14 @@ final class Binding {
 
     void adopted(PassedSockets.Passed passed) {
         this.adopted = passed;
+    }
+
+    /** The socket file of a Unix-domain service, or {@code null}. */
+    SocketFile socketFile() {
+        return socketFile;
+    }
+
+    void socketFile(SocketFile file) {
+        this.socketFile = file;
     }
 }

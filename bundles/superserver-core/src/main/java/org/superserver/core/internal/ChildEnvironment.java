@@ -67,6 +67,14 @@ final class ChildEnvironment {
     static List<String> of(Map<String, String> base, Map<String, String> definitionEnv, SocketType type,
                            InetSocketAddress local, InetSocketAddress remote, Map<String, String> decisionEnv) {
         Map<String, String> env = new LinkedHashMap<>(base);
+        if (isUnix(local)) {
+            unix(env, local, remote);
+            env.putAll(definitionEnv);
+            env.putAll(decisionEnv);
+            List<String> entries = new ArrayList<>(env.size());
+            env.forEach((k, v) -> entries.add(k + "=" + v));
+            return entries;
+        }
         String prefix = type == SocketType.STREAM ? "TCP" : "UDP";
         env.put("PROTO", prefix);
         if (remote != null) {
@@ -87,6 +95,39 @@ final class ChildEnvironment {
         List<String> entries = new ArrayList<>(env.size());
         env.forEach((k, v) -> entries.add(k + "=" + v));
         return entries;
+    }
+
+    /** A Unix-domain socket's end, as {@link Peers} names it: no address, port 0, the path as its host. */
+    static boolean isUnix(InetSocketAddress local) {
+        return local != null && local.getAddress() == null && local.getPort() == 0
+                && local.getHostString().startsWith("/");
+    }
+
+    /**
+     * The UCSPI-unix variables (as ucspi-unix's unixserver sets them): {@code PROTO=UNIX},
+     * {@code UNIXLOCALPATH}, and the client's {@code UNIXREMOTEEUID}, {@code UNIXREMOTEEGID},
+     * {@code UNIXREMOTEPID} from its {@code unix:uid=…,gid=…,pid=…} name; no {@code REMOTE_*}
+     * variables, as there is no remote address.
+     */
+    private static void unix(Map<String, String> env, InetSocketAddress local, InetSocketAddress remote) {
+        env.put("PROTO", "UNIX");
+        env.put("UNIXLOCALPATH", local.getHostString());
+        if (remote == null || !remote.getHostString().startsWith("unix:")) {
+            return;
+        }
+        for (String part : remote.getHostString().substring("unix:".length()).split(",")) {
+            int eq = part.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String value = part.substring(eq + 1);
+            switch (part.substring(0, eq)) {
+                case "uid" -> env.put("UNIXREMOTEEUID", value);
+                case "gid" -> env.put("UNIXREMOTEEGID", value);
+                case "pid" -> env.put("UNIXREMOTEPID", value);
+                default -> { }
+            }
+        }
     }
 
     static String ip(InetSocketAddress address) {

@@ -54,8 +54,8 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         ServiceDefinition definition = program.definition();
-        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+        InetSocketAddress local = Peers.local(channel);
+        InetSocketAddress remote = Peers.remote(channel);
         int fd = ((UnixChannel) channel).fd().intValue();
         DispatchServices services = binding.services();
         if (services != null) {
@@ -81,8 +81,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
             pending.release();
             return;
         }
-        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
-                local, remote, Instant.now());
+        ConnectionInfo connection = Peers.info(definition, channel, Instant.now());
         policies.check(connection, definition, ctx.executor()).thenAccept(verdict -> {
             try {
                 SocketOptions.apply(copy, verdict.tuning(), definition, remote);

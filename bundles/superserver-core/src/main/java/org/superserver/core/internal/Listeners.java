@@ -169,6 +169,9 @@ final class Listeners {
 
     private Binding bind(Binding binding) throws Exception {
         ServiceDefinition definition = binding.definition();
+        if (definition.protocol().isUnix()) {
+            return bindUnix(binding);
+        }
         PassedSockets.Passed passed = sockets.take(definition);
         if (passed != null) {
             return adopt(binding, passed);
@@ -192,6 +195,99 @@ final class Listeners {
             }
         }
         throw failure instanceof java.io.IOException ? new BindFailure(failure) : failure;
+    }
+
+    /**
+     * Binds a Unix-domain socket and publishes its file ({@link SocketFile}): the socket is bound
+     * at a private temporary path and renamed into place with its mode and owners.
+     */
+    private Binding bindUnix(Binding binding) throws Exception {
+        ServiceDefinition definition = binding.definition();
+        if (binding.handler() != null && definition.socketType() == SocketType.DGRAM
+                && !definition.policies().isEmpty()) {
+            // a datagram carries no SO_PEERCRED: no policy could tell who sent it
+            throw new IllegalArgumentException("the unix dgram socket " + definition.socketPath() + " of handler "
+                    + definition.handler() + " cannot be guarded by the policies " + definition.policies()
+                    + ": a Unix-domain datagram does not say who sent it; use stream, or the socket file's"
+                    + " socket_mode and socket_group");
+        }
+        Channel[] bound = new Channel[1];
+        SocketFile file;
+        try {
+            file = SocketFile.create(definition, path -> {
+                io.netty.channel.unix.DomainSocketAddress address = new io.netty.channel.unix.DomainSocketAddress(
+                        path.toString());
+                bound[0] = definition.socketType() == SocketType.STREAM
+                        ? bindUnixStream(binding, address) : bindUnixDatagram(binding, address);
+                return () -> bound[0].close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            });
+        } catch (SocketFile.Refused refused) {
+            // a live socket or a missing directory may go by itself, as a port in use does: try again later
+            throw refused.mayPass() ? new BindFailure(refused) : refused;
+        }
+        binding.bound(bound[0]);
+        binding.socketFile(file);
+        LOG.info("SOCKET service={} protocol=unix type={} path={} mode={} owner={} group={}{}", definition.name(),
+                definition.socketType().configName(), definition.socketPath(),
+                String.format("%04o", definition.socketMode()),
+                definition.socketOwner() == null ? "-" : definition.socketOwner(),
+                definition.socketGroup() == null ? "-" : definition.socketGroup(),
+                file.replacedStale() ? " replaced=stale socket" : "");
+        return binding;
+    }
+
+    private Channel bindUnixStream(Binding binding, java.net.SocketAddress address) throws Exception {
+        boolean exec = binding.program() != null;
+        String path = binding.definition().socketPath();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(transport.boss(), transport.workers())
+                .channelFactory(() -> transport.newDomainServerChannel(path))
+                .option(ChannelOption.SO_BACKLOG, settings.backlog())
+                .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()))
+                .childOption(ChannelOption.AUTO_READ, !exec)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        accepted(binding, channel);
+                    }
+                });
+        if (exec && !binding.definition().isWait()) {
+            bootstrap.handler(new AcceptGate(binding));
+        }
+        return await(bootstrap.bind(address));
+    }
+
+    /**
+     * A Unix-domain datagram socket: read by a {@code wait} server, never by the event loop; or
+     * answered in-process by a built-in through {@link UnixDatagrams}.
+     */
+    private Channel bindUnixDatagram(Binding binding, java.net.SocketAddress address) throws Exception {
+        String path = binding.definition().socketPath();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(transport.workers())
+                .channelFactory(() -> transport.newDomainDatagramChannel(path))
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
+                .handler(new io.netty.channel.ChannelInboundHandlerAdapter());
+        Channel channel = await(bootstrap.bind(address));
+        if (binding.handler() == null) {
+            return channel;
+        }
+        Future<?> init = channel.eventLoop().submit(() -> {
+            channel.pipeline().addFirst(new DatagramTraffic(binding.occupancy()));
+            channel.pipeline().addFirst(new UnixDatagrams());
+            binding.handler().initDatagram(channel, binding.definition());
+            channel.config().setAutoRead(true);
+            return null;
+        });
+        if (!init.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !init.isSuccess()) {
+            channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Throwable cause = init.cause();
+            throw new IllegalStateException("handler " + binding.definition().handler()
+                    + " failed to set up the unix datagram socket: " + (cause == null ? "timed out" : cause), cause);
+        }
+        return channel;
     }
 
     /**
@@ -263,6 +359,10 @@ final class Listeners {
         if (channel != null) {
             channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
+        SocketFile file = binding.socketFile();
+        if (file != null) {
+            file.remove();
+        }
     }
 
     /** Binds at {@code address}, or, with {@code passed}, serves the passed socket (at that address). */
@@ -320,9 +420,14 @@ final class Listeners {
     private void accepted(Binding binding, Channel channel) {
         Settings now = settings;
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(now.writeBufferLow(), now.writeBufferHigh()));
-        SocketOptions.accepted(channel, binding.definition(), binding.program() != null);
+        if (binding.definition().socketPath() == null) {
+            SocketOptions.accepted(channel, binding.definition(), binding.program() != null);
+        }
         binding.countAccepted();
         binding.connections().add(channel);
+        if (binding.definition().socketPath() != null) {
+            channel.attr(Peers.SOCKET_PATH).set(binding.definition().socketPath());
+        }
         channel.attr(HANDLER).set(binding.handler());
         channel.attr(SERVICE_ID).set(binding.definition().id());
         if (binding.program() == null) {
@@ -352,7 +457,7 @@ final class Listeners {
 
     private static void logConnection(Binding binding, Channel channel) {
         ServiceDefinition definition = binding.definition();
-        String from = Addresses.format((InetSocketAddress) channel.remoteAddress());
+        String from = Addresses.format(Peers.remote(channel));
         long start = System.nanoTime();
         LiveConnection live = LiveConnection.of(channel);
         LOG.debug("CONNECT service={} protocol={} from={}", definition.name(), definition.protocol().configName(),

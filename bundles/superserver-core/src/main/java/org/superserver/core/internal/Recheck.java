@@ -63,8 +63,8 @@ final class Recheck {
             if (!id.equals(channel.attr(Listeners.SERVICE_ID).get()) || !channel.isActive()) {
                 continue;
             }
-            ConnectionInfo info = info(definition, (InetSocketAddress) channel.localAddress(),
-                    (InetSocketAddress) channel.remoteAddress(), accepted(channel));
+            Instant accepted = accepted(channel);
+            ConnectionInfo info = Peers.info(definition, channel, accepted == null ? Instant.now() : accepted);
             try {
                 channel.eventLoop().execute(() -> chain.check(info, definition, channel.eventLoop())
                         .thenAccept(verdict -> {
@@ -158,7 +158,7 @@ final class Recheck {
             occupancy.revoked.incrementAndGet();
             LOG.warn("REVOKE service={} protocol={} from={} reason=instances lowered to {} origin={} action=closed",
                     definition.name(), definition.protocol().configName(),
-                    Addresses.format((InetSocketAddress) channel.remoteAddress()), max, definition.origin());
+                    Addresses.format(Peers.remote(channel)), max, definition.origin());
             channel.close();
         }
     }

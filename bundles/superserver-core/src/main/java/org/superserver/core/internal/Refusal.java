@@ -3,7 +3,6 @@ package org.superserver.core.internal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import java.net.InetSocketAddress;
 import java.util.concurrent.RejectedExecutionException;
 import org.superserver.api.ServiceDefinition;
 
@@ -21,8 +20,8 @@ final class Refusal {
                        DispatchServices services) {
         channel.config().setAutoRead(false);
         binding.occupancy().refused(reason);
-        services.log().failed(definition, reason, (InetSocketAddress) channel.localAddress(),
-                (InetSocketAddress) channel.remoteAddress());
+        services.log().failed(definition, reason, Peers.local(channel),
+                Peers.remote(channel));
         String banner = definition.bannerFail();
         if (banner == null) {
             channel.close();

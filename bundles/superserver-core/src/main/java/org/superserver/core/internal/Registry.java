@@ -531,7 +531,7 @@ final class Registry implements ServerStatus {
                 ServiceDefinition d = live.definition();
                 all.add(new ConnectionStatus(live.id(), d.id(), d.name(),
                         d.isRedirect() ? ConnectionStatus.Kind.RELAY : ConnectionStatus.Kind.HANDLER,
-                        (InetSocketAddress) channel.localAddress(), (InetSocketAddress) channel.remoteAddress(),
+                        Peers.local(channel), Peers.remote(channel),
                         live.accepted(), live.in(channel), live.out(channel), 0));
             }
         }
@@ -580,7 +580,7 @@ final class Registry implements ServerStatus {
                     ServiceDefinition d = live.definition();
                     LOG.warn("KILL service={} protocol={} connection={} from={} action=closed reason=by the"
                                     + " administrator", d.name(), d.protocol().configName(), id,
-                            Addresses.format((InetSocketAddress) channel.remoteAddress()));
+                            Addresses.format(Peers.remote(channel)));
                     channel.close();
                     return true;
                 }
@@ -768,9 +768,9 @@ final class Registry implements ServerStatus {
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             entry.unbound(definition, ListenerState.FAILED, why);
-            LOG.error("FAIL service={} protocol={} address={}:{} origin={} reason={}", definition.name(),
+            LOG.error("FAIL service={} protocol={} address={} origin={} reason={}", definition.name(),
                     definition.protocol().configName(),
-                    definition.bindAddress() == null ? "*" : definition.bindAddress(), definition.port(),
+                    Addresses.configured(definition),
                     definition.origin(), why);
         }
     }
@@ -866,9 +866,8 @@ final class Registry implements ServerStatus {
         String when = java.time.Instant.now().plusMillis(delay).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 .toString();
         Object token = entry.retrying(definition, why + "; next try in " + delay / 1000 + " s, at " + when);
-        LOG.warn("RETRY service={} protocol={} address={}:{} origin={} reason={} next_try_in={}s", definition.name(),
-                definition.protocol().configName(), definition.bindAddress() == null ? "*" : definition.bindAddress(),
-                definition.port(), definition.origin(), why, delay / 1000);
+        LOG.warn("RETRY service={} protocol={} address={} origin={} reason={} next_try_in={}s", definition.name(),
+                definition.protocol().configName(), Addresses.configured(definition), definition.origin(), why, delay / 1000);
         try {
             resumes.schedule(() -> run(() -> retry(entry, token)), delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -945,9 +944,8 @@ final class Registry implements ServerStatus {
 
     private static void failed(Entry entry, ServiceDefinition definition, String why) {
         entry.unbound(definition, ListenerState.FAILED, why);
-        LOG.error("FAIL service={} protocol={} address={}:{} origin={} reason={}", definition.name(),
-                definition.protocol().configName(), definition.bindAddress() == null ? "*" : definition.bindAddress(),
-                definition.port(), definition.origin(), why);
+        LOG.error("FAIL service={} protocol={} address={} origin={} reason={}", definition.name(),
+                definition.protocol().configName(), Addresses.configured(definition), definition.origin(), why);
     }
 
     /** The launcher of exec'd services, started with the first of them. */

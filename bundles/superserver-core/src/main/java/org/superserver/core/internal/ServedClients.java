@@ -1,7 +1,6 @@
 package org.superserver.core.internal;
 
 import io.netty.channel.Channel;
-import java.net.InetSocketAddress;
 import org.superserver.api.ConnectionInfo;
 import org.superserver.api.LogField;
 import org.superserver.api.ServiceDefinition;
@@ -26,7 +25,7 @@ final class ServedClients {
         if (services == null) {
             return true;
         }
-        Object result = Admission.check(binding, (InetSocketAddress) channel.remoteAddress(), true, services.load());
+        Object result = Admission.check(binding, Peers.remote(channel), true, services.load());
         if (result instanceof String reason) {
             Refusal.refuse(channel, binding, definition, reason, services);
             return false;

@@ -69,8 +69,8 @@ final class StateDump {
             LiveConnection live = LiveConnection.of(channel);
             Instant accepted = live == null ? null : live.accepted();
             lines.add(id + " connection\n"
-                    + "\tfrom = " + Addresses.format((InetSocketAddress) channel.remoteAddress()) + "\n"
-                    + "\tto = " + Addresses.format((InetSocketAddress) channel.localAddress()) + "\n"
+                    + "\tfrom = " + Addresses.format(Peers.remote(channel)) + "\n"
+                    + "\tto = " + Addresses.format(Peers.local(channel)) + "\n"
                     + "\taccepted = " + (accepted == null ? "-" : ctime(accepted)) + "\n");
         }
         lines.sort(null);

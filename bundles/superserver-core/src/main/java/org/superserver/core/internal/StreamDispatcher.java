@@ -59,8 +59,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
         if (!ServedClients.admitted(binding, channel, definition)) {
             return;
         }
-        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
-                (InetSocketAddress) channel.localAddress(), (InetSocketAddress) channel.remoteAddress(), Instant.now());
+        ConnectionInfo connection = Peers.info(definition, channel, Instant.now());
         if (!PolicyChain.guards(definition)) {
             dispatch(ctx, connection, definition, List.of());
             return;

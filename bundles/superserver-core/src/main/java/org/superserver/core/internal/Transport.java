@@ -144,6 +144,29 @@ final class Transport implements AutoCloseable {
     }
 
     /**
+     * A new Unix-domain stream listening socket.
+     *
+     * @throws IllegalStateException when this transport has none (nio)
+     */
+    ServerChannel newDomainServerChannel(String path) {
+        requireEpoll(path);
+        return EpollProbe.domainServer();
+    }
+
+    /** A new Unix-domain datagram socket, as for {@link #newDomainServerChannel}. */
+    io.netty.channel.unix.DomainDatagramChannel newDomainDatagramChannel(String path) {
+        requireEpoll(path);
+        return EpollProbe.domainDatagram();
+    }
+
+    private void requireEpoll(String path) {
+        if (!name.equals("epoll")) {
+            throw new IllegalStateException("the Unix-domain socket " + path + " needs the epoll transport (this"
+                    + " core runs " + name + "; set transport=auto or epoll where epoll is available)");
+        }
+    }
+
+    /**
      * The listening socket {@code fd} (bound and listening already, passed by a service manager)
      * as a channel of this transport.
      *
@@ -207,6 +230,14 @@ final class Transport implements AutoCloseable {
         static Transport transport(int threads) {
             return new Transport("epoll", EpollIoHandler.newFactory(), threads,
                     EpollServerSocketChannel::new, EpollProbe::batchedDatagramChannel, EpollSocketChannel::new);
+        }
+
+        static ServerChannel domainServer() {
+            return new io.netty.channel.epoll.EpollServerDomainSocketChannel();
+        }
+
+        static io.netty.channel.unix.DomainDatagramChannel domainDatagram() {
+            return new io.netty.channel.epoll.EpollDomainDatagramChannel();
         }
 
         static ServerChannel adoptServer(int fd) {

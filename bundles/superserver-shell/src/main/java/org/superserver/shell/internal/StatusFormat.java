@@ -83,8 +83,15 @@ final class StatusFormat {
             field(out, "id", d.id());
             field(out, "socket type", d.socketType().configName());
             field(out, "protocol", d.protocol().configName());
-            field(out, "bind", d.bindAddress() == null ? "* (every address)" : d.bindAddress());
-            field(out, "port", d.port() == 0 ? "0 (ephemeral)" : Integer.toString(d.port()));
+            if (d.socketPath() != null) {
+                field(out, "path", d.socketPath());
+                field(out, "socket mode", String.format("%04o", d.socketMode()));
+                field(out, "socket owner", d.socketOwner() == null ? "- (the server's own)" : d.socketOwner());
+                field(out, "socket group", d.socketGroup() == null ? "- (the server's own)" : d.socketGroup());
+            } else {
+                field(out, "bind", d.bindAddress() == null ? "* (every address)" : d.bindAddress());
+                field(out, "port", d.port() == 0 ? "0 (ephemeral)" : Integer.toString(d.port()));
+            }
             field(out, "wait", d.isWait() ? "wait" : "nowait");
             field(out, "max per minute", limit(d.maxPerMinute()));
             field(out, "instances", limit(d.instances()));
@@ -131,12 +138,18 @@ final class StatusFormat {
             return hostPort(l.boundAddress());
         }
         ServiceDefinition d = l.definition();
+        if (d.socketPath() != null) {
+            return d.socketPath();
+        }
         String host = d.bindAddress() == null ? "*" : d.bindAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + d.port();
     }
 
     static String hostPort(InetSocketAddress address) {
         InetAddress ip = address.getAddress();
+        if (ip == null && address.getPort() == 0) {
+            return address.getHostString(); // a Unix-domain socket's path
+        }
         String host = ip == null ? address.getHostString() : ip.getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }

@@ -1,6 +1,7 @@
 package org.superserver.shell.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.superserver.shell.internal.Fixtures.builtin;
 import static org.superserver.shell.internal.Fixtures.listening;
@@ -33,6 +34,25 @@ public class ListInfoReloadCommandsTest {
 
         list.status = null;
         assertEquals(StatusFormat.CORE_NOT_RUNNING, list.list().toString());
+    }
+
+    @Test
+    public void infoShowsAUnixServicesPathModeAndOwners() {
+        org.superserver.api.ServiceDefinition d = org.superserver.api.ServiceDefinition.builder().name("echo")
+                .socketType(org.superserver.api.SocketType.STREAM).protocol(Protocol.UNIX).socketPath("/run/echo.sock")
+                .socketGroup("adm").handler("echo").origin("/etc/inetd.conf:3").build();
+        info.status = Fixtures.status(new org.superserver.api.status.ListenerStatus(d,
+                org.superserver.api.status.ListenerState.LISTENING,
+                java.net.InetSocketAddress.createUnresolved("/run/echo.sock", 0), "", 0, 0));
+        list.status = info.status;
+        String text = info.info("echo").toString();
+        assertTrue(text, text.startsWith("echo/unix\n"));
+        for (String line : new String[] {"path", "/run/echo.sock", "socket mode", "0660", "socket owner",
+                "- (the server's own)", "socket group", "adm"}) {
+            assertTrue(line + " missing from " + text, text.contains(line));
+        }
+        assertFalse(text, text.contains("ephemeral"));
+        assertTrue(list.list().toString(), list.list().toString().contains("/run/echo.sock"));
     }
 
     @Test

@@ -88,6 +88,9 @@ record ConsoleView(boolean coreRunning, List<ServiceRow> services, List<Connecti
             return "";
         }
         InetAddress ip = address.getAddress();
+        if (ip == null && address.getPort() == 0) {
+            return address.getHostString(); // a Unix-domain socket's path, or its client's unix:uid=… name
+        }
         String host = ip == null ? address.getHostString() : ip.getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }

@@ -22,6 +22,14 @@ public class HtmlViewTest {
     private static final Instant NOW = Instant.parse("2026-12-05T12:00:00Z");
 
     @Test
+    public void aUnixSocketIsShownByItsPathAndAUnixClientByItsCredentials() {
+        assertEquals("/run/echo.sock", ConsoleView.address(InetSocketAddress.createUnresolved("/run/echo.sock", 0)));
+        assertEquals("unix:uid=1000,gid=1000,pid=42", ConsoleView.address(
+                InetSocketAddress.createUnresolved("unix:uid=1000,gid=1000,pid=42", 0)));
+        assertEquals("127.0.0.1:7", ConsoleView.address(new InetSocketAddress("127.0.0.1", 7)));
+    }
+
+    @Test
     public void escapesEveryCharacterThatCouldStartMarkup() {
         assertEquals("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;",
                 Html.escape("<script>alert('x')</script> & \"q\""));

@@ -187,6 +187,11 @@ final class TcpdPolicy implements AccessPolicy {
      */
     @Override
     public CompletionStage<Decision> check(ConnectionInfo connection, ServiceDefinition definition) {
+        if (connection.peer() != null) {
+            // hosts_access(5) names hosts and addresses; as in openbsd-inetd, it does not wrap unix services
+            return CompletableFuture.completedFuture(
+                    Decision.allow("hosts_access does not apply to a unix-domain client"));
+        }
         RuleSet current = rules;
         String daemon = daemonName(definition);
         boolean tcp = connection.protocol().isTcp();

@@ -84,6 +84,17 @@ public class TcpdPolicyTest {
     }
 
     @Test
+    public void aUnixDomainClientIsNotJudgedByHostsAccessAndDoesNotCrashIt() throws Exception {
+        hosts.files("", "ALL: ALL\n");
+        ConnectionInfo unix = new ConnectionInfo("id", "echo", Protocol.UNIX, "/run/echo.sock",
+                new org.superserver.api.PeerCredentials(4242, 1000, 1000), Instant.now());
+        Decision d = get(policy.check(unix, internal("echo")));
+        assertTrue(d.reason(), d.isAllowed());
+        assertEquals("hosts_access does not apply to a unix-domain client", d.reason());
+        assertFalse(get(policy.check(from("127.0.0.1"), internal("echo"))).isAllowed());
+    }
+
+    @Test
     public void theDaemonNameIsArgv0sBasenameOrTheServiceName() {
         assertEquals("in.fingerd", TcpdPolicy.daemonName(exec("finger", "/usr/sbin/tcpd", "in.fingerd")));
         assertEquals("in.fingerd", TcpdPolicy.daemonName(exec("finger", "/usr/sbin/tcpd", "/usr/sbin/in.fingerd", "-w")));

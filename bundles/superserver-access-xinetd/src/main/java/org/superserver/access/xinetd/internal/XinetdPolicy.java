@@ -130,6 +130,9 @@ final class XinetdPolicy implements AccessPolicy {
     }
 
     private CompletionStage<Decision> decide(ServiceRules r, ConnectionInfo c) {
+        if (c.peer() != null) {
+            return CompletableFuture.completedFuture(unixPeer(r, c));
+        }
         Client client = Client.of(c.remote().getAddress());
         Clock now = clock.get();
         if (r.accessTimes != null && !r.accessTimes.admits(LocalTime.now(now))) {
@@ -228,6 +231,18 @@ final class XinetdPolicy implements AccessPolicy {
             d.complete(decision(allowed, reason, null));
         }
         return d;
+    }
+
+    /**
+     * A Unix-domain client has no address: only_from, no_access and SENSOR, which name addresses,
+     * do not apply to it (xinetd has no Unix-domain services); access_times does.
+     */
+    private Decision unixPeer(ServiceRules r, ConnectionInfo c) {
+        if (r.accessTimes != null && !r.accessTimes.admits(LocalTime.now(clock.get()))) {
+            return Decision.deny("outside access_times " + r.accessTimes);
+        }
+        LOG.debug("XINETD service={} from={} allow reason=unix-domain client", c.serviceName(), c.peer());
+        return Decision.allow("only_from, no_access and SENSOR do not apply to a unix-domain client");
     }
 
     private static void append(StringBuilder b, String text) {

@@ -226,6 +226,21 @@ public class XinetdPolicyTest {
     }
 
     @Test
+    public void onlyFromAndNoAccessDoNotApplyToAUnixDomainClientButAccessTimesDoes() throws Exception {
+        ServiceDefinition d = service("echo", "only_from = 192.0.2.1", "no_access = 0.0.0.0/0",
+                "access_times = 08:00-17:00");
+        ConnectionInfo unix = new ConnectionInfo(d.id(), d.name(), Protocol.UNIX, "/run/echo.sock",
+                new org.superserver.api.PeerCredentials(4242, 1000, 1000), Instant.now());
+        clock.set("2026-12-05T12:00:00Z");
+        assertTrue(now(policy(NOWHERE).check(unix, d)).isAllowed());
+        assertFalse(decide("127.0.0.1", d).isAllowed());
+        clock.set("2026-12-05T18:00:00Z");
+        Decision late = now(policy(NOWHERE).check(unix, d));
+        assertFalse(late.isAllowed());
+        assertEquals("outside access_times 08:00-17:00", late.reason());
+    }
+
+    @Test
     public void accessTimesReadTheInjectedClock() throws Exception {
         ServiceDefinition d = service("echo", "access_times = 08:00-17:00");
         clock.set("2026-12-05T12:00:00Z");

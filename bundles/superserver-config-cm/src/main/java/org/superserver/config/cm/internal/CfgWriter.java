@@ -80,7 +80,14 @@ final class CfgWriter {
             }
             put("socket_type", d.socketType().configName());
             put("protocol", d.protocol().configName());
-            put("port", String.valueOf(d.port()));
+            if (d.socketPath() != null) {
+                put("path", d.socketPath());
+                put("socket_mode", String.format("%04o", d.socketMode()));
+                putIf("socket_owner", d.socketOwner());
+                putIf("socket_group", d.socketGroup());
+            } else {
+                put("port", String.valueOf(d.port()));
+            }
             if (d.bindAddress() != null) {
                 put("bind", d.bindAddress());
             }

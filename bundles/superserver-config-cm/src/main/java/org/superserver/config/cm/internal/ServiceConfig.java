@@ -52,14 +52,37 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "protocol", required = false,
             options = {@Option(label = "tcp", value = "tcp"), @Option(label = "tcp4", value = "tcp4"),
                     @Option(label = "tcp6", value = "tcp6"), @Option(label = "udp", value = "udp"),
-                    @Option(label = "udp4", value = "udp4"), @Option(label = "udp6", value = "udp6")},
-            description = "tcp, tcp4, tcp6, udp, udp4 or udp6; tcp and udp listen on both address families. "
+                    @Option(label = "udp4", value = "udp4"), @Option(label = "udp6", value = "udp6"),
+                    @Option(label = "unix", value = "unix")},
+            description = "tcp, tcp4, tcp6, udp, udp4 or udp6; tcp and udp listen on both address families; "
+                    + "unix: a Unix-domain socket of the socket_type at path (then no port nor bind). "
                     + "Default: tcp for stream, udp for dgram.")
     String protocol();
 
     @AttributeDefinition(name = "port", min = "0", max = "65535", type = AttributeType.INTEGER,
-            description = "The port to listen on, 0-65535 (0: an ephemeral port). Required; no default.")
+            description = "The port to listen on, 0-65535 (0: an ephemeral port). Required; no default "
+                    + "(none with protocol = unix).")
     int port();
+
+    @AttributeDefinition(name = "path", required = false,
+            description = "With protocol = unix: the absolute path of the socket file, in an existing directory. "
+                    + "Required with protocol = unix; not allowed otherwise. Default: empty.")
+    String path() default "";
+
+    @AttributeDefinition(name = "socket_mode", required = false,
+            description = "With protocol = unix: the socket file's permission bits, in octal (connecting needs "
+                    + "write permission). Default: 0660 (owner and group; never others unless set here).")
+    String socket__mode() default "0660";
+
+    @AttributeDefinition(name = "socket_owner", required = false,
+            description = "With protocol = unix: the user owning the socket file (only root may give it away). "
+                    + "Default: empty (the superserver's own user).")
+    String socket__owner() default "";
+
+    @AttributeDefinition(name = "socket_group", required = false,
+            description = "With protocol = unix: the group owning the socket file. "
+                    + "Default: empty (the superserver's own group).")
+    String socket__group() default "";
 
     @AttributeDefinition(name = "bind", required = false,
             description = "The literal IPv4 or IPv6 address to listen on. Default: empty (every address).")

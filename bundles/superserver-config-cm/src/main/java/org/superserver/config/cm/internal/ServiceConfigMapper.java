@@ -43,7 +43,7 @@ final class ServiceConfigMapper {
     static {
         Set<String> known = new java.util.HashSet<>(Set.of("service", "id", "handler", "type", "socket_type",
                 "protocol", "port", "bind", "wait", "user", "group", "server", "server_args", "passenv", "instances",
-                "policies", "disable"));
+                "policies", "disable", "path", "socket_mode", "socket_owner", "socket_group"));
         known.addAll(ExtendedProperties.TYPED);
         KNOWN = Set.copyOf(known);
     }
@@ -182,11 +182,18 @@ final class ServiceConfigMapper {
                 protocol = Protocol.parse(protocolText);
             } catch (IllegalArgumentException e) {
                 throw new Invalid("protocol", "'" + protocolText
-                        + "' is not a protocol; expected tcp, tcp4, tcp6, udp, udp4 or udp6");
+                        + "' is not a protocol; expected tcp, tcp4, tcp6, udp, udp4, udp6 or unix");
             }
         }
         if (socketType == null) {
             socketType = protocol == null ? SocketType.STREAM : protocol.socketType();
+        }
+        boolean unix = protocol != null && protocol.isUnix();
+        if (unix) {
+            protocol = Protocol.unix(socketType);
+        } else if (string(p, "path") != null) {
+            throw new Invalid("path", "is a Unix-domain socket's path and needs protocol = unix (protocol is "
+                    + (protocol == null ? "not set" : protocol.configName()) + ")");
         }
         if (protocol == null) {
             protocol = socketType == SocketType.STREAM ? Protocol.TCP : Protocol.UDP;
@@ -197,8 +204,12 @@ final class ServiceConfigMapper {
                     + (socketType == SocketType.STREAM ? "tcp, tcp4 or tcp6" : "udp, udp4 or udp6"));
         }
 
-        int port = port(p);
+        int port = unix ? noPortForUnix(p) : port(p);
         String bind = string(p, "bind");
+        if (unix && bind != null) {
+            throw new Invalid("bind", "'" + bind + "' does not fit protocol = unix: a Unix-domain socket has a path"
+                    + " (path), no address; leave bind out");
+        }
         if ("*".equals(bind)) {
             bind = null;
         }
@@ -221,6 +232,18 @@ final class ServiceConfigMapper {
                 .user(string(p, "user"))
                 .group(string(p, "group"))
                 .origin(origin);
+        if (unix) {
+            b.socketPath(socketPath(p)).socketMode(socketMode(p)).socketOwner(string(p, "socket_owner"))
+                    .socketGroup(string(p, "socket_group"));
+        } else {
+            for (String key : List.of("socket_mode", "socket_owner", "socket_group")) {
+                String value = string(p, key);
+                // the Metatype form sends every default; only a value set on purpose is wrong here
+                if (value != null && !(key.equals("socket_mode") && value.equals("0660"))) {
+                    throw new Invalid(key, "applies to a Unix-domain socket's file and needs protocol = unix");
+                }
+            }
+        }
 
         for (String policy : words(p, "policies")) {
             if (!policy.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
@@ -336,6 +359,40 @@ final class ServiceConfigMapper {
      */
     static String asBytes(String text) {
         return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    /** A Unix-domain socket has no port: port is left out (or 0, as the Metatype form may send). */
+    private static int noPortForUnix(Map<String, ?> p) {
+        String text = scalar(p.get("port"), "port");
+        if (text != null && !text.equals("0")) {
+            throw new Invalid("port", "'" + text + "' does not fit protocol = unix: a Unix-domain socket has a path"
+                    + " (path), no port; leave port out");
+        }
+        return 0;
+    }
+
+    private static String socketPath(Map<String, ?> p) {
+        String path = string(p, "path");
+        if (path == null) {
+            throw new Invalid("path", "is missing; protocol = unix needs the absolute path of the socket file,"
+                    + " e.g. path = /run/echo.sock");
+        }
+        if (!path.startsWith("/")) {
+            throw new Invalid("path", "'" + path + "' is not an absolute path; expected e.g. /run/echo.sock");
+        }
+        return path;
+    }
+
+    private static int socketMode(Map<String, ?> p) {
+        String text = string(p, "socket_mode");
+        if (text == null) {
+            return ServiceDefinition.DEFAULT_SOCKET_MODE;
+        }
+        if (!text.matches("[0-7]{1,4}") || Integer.parseInt(text, 8) > 0777) {
+            throw new Invalid("socket_mode", "'" + text + "' is not a file mode; expected octal permission bits"
+                    + " from 0000 to 0777, e.g. 0660");
+        }
+        return Integer.parseInt(text, 8);
     }
 
     private static int port(Map<String, ?> p) {

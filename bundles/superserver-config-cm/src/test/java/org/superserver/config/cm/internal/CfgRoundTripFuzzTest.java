@@ -101,13 +101,18 @@ public class CfgRoundTripFuzzTest {
                 .name(random.nextBoolean() ? "svc" + random.nextInt(100) : String.valueOf(random.nextInt(65536)))
                 .socketType(protocol.socketType()).protocol(protocol).port(random.nextInt(65536))
                 .origin("/etc/inetd.conf:" + (1 + random.nextInt(50)));
-        if (random.nextBoolean()) {
+        if (protocol.isUnix()) {
+            b.port(0).socketPath("/run/s" + random.nextInt(100) + ".sock").socketMode(random.nextInt(0777 + 1));
+            if (random.nextBoolean()) {
+                b.socketOwner("daemon").socketGroup(random.nextBoolean() ? "adm" : null);
+            }
+        } else if (random.nextBoolean()) {
             b.bindAddress(protocol.family() == org.superserver.api.AddressFamily.INET6 ? "::1" : "127.0.0.1");
         }
         int dispatch = random.nextInt(3);
         if (dispatch == 0) {
             b.handler(random.nextBoolean() ? "echo" : "chargen");
-        } else if (dispatch == 1 && protocol.isTcp()) {
+        } else if (dispatch == 1 && protocol.isTcp() && !protocol.isUnix()) {
             b.redirect(random.nextBoolean() ? "10.0.0.2" : "backend.example", 1 + random.nextInt(65535));
         } else {
             b.wait(random.nextBoolean());

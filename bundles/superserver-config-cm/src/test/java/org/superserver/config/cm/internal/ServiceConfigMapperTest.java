@@ -302,7 +302,61 @@ public class ServiceConfigMapperTest {
         invalid(p, "socket_type", "expected stream or dgram");
         p.put("socket_type", "stream");
         p.put("protocol", "sctp");
-        invalid(p, "protocol", "expected tcp, tcp4, tcp6, udp, udp4 or udp6");
+        invalid(p, "protocol", "expected tcp, tcp4, tcp6, udp, udp4, udp6 or unix");
+    }
+
+    private static Map<String, Object> echoUnix() {
+        Map<String, Object> p = echoTcpFromFile();
+        p.remove("port");
+        p.remove("bind");
+        p.put("protocol", "unix");
+        p.put("path", "/run/echo.sock");
+        return p;
+    }
+
+    @Test
+    public void protocolUnixServesAtItsPathWithAModeForOwnerAndGroupByDefault() {
+        ServiceDefinition d = valid(echoUnix());
+        assertEquals(Protocol.UNIX, d.protocol());
+        assertEquals("/run/echo.sock", d.socketPath());
+        assertEquals(0660, d.socketMode());
+        assertNull(d.socketOwner());
+        assertNull(d.bindAddress());
+        Map<String, Object> p = echoUnix();
+        p.put("socket_type", "dgram");
+        p.put("socket_mode", "0600");
+        p.put("socket_owner", "daemon");
+        p.put("socket_group", "adm");
+        p.put("port", "0");
+        ServiceDefinition dgram = valid(p);
+        assertEquals(Protocol.UNIX_DGRAM, dgram.protocol());
+        assertEquals(0600, dgram.socketMode());
+        assertEquals("daemon", dgram.socketOwner());
+        assertEquals("adm", dgram.socketGroup());
+    }
+
+    @Test
+    public void badUnixPropertiesAreNamed() {
+        Map<String, Object> p = echoUnix();
+        p.remove("path");
+        invalid(p, "path", "is missing; protocol = unix needs the absolute path");
+        p.put("path", "run/echo.sock");
+        invalid(p, "path", "is not an absolute path");
+        p = echoUnix();
+        p.put("port", "7");
+        invalid(p, "port", "'7' does not fit protocol = unix");
+        p = echoUnix();
+        p.put("bind", "127.0.0.1");
+        invalid(p, "bind", "does not fit protocol = unix");
+        p = echoUnix();
+        p.put("socket_mode", "0999");
+        invalid(p, "socket_mode", "is not a file mode");
+        p = echoTcpFromFile();
+        p.put("path", "/run/echo.sock");
+        invalid(p, "path", "needs protocol = unix (protocol is tcp)");
+        p = echoTcpFromFile();
+        p.put("socket_mode", "0666");
+        invalid(p, "socket_mode", "needs protocol = unix");
     }
 
     @Test

@@ -93,6 +93,12 @@ final class InetdConfParser {
 
     /** Prefix of every definition id: {@code inetd:FILE:ADDRESS:SERVICE/PROTOCOL}. */
     static final String ID_PREFIX = "inetd:";
+
+    /** The protocol of a Unix-domain socket, as openbsd-inetd names it. */
+    static final String UNIX = "unix";
+
+    /** The longest socket path, in bytes, that fits {@code sun_path} with its terminating NUL. */
+    private static final int MAX_SOCKET_PATH = 107;
     /** The access policy that tcpd lines and {@code wrapAll} add. */
     static final String TCPD_POLICY = "tcpd";
     /** Where tcpd looks for a program named without a path (its REAL_DAEMON_DIR, as Debian builds it). */
@@ -210,7 +216,12 @@ final class InetdConfParser {
         String host;
         String service;
         int colon = first.lastIndexOf(':');
-        if (colon >= 0) {
+        // openbsd-inetd's unix protocol: the first field is the socket's path, which may hold a ':'
+        boolean unix = w.size() > 2 && (w.get(2).equals(UNIX) || w.get(2).startsWith(UNIX + ","));
+        if (unix) {
+            host = defaultHost;
+            service = first;
+        } else if (colon >= 0) {
             host = first.substring(0, colon);
             if (host.length() >= 2 && host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
@@ -250,12 +261,14 @@ final class InetdConfParser {
 
         SocketType socketType = socketType(socketText);
         ProtocolField protocol = protocol(protocolText);
-        if (protocol.protocol.socketType() != socketType) {
+        if (unix) {
+            checkSocketPath(service);
+        } else if (protocol.protocol.socketType() != socketType) {
             throw new Invalid("protocol", "'" + protocol.name + "' does not fit socket type " + socketText
                     + "; expected " + (socketType == SocketType.STREAM ? "tcp, tcp4 or tcp6 with stream"
                             : "udp, udp4 or udp6 with dgram"));
         }
-        int port = port(service, protocol.name);
+        int port = unix ? 0 : port(service, protocol.name);
         // warnings count only for a line that serves: a bad line is reported once, by its error
         List<Diagnostic> warnings = new ArrayList<>();
         WaitField wait = waitField(waitText, file, entry.line, warnings);
@@ -289,12 +302,18 @@ final class InetdConfParser {
                 .group(group)
                 .origin(file + ":" + entry.line);
         protocol.attributes.forEach(b::attribute);
+        if (unix) {
+            b.socketPath(service).socketMode(protocol.socketMode).socketOwner(protocol.socketOwner)
+                    .socketGroup(protocol.socketGroup);
+        }
 
         Set<String> policies = new LinkedHashSet<>();
         if ("internal".equals(server)) {
             String handler = service;
             if (!args.isEmpty() && !"internal".equals(args.get(0)) && !args.get(0).startsWith("#")) {
                 handler = args.get(0);
+            } else if (unix) {
+                handler = builtinOfPath(service);
             } else if (isNumber(service)) {
                 throw new Invalid("server program", "internal on port " + service
                         + " names no built-in (a port number cannot name one); expected a service name "
@@ -334,11 +353,27 @@ final class InetdConfParser {
                 b.server(server).argv(argv);
             }
         }
-        if (wrapAll) {
+        if (wrapAll && !unix) { // hosts_access(5) names hosts: a Unix peer has none, as in openbsd-inetd
             policies.add(TCPD_POLICY);
         }
         b.policies(new ArrayList<>(policies));
 
+        if (unix) {
+            diagnostics.addAll(warnings);
+            String id = ID_PREFIX + file + ":" + service + "/" + UNIX;
+            ServiceDefinition definition;
+            try {
+                definition = b.id(id).protocol(Protocol.unix(socketType)).build();
+            } catch (IllegalArgumentException e) {
+                throw new Invalid("line", e.getMessage());
+            }
+            ServiceDefinition earlier = byId.put(id, definition);
+            if (earlier != null) {
+                diagnostics.add(Diagnostic.warning(file, entry.line, "service", service + "/unix is defined"
+                        + " again; this line replaces " + earlier.origin() + " (the later line wins, as in inetd)"));
+            }
+            return null;
+        }
         List<String> addresses = addresses(host, protocol.protocol);
         diagnostics.addAll(warnings);
         for (String address : addresses) {
@@ -394,11 +429,43 @@ final class InetdConfParser {
         }
     }
 
+    /**
+     * The socket path of a {@code unix} line: absolute, as openbsd-inetd needs it to name the
+     * socket file it binds, and not a directory.
+     */
+    private static void checkSocketPath(String path) {
+        if (!path.startsWith("/")) {
+            throw new Invalid("service", "'" + path + "' is not an absolute path; a unix service's first field is"
+                    + " the path of its socket, e.g. /run/echo.sock");
+        }
+        if (path.endsWith("/")) {
+            throw new Invalid("service", "'" + path + "' names a directory; expected the path of the socket file,"
+                    + " e.g. /run/echo.sock");
+        }
+        if (path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            throw new Invalid("service", "'" + path + "' is longer than " + MAX_SOCKET_PATH + " bytes, the most"
+                    + " a Unix-domain socket address holds");
+        }
+    }
+
+    /**
+     * The built-in a {@code unix ... internal} line without a name serves: its socket file's name
+     * up to the first dot ({@code /run/echo.sock} is echo), since a path names no service.
+     */
+    static String builtinOfPath(String path) {
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        int dot = base.indexOf('.');
+        return dot > 0 ? base.substring(0, dot) : base;
+    }
+
     /** The protocol field: the protocol, its name as written (without options) and buffer sizes. */
     private static final class ProtocolField {
         final Protocol protocol;
         final String name;
         final Map<String, List<String>> attributes;
+        int socketMode = ServiceDefinition.DEFAULT_SOCKET_MODE;
+        String socketOwner;
+        String socketGroup;
 
         ProtocolField(Protocol protocol, String name, Map<String, List<String>> attributes) {
             this.protocol = protocol;
@@ -432,11 +499,13 @@ final class InetdConfParser {
             case "udp6":
                 protocol = Protocol.UDP6;
                 break;
+            case UNIX:
+                return unixProtocol(text, parts);
             default:
-                String why = "unix".equals(name) ? "is a UNIX-domain protocol, which is not supported"
-                        : name.startsWith("rpc/") ? "is a Sun RPC protocol, which is not supported"
+                String why = name.startsWith("rpc/") ? "is a Sun RPC protocol, which is not supported"
                         : "is not a protocol";
-                throw new Invalid("protocol", "'" + name + "' " + why + "; expected tcp, tcp4, tcp6, udp, udp4 or udp6");
+                throw new Invalid("protocol", "'" + name + "' " + why + "; expected tcp, tcp4, tcp6, udp, udp4, udp6"
+                        + " or unix");
         }
         if (parts.length > 3) {
             throw new Invalid("protocol", "'" + text + "' has too many buffer sizes; expected at most "
@@ -459,6 +528,47 @@ final class InetdConfParser {
             attributes.put(key, List.of(Long.toString(size)));
         }
         return new ProtocolField(protocol, name, attributes);
+    }
+
+    /**
+     * {@code unix} with this server's options for the socket file: {@code mode=0660},
+     * {@code owner=USER}, {@code group=GROUP} (openbsd-inetd has none of them).
+     */
+    private static ProtocolField unixProtocol(String text, String[] parts) {
+        ProtocolField field = new ProtocolField(Protocol.UNIX, UNIX, new LinkedHashMap<>());
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 1; i < parts.length; i++) {
+            String option = parts[i];
+            int eq = option.indexOf('=');
+            String key = eq < 0 ? option : option.substring(0, eq);
+            String value = eq < 0 ? "" : option.substring(eq + 1);
+            if (eq < 0 || !Set.of("mode", "owner", "group").contains(key)) {
+                throw new Invalid("protocol", "'" + option + "' is not an option of unix; expected mode=OCTAL,"
+                        + " owner=USER or group=GROUP, e.g. unix,mode=0660,group=adm");
+            }
+            if (!seen.add(key)) {
+                throw new Invalid("protocol", "'" + text + "' gives " + key + " twice");
+            }
+            if (value.isEmpty()) {
+                throw new Invalid("protocol", "'" + option + "' has no value");
+            }
+            switch (key) {
+                case "mode":
+                    if (!value.matches("[0-7]{1,4}") || Integer.parseInt(value, 8) > 0777) {
+                        throw new Invalid("protocol", "'" + option + "' is not a file mode; expected octal"
+                                + " permission bits from 0000 to 0777, e.g. mode=0660");
+                    }
+                    field.socketMode = Integer.parseInt(value, 8);
+                    break;
+                case "owner":
+                    field.socketOwner = value;
+                    break;
+                default:
+                    field.socketGroup = value;
+                    break;
+            }
+        }
+        return field;
     }
 
     /** N, Nk or Nm as bytes; -1 when malformed or too large. */

@@ -538,11 +538,62 @@ public class InetdConfParserTest {
     @Test
     public void badProtocol() {
         assertMentions(error("echo stream sctp nowait root internal", "protocol"), "'sctp' is not a protocol",
-                "tcp, tcp4, tcp6, udp, udp4 or udp6");
+                "tcp, tcp4, tcp6, udp, udp4, udp6 or unix");
         assertMentions(error("echo stream TCP nowait root internal", "protocol"), "'TCP'");
-        assertMentions(error("/tmp/sock stream unix nowait root /x x", "protocol"), "UNIX-domain");
+        assertMentions(error("/tmp/sock stream unix,mode=0999 nowait root /x x", "protocol"), "not a file mode");
         assertMentions(error("rstatd/1-3 dgram rpc/udp wait root /usr/sbin/rpc.rstatd rpc.rstatd", "protocol"),
                 "Sun RPC");
+    }
+
+    // ---- openbsd-inetd's unix protocol ----
+
+    @Test
+    public void unixLineServesABuiltInAtItsPath() {
+        ServiceDefinition d = only("/run/echo.sock stream unix nowait root internal");
+        assertEquals(Protocol.UNIX, d.protocol());
+        assertEquals("/run/echo.sock", d.socketPath());
+        assertEquals("/run/echo.sock", d.name());
+        assertEquals("echo", d.handler());
+        assertEquals(0660, d.socketMode());
+        assertEquals(null, d.socketOwner());
+        assertEquals(null, d.bindAddress());
+        assertEquals(FILE + ":1", d.origin());
+        assertEquals("chargen", only("/run/x.sock dgram unix wait root internal chargen").handler());
+        assertEquals(Protocol.UNIX_DGRAM, only("/run/x.sock dgram unix wait root internal chargen").protocol());
+    }
+
+    @Test
+    public void unixLineStartsAServerWithItsArguments() {
+        ServiceDefinition d = only("/run/x:y.sock stream unix nowait nobody.nogroup /usr/bin/server server -v");
+        assertEquals("/run/x:y.sock", d.socketPath());
+        assertEquals("/usr/bin/server", d.server());
+        assertEquals(List.of("server", "-v"), d.argv());
+        assertEquals("nobody", d.user());
+        assertEquals("nogroup", d.group());
+    }
+
+    @Test
+    public void unixOptionsSetTheSocketFilesModeAndOwners() {
+        ServiceDefinition d = only("/run/echo.sock stream unix,mode=0666,owner=daemon,group=adm nowait root internal");
+        assertEquals(0666, d.socketMode());
+        assertEquals("daemon", d.socketOwner());
+        assertEquals("adm", d.socketGroup());
+    }
+
+    @Test
+    public void badUnixLinesNameTheirField() {
+        assertMentions(error("run/echo.sock stream unix nowait root internal", "service"), "not an absolute path");
+        assertMentions(error("/run/ stream unix nowait root internal", "service"), "names a directory");
+        assertMentions(error("/" + "x".repeat(120) + " stream unix nowait root internal", "service"),
+                "longer than 107 bytes");
+        assertMentions(error("/run/echo.sock stream unix,sndbuf=1k nowait root internal", "protocol"),
+                "not an option of unix");
+        assertMentions(error("/run/echo.sock stream unix,mode=1777 nowait root internal", "protocol"),
+                "not a file mode");
+        assertMentions(error("/run/echo.sock stream unix,mode=0600,mode=0666 nowait root internal", "protocol"),
+                "gives mode twice");
+        assertMentions(error("/run/echo.sock stream unix,owner= nowait root internal", "protocol"), "has no value");
+        assertMentions(error("/run/echo.sock raw unix nowait root internal", "socket type"), "'raw'");
     }
 
     @Test
@@ -658,8 +709,8 @@ public class InetdConfParserTest {
         assertTrue(warning, warning.startsWith("/etc/inetd.conf:2: service: echo/tcp on "));
         assertTrue(warning, warning.endsWith(" is defined again; this line replaces /etc/inetd.conf:1"
                 + " (the later line wins, as in inetd)"));
-        assertEquals("/etc/inetd.conf:3: protocol: 'udpx' is not a protocol; expected tcp, tcp4, tcp6, udp, udp4 or udp6;"
-                + " line skipped", InetdConfParser.describe(r.diagnostics().get(1)));
+        assertEquals("/etc/inetd.conf:3: protocol: 'udpx' is not a protocol; expected tcp, tcp4, tcp6, udp, udp4, udp6"
+                + " or unix; line skipped", InetdConfParser.describe(r.diagnostics().get(1)));
         assertEquals("/etc/inetd.conf: file: inetd.conf file /etc/inetd.conf does not exist",
                 InetdConfParser.describe(Diagnostic.error("/etc/inetd.conf", 0, "file",
                         "inetd.conf file /etc/inetd.conf does not exist")));

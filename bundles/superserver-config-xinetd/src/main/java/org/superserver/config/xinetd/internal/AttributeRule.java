@@ -58,6 +58,11 @@ final class AttributeRule {
         one(SERVICE, "redirect", 2);
         one(SERVICE, "banner", 1);
         one(SERVICE, "bind", 1);
+        // this server's extension: a Unix-domain socket (protocol = unix)
+        one(SERVICE, "path", 1);
+        one(SERVICE, "socket_mode", 1);
+        one(SERVICE, "socket_owner", 1);
+        one(SERVICE, "socket_group", 1);
         SERVICE.put("interface", new AttributeRule("interface", "bind", 1, false));
         one(SERVICE, "per_source", 1);
         one(SERVICE, "groups", 1);

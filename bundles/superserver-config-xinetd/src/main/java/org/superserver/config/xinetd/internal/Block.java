@@ -141,9 +141,20 @@ final class Block {
                 }
                 break;
             case "protocol":
-                if (!first.equals("tcp") && !first.equals("udp")) {
+                if (!first.equals("tcp") && !first.equals("udp") && !first.equals("unix")) {
                     throw new Invalid(field, "'" + first + "' is not served; expected tcp or udp (the address family "
-                            + "comes from the flags IPv4 and IPv6)");
+                            + "comes from the flags IPv4 and IPv6), or unix with a path");
+                }
+                break;
+            case "socket_mode":
+                if (!first.matches("[0-7]{1,4}") || Integer.parseInt(first, 8) > 0777) {
+                    throw new Invalid(field, "'" + first + "' is not a file mode; expected octal permission bits from"
+                            + " 0000 to 0777, e.g. 0660");
+                }
+                break;
+            case "path":
+                if (!first.startsWith("/")) {
+                    throw new Invalid(field, "'" + first + "' is not an absolute path; expected e.g. /run/echo.sock");
                 }
                 break;
             case "wait":

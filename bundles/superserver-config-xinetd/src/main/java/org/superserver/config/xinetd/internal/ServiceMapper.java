@@ -182,10 +182,19 @@ final class ServiceMapper {
         if (st == null && pr == null) {
             throw new Invalid("socket_type", "required attribute socket_type is missing (socket_type = stream or dgram)");
         }
-        SocketType socketType = st != null ? SocketType.parse(st) : pr.equals("tcp") ? SocketType.STREAM
+        boolean unix = "unix".equals(pr);
+        SocketType socketType = st != null ? SocketType.parse(st) : pr.equals("tcp") || unix ? SocketType.STREAM
                 : SocketType.DGRAM;
         String protocolName = pr != null ? pr : socketType == SocketType.STREAM ? "tcp" : "udp";
-        if ((socketType == SocketType.STREAM) != protocolName.equals("tcp")) {
+        if (!unix) {
+            for (String key : List.of("path", "socket_mode", "socket_owner", "socket_group")) {
+                if (s.has(key)) {
+                    throw new Invalid(key, s.lineOf(key), key + " applies to a Unix-domain socket and needs"
+                            + " protocol = unix (this server's extension)");
+                }
+            }
+        }
+        if (!unix && (socketType == SocketType.STREAM) != protocolName.equals("tcp")) {
             throw new Invalid("protocol", s.lineOf("protocol"), "protocol " + protocolName + " does not fit socket_type "
                     + socketType.configName() + " (stream goes with tcp, dgram with udp)");
         }
@@ -204,7 +213,15 @@ final class ServiceMapper {
 
         // port: as written, else from the services table; a listed service's port must match it
         Integer port = s.has("port") ? Values.port("port", s.first("port")) : null;
-        if (unlisted) {
+        if (unix) {
+            if (port != null) {
+                throw new Invalid("port", s.lineOf("port"), "a unix service has a path, no port; leave port out");
+            }
+            if (!s.has("path")) {
+                throw new Invalid("path", "protocol = unix needs path, the absolute path of the socket file");
+            }
+            port = 0;
+        } else if (unlisted) {
             if (port == null) {
                 throw new Invalid("port", "an UNLISTED service needs a port attribute");
             }
@@ -238,7 +255,16 @@ final class ServiceMapper {
         boolean ipv6 = flagSet.contains("IPv6");
         Protocol protocol;
         boolean tcp = socketType == SocketType.STREAM;
-        if (bind != null) {
+        if (unix) {
+            if (bind != null && s.has("bind")) {
+                throw new Invalid("bind", s.lineOf("bind"), "a unix service has a path, no address; leave bind out");
+            }
+            bind = null; // a bind of the defaults section is for the IP services
+            protocol = Protocol.unix(socketType);
+            String mode = s.first("socket_mode");
+            b.socketPath(s.first("path")).socketOwner(s.first("socket_owner")).socketGroup(s.first("socket_group"))
+                    .socketMode(mode == null ? ServiceDefinition.DEFAULT_SOCKET_MODE : Integer.parseInt(mode, 8));
+        } else if (bind != null) {
             boolean v4 = AddressLiterals.parse(bind).map(a -> a instanceof Inet4Address).orElse(false);
             if (v4 && ipv6 && !ipv4 || !v4 && ipv4 && !ipv6) {
                 throw new Invalid("bind", lineOf(s, defaults, "bind"), "bind address " + bind

@@ -119,13 +119,14 @@ final class XinetdWriter {
                         + " is written as " + name + ", the name of its handler, on port " + d.port());
             }
             checkText("service", name);
-            String transport = d.protocol().isTcp() ? "tcp" : "udp";
-            Integer listed = services.port(name, transport);
+            boolean unix = d.protocol().isUnix();
+            String transport = unix ? "unix" : d.protocol().isTcp() ? "tcp" : "udp";
+            Integer listed = unix ? null : services.port(name, transport);
             List<String> type = new ArrayList<>();
             if (d.isInternal()) {
                 type.add("INTERNAL");
             }
-            if (listed == null || listed != d.port()) {
+            if (!unix && (listed == null || listed != d.port())) {
                 type.add("UNLISTED");
             }
             if (!type.isEmpty()) {
@@ -145,7 +146,14 @@ final class XinetdWriter {
             }
             put("socket_type", d.socketType().configName());
             put("protocol", transport);
-            put("port", String.valueOf(d.port()));
+            if (unix) {
+                put("path", d.socketPath());
+                put("socket_mode", String.format("%04o", d.socketMode()));
+                putIf("socket_owner", d.socketOwner());
+                putIf("socket_group", d.socketGroup());
+            } else {
+                put("port", String.valueOf(d.port()));
+            }
             if (d.bindAddress() != null) {
                 put("bind", d.bindAddress());
             }

@@ -72,6 +72,41 @@ public class XinetdReaderTest {
     }
 
     @Test
+    public void protocolUnixServesAtItsPathAsThisServersExtension() throws IOException {
+        ServiceDefinition d = only(conf.read(service("echo", "type = INTERNAL", "socket_type = stream",
+                "protocol = unix", "path = /run/echo.sock", "wait = no")));
+        assertEquals(Protocol.UNIX, d.protocol());
+        assertEquals("/run/echo.sock", d.socketPath());
+        assertEquals(0660, d.socketMode());
+        assertEquals("echo", d.handler());
+        ServiceDefinition x = only(conf.read(service("x", "type = UNLISTED", "socket_type = dgram", "protocol = unix",
+                "path = /run/x.sock", "socket_mode = 0600", "socket_owner = daemon", "socket_group = adm",
+                "wait = yes", "user = nobody", "server = /usr/bin/server")));
+        assertEquals(Protocol.UNIX_DGRAM, x.protocol());
+        assertEquals(0600, x.socketMode());
+        assertEquals("daemon", x.socketOwner());
+        assertEquals("adm", x.socketGroup());
+        assertTrue(conf.problemText(), conf.problems.isEmpty());
+    }
+
+    @Test
+    public void badUnixAttributesNameTheirField() throws IOException {
+        conf.read(service("echo", "type = INTERNAL", "protocol = unix", "wait = no"));
+        assertEquals("path", onlyError().field());
+        conf = new Conf(tmp.newFolder().toPath());
+        conf.read(service("echo", "type = INTERNAL", "protocol = unix", "path = /run/e.sock", "port = 7",
+                "wait = no"));
+        assertEquals("port", onlyError().field());
+        conf = new Conf(tmp.newFolder().toPath());
+        conf.read(service("echo", "type = INTERNAL", "protocol = tcp", "path = /run/e.sock", "wait = no"));
+        assertEquals("path", onlyError().field());
+        conf = new Conf(tmp.newFolder().toPath());
+        conf.read(service("echo", "type = INTERNAL", "protocol = unix", "path = /run/e.sock", "socket_mode = 999",
+                "wait = no"));
+        assertEquals("socket_mode", onlyError().field());
+    }
+
+    @Test
     public void nameInArgsTakesArgv0FromServerArgsWhateverTheOrderOfTheLines() throws IOException {
         List<ServiceDefinition> ds = conf.read(service("ftp", "socket_type = stream", "wait = no", "user = root",
                 "server = /usr/sbin/tcpd", "server_args = /usr/sbin/in.ftpd -l", "flags = NAMEINARGS")

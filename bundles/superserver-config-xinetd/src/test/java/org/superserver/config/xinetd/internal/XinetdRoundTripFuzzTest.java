@@ -103,12 +103,17 @@ public class XinetdRoundTripFuzzTest {
     static ServiceDefinition definition(long seed) {
         Random random = new Random(seed);
         Protocol protocol = Protocol.values()[random.nextInt(Protocol.values().length)];
-        boolean tcp = protocol.isTcp();
+        boolean tcp = protocol.isTcp() && !protocol.isUnix();
         ServiceDefinition.Builder b = ServiceDefinition.builder()
                 .socketType(protocol.socketType()).protocol(protocol).port(1 + random.nextInt(65535))
                 .v6Only(protocol.family() == AddressFamily.INET6)
                 .origin("/etc/inetd.conf:" + (1 + random.nextInt(50)));
-        if (random.nextBoolean() && protocol.family() != AddressFamily.ANY) {
+        if (protocol.isUnix()) {
+            b.port(0).socketPath("/run/s" + random.nextInt(100) + ".sock").socketMode(random.nextInt(0777 + 1));
+            if (random.nextBoolean()) {
+                b.socketOwner("daemon").socketGroup(random.nextBoolean() ? "adm" : null);
+            }
+        } else if (random.nextBoolean() && protocol.family() != AddressFamily.ANY) {
             b.bindAddress(protocol.family() == AddressFamily.INET6 ? "::1" : "127.0.0.1");
         }
         int dispatch = random.nextInt(3);
