@@ -83,6 +83,10 @@ public final class ServiceDefinition {
     private final boolean noNewPrivs;
     private final Set<String> capabilities;
     private final boolean privateTmp;
+    private final boolean tls;
+    private final String tlsCertificate;
+    private final String tlsKey;
+    private final String tlsClientCa;
 
     private ServiceDefinition(Builder b) {
         this.id = b.id;
@@ -128,6 +132,10 @@ public final class ServiceDefinition {
         this.noNewPrivs = b.noNewPrivs;
         this.capabilities = b.capabilities == null ? null : Collections.unmodifiableSet(new TreeSet<>(b.capabilities));
         this.privateTmp = b.privateTmp;
+        this.tls = b.tls;
+        this.tlsCertificate = b.tlsCertificate;
+        this.tlsKey = b.tlsKey;
+        this.tlsClientCa = b.tlsClientCa;
     }
 
     private static Set<LogField> copy(Set<LogField> fields) {
@@ -151,7 +159,8 @@ public final class ServiceDefinition {
                 .supplementaryGroups(supplementaryGroups).bannerFail(bannerFail)
                 .logOnSuccess(logOnSuccess).logOnFailure(logOnFailure).logTarget(logTarget)
                 .keepAlive(keepAlive).noDelay(noDelay).v6Only(v6Only).optionalPolicies(optionalPolicies)
-                .noNewPrivs(noNewPrivs).capabilities(capabilities).privateTmp(privateTmp);
+                .noNewPrivs(noNewPrivs).capabilities(capabilities).privateTmp(privateTmp)
+                .tls(tls).tlsCertificate(tlsCertificate).tlsKey(tlsKey).tlsClientCa(tlsClientCa);
         resourceLimits.forEach(b::resourceLimit);
         attributes.forEach(b::attribute);
         return b;
@@ -401,6 +410,48 @@ public final class ServiceDefinition {
         return noNewPrivs || capabilities != null || privateTmp;
     }
 
+    /**
+     * Whether the superserver terminates TLS on each connection ({@code tls = yes}): an in-process
+     * handler reads plaintext, and an exec'd server gets the plaintext end of a socket pair. False by
+     * default.
+     *
+     * @since 1.7
+     */
+    public boolean tls() {
+        return tls;
+    }
+
+    /**
+     * The PEM file holding the server's certificate chain, leaf first ({@code tls_certificate}), or
+     * {@code null}; set whenever {@link #tls()} is.
+     *
+     * @since 1.7
+     */
+    public String tlsCertificate() {
+        return tlsCertificate;
+    }
+
+    /**
+     * The PEM file holding the private key of {@link #tlsCertificate()} ({@code tls_key}: PKCS#8, or
+     * PKCS#1 RSA or SEC 1 EC), or {@code null}; set whenever {@link #tls()} is.
+     *
+     * @since 1.7
+     */
+    public String tlsKey() {
+        return tlsKey;
+    }
+
+    /**
+     * The PEM bundle of the CAs that client certificates must chain to ({@code tls_client_ca}), or
+     * {@code null}, the default, for no client certificates. When set, a client without a
+     * certificate that verifies against it is refused during the handshake.
+     *
+     * @since 1.7
+     */
+    public String tlsClientCa() {
+        return tlsClientCa;
+    }
+
     /** Format-specific attributes that only policies or handlers read (e.g. xinetd's only_from). */
     public Map<String, List<String>> attributes() {
         return attributes;
@@ -443,7 +494,9 @@ public final class ServiceDefinition {
                 && keepAlive == d.keepAlive && noDelay == d.noDelay && v6Only == d.v6Only
                 && optionalPolicies.equals(d.optionalPolicies)
                 && noNewPrivs == d.noNewPrivs && Objects.equals(capabilities, d.capabilities)
-                && privateTmp == d.privateTmp;
+                && privateTmp == d.privateTmp && tls == d.tls
+                && Objects.equals(tlsCertificate, d.tlsCertificate) && Objects.equals(tlsKey, d.tlsKey)
+                && Objects.equals(tlsClientCa, d.tlsClientCa);
     }
 
     @Override
@@ -512,6 +565,10 @@ public final class ServiceDefinition {
         private boolean noNewPrivs;
         private Set<String> capabilities;
         private boolean privateTmp;
+        private boolean tls;
+        private String tlsCertificate;
+        private String tlsKey;
+        private String tlsClientCa;
 
         private Builder() {
         }
@@ -736,6 +793,30 @@ public final class ServiceDefinition {
             return this;
         }
 
+        /** @since 1.7 */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The PEM certificate chain; {@code null} or empty for none. @since 1.7 */
+        public Builder tlsCertificate(String path) {
+            this.tlsCertificate = path == null || path.isEmpty() ? null : path;
+            return this;
+        }
+
+        /** The PEM private key; {@code null} or empty for none. @since 1.7 */
+        public Builder tlsKey(String path) {
+            this.tlsKey = path == null || path.isEmpty() ? null : path;
+            return this;
+        }
+
+        /** The PEM CA bundle for client certificates; {@code null} or empty for none. @since 1.7 */
+        public Builder tlsClientCa(String path) {
+            this.tlsClientCa = path == null || path.isEmpty() ? null : path;
+            return this;
+        }
+
         /**
          * The definition, when it is complete and consistent.
          *
@@ -780,6 +861,14 @@ public final class ServiceDefinition {
                     require(Capabilities.known().contains(c), "capability '" + c + "' is not one this kernel knows"
                             + " (capabilities(7) names such as CAP_NET_BIND_SERVICE)");
                 }
+            }
+            if (tls) {
+                require(socketType == SocketType.STREAM, "tls terminates stream connections; it does not fit "
+                        + socketType.configName());
+                require(!wait, "tls terminates each connection in the server; it does not fit wait = yes");
+                require(redirectHost == null, "tls does not apply to redirect");
+                require(tlsCertificate != null, "tls = yes needs tls_certificate (a PEM certificate chain)");
+                require(tlsKey != null, "tls = yes needs tls_key (a PEM private key)");
             }
             if (server != null) {
                 require(!argv.isEmpty(), "the argument vector of " + server + " is empty (argv[0] is required)");
