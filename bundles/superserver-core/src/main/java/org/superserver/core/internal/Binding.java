@@ -85,6 +85,7 @@ final class Binding {
     private volatile PassedSockets.Passed adopted;
     private final ChildSlots slots;
     private volatile String limited;
+    private volatile TlsContext tls;
 
     /**
      * @param handler the in-process handler, or {@code null} for an exec'd service
@@ -122,6 +123,23 @@ final class Binding {
 
     Handler handler() {
         return handler;
+    }
+
+    /** The TLS context of a {@code tls = yes} service, or {@code null}. */
+    TlsContext tls() {
+        return tls;
+    }
+
+    void tls(TlsContext context) {
+        this.tls = context;
+    }
+
+    /**
+     * Whether an accepted connection is handed, unread, to an exec'd server: true for exec'd
+     * services unless the server terminates TLS for them ({@link TlsChild}).
+     */
+    boolean handsOverSocket() {
+        return program != null && !definition.tls();
     }
 
     /** The exec'd server of new connections, or {@code null} for an in-process service. */
