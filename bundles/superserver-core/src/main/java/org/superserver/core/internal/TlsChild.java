@@ -28,7 +28,7 @@ import org.superserver.api.ServiceDefinition;
  * Serves an exec'd {@code tls = yes} service: once the handshake is done, starts the server with
  * the plaintext end of an {@code AF_UNIX} socket pair as its fd 0, 1 and 2 (it never sees the TLS
  * socket), and relays the other end to the TLS connection in process, with backpressure both ways
- * (each side reads only while the other can take writes) and half-closure (the client's end of
+ * (neither side reads more until what it read last has been written to the other) and half-closure (the client's end of
  * input is the child's end of stdin; the child's end of output closes the TLS connection).
  *
  * <p>The child's environment gets {@code SSL_PROTOCOL}, {@code SSL_CIPHER} and, with client
@@ -115,14 +115,15 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
         plain.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         plain.config().setAutoRead(false);
         plain.pipeline().addLast(new ChildSide(tls));
+        tls.config().setAutoRead(false);
         tls.eventLoop().register(plain).addListener(f -> {
             if (!f.isSuccess()) {
                 Libc.close(pair[0]);
                 tls.close();
                 return;
             }
-            plain.config().setAutoRead(true);
-            tls.config().setAutoRead(true);
+            plain.read();
+            tls.read();
         });
         tls.closeFuture().addListener(f -> plain.close());
     }
@@ -133,25 +134,14 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        plain.write(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (plain != null) {
-            plain.flush();
-            if (!plain.isWritable()) {
-                ctx.channel().config().setAutoRead(false);
+        Channel tls = ctx.channel();
+        plain.writeAndFlush(msg).addListener(f -> {
+            if (f.isSuccess()) {
+                tls.read(); // the next bytes once these are the child's
+            } else {
+                tls.close();
             }
-        }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (plain != null) {
-            plain.config().setAutoRead(ctx.channel().isWritable());
-        }
-        ctx.fireChannelWritabilityChanged();
+        });
     }
 
     @Override
@@ -173,20 +163,14 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
                 ((ByteBuf) msg).release();
                 return;
             }
-            tls.write(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            tls.flush();
-            if (!tls.isWritable()) {
-                ctx.channel().config().setAutoRead(false);
-            }
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            tls.config().setAutoRead(ctx.channel().isWritable());
+            Channel child = ctx.channel();
+            tls.writeAndFlush(msg).addListener(f -> {
+                if (f.isSuccess()) {
+                    child.read(); // the child's next bytes once these are on their way to the client
+                } else {
+                    child.close();
+                }
+            });
         }
 
         @Override

@@ -201,7 +201,7 @@ public class TlsTest extends CoreFixture {
         registry.addDefinition("d", tls(exec("tls-cat", "/bin/cat", "cat")).build());
         int port = port("tls-cat");
         SSLSocket s = tlsConnect(port, certs.clientContext(null));
-        byte[] big = new byte[1 << 20];
+        byte[] big = new byte[8 << 20];
         new java.util.Random(7).nextBytes(big);
         Thread writer = new Thread(() -> {
             try {
@@ -215,7 +215,7 @@ public class TlsTest extends CoreFixture {
         writer.start();
         byte[] back = readFully(s.getInputStream(), big.length);
         writer.join(10_000);
-        assertTrue("a megabyte comes back unchanged through cat", java.util.Arrays.equals(big, back));
+        assertTrue("8 MB come back unchanged through cat", java.util.Arrays.equals(big, back));
     }
 
     @Test
