@@ -101,6 +101,32 @@ public class TlsTest extends CoreFixture {
     }
 
     @Test
+    public void instancesCountsTlsConnectionsAsAnyOther() throws Exception {
+        registry.addDefinition("d", tls(tcp("one-at-a-time")).instances(1).build());
+        int port = port("one-at-a-time");
+        SSLSocket first = tlsConnect(port, certs.clientContext(null));
+        assertEchoes(first, "first\n");
+        SSLContext context = certs.clientContext(null);
+        assertThrows(IOException.class, () -> {
+            SSLSocket second = tlsConnect(port, context);
+            assertEchoes(second, "second\n");
+        });
+        first.close();
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (true) {
+            try {
+                assertEchoes(tlsConnect(port, context), "after the first closed\n");
+                break;
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
     public void tls11AndPlaintextClientsAreRefused() throws Exception {
         registry.addDefinition("d", tls(tcp("secure-echo")).build());
         int port = port("secure-echo");
