@@ -127,6 +127,17 @@ public class TlsTest extends CoreFixture {
     }
 
     @Test
+    public void aClientThatNeverHandshakesIsClosedAfterTheHandshakeTimeout() throws Exception {
+        registry.addDefinition("d", tls(tcp("silent")).build());
+        Socket silent = connect(port("silent"));
+        silent.setSoTimeout((int) TlsContext.HANDSHAKE_TIMEOUT_MILLIS + 5_000);
+        long start = System.nanoTime();
+        assertClosedByServer(silent);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue("closed after " + waited + " ms", waited >= TlsContext.HANDSHAKE_TIMEOUT_MILLIS - 500);
+    }
+
+    @Test
     public void tls11AndPlaintextClientsAreRefused() throws Exception {
         registry.addDefinition("d", tls(tcp("secure-echo")).build());
         int port = port("secure-echo");
