@@ -147,6 +147,8 @@ public abstract class ItestSupport {
             bundleFromTarget("netty-resolver", LEVEL_NETTY),
             bundleFromTarget("netty-transport", LEVEL_NETTY),
             bundleFromTarget("netty-transport-native-unix-common", LEVEL_NETTY),
+            bundleFromTarget("netty-codec-base", LEVEL_NETTY),
+            bundleFromTarget("netty-handler", LEVEL_NETTY),
             bundleFromTarget("netty-transport-classes-epoll", LEVEL_NETTY),
             bundleFromTarget("netty-transport-native-epoll-linux-x86_64", LEVEL_NETTY).noStart(),
             bundleFromTarget("netty-codec-base", LEVEL_NETTY),

@@ -99,6 +99,10 @@ public final class ServiceDefinition {
     private final int socketMode;
     private final String socketOwner;
     private final String socketGroup;
+    private final boolean tls;
+    private final String tlsCertificate;
+    private final String tlsKey;
+    private final String tlsClientCa;
 
     private ServiceDefinition(Builder b) {
         this.id = b.id;
@@ -148,6 +152,10 @@ public final class ServiceDefinition {
         this.socketMode = b.socketMode;
         this.socketOwner = b.socketOwner;
         this.socketGroup = b.socketGroup;
+        this.tls = b.tls;
+        this.tlsCertificate = b.tlsCertificate;
+        this.tlsKey = b.tlsKey;
+        this.tlsClientCa = b.tlsClientCa;
     }
 
     private static Set<LogField> copy(Set<LogField> fields) {
@@ -172,7 +180,8 @@ public final class ServiceDefinition {
                 .logOnSuccess(logOnSuccess).logOnFailure(logOnFailure).logTarget(logTarget)
                 .keepAlive(keepAlive).noDelay(noDelay).v6Only(v6Only).optionalPolicies(optionalPolicies)
                 .noNewPrivs(noNewPrivs).capabilities(capabilities).privateTmp(privateTmp)
-                .socketPath(socketPath).socketMode(socketMode).socketOwner(socketOwner).socketGroup(socketGroup);
+                .socketPath(socketPath).socketMode(socketMode).socketOwner(socketOwner).socketGroup(socketGroup)
+                .tls(tls).tlsCertificate(tlsCertificate).tlsKey(tlsKey).tlsClientCa(tlsClientCa);
         resourceLimits.forEach(b::resourceLimit);
         attributes.forEach(b::attribute);
         return b;
@@ -459,6 +468,48 @@ public final class ServiceDefinition {
         return socketGroup;
     }
 
+    /**
+     * Whether the superserver terminates TLS on each connection ({@code tls = yes}): an in-process
+     * handler reads plaintext, and an exec'd server gets the plaintext end of a socket pair. False by
+     * default.
+     *
+     * @since 1.7
+     */
+    public boolean tls() {
+        return tls;
+    }
+
+    /**
+     * The PEM file holding the server's certificate chain, leaf first ({@code tls_certificate}), or
+     * {@code null}; set whenever {@link #tls()} is.
+     *
+     * @since 1.7
+     */
+    public String tlsCertificate() {
+        return tlsCertificate;
+    }
+
+    /**
+     * The PEM file holding the private key of {@link #tlsCertificate()} ({@code tls_key}: PKCS#8, or
+     * PKCS#1 RSA or SEC 1 EC), or {@code null}; set whenever {@link #tls()} is.
+     *
+     * @since 1.7
+     */
+    public String tlsKey() {
+        return tlsKey;
+    }
+
+    /**
+     * The PEM bundle of the CAs that client certificates must chain to ({@code tls_client_ca}), or
+     * {@code null}, the default, for no client certificates. When set, a client without a
+     * certificate that verifies against it is refused during the handshake.
+     *
+     * @since 1.7
+     */
+    public String tlsClientCa() {
+        return tlsClientCa;
+    }
+
     /** Format-specific attributes that only policies or handlers read (e.g. xinetd's only_from). */
     public Map<String, List<String>> attributes() {
         return attributes;
@@ -503,7 +554,10 @@ public final class ServiceDefinition {
                 && noNewPrivs == d.noNewPrivs && Objects.equals(capabilities, d.capabilities)
                 && privateTmp == d.privateTmp && Objects.equals(socketPath, d.socketPath)
                 && socketMode == d.socketMode && Objects.equals(socketOwner, d.socketOwner)
-                && Objects.equals(socketGroup, d.socketGroup);
+                && Objects.equals(socketGroup, d.socketGroup)
+                && tls == d.tls
+                && Objects.equals(tlsCertificate, d.tlsCertificate) && Objects.equals(tlsKey, d.tlsKey)
+                && Objects.equals(tlsClientCa, d.tlsClientCa);
     }
 
     @Override
@@ -580,6 +634,10 @@ public final class ServiceDefinition {
         private boolean noNewPrivs;
         private Set<String> capabilities;
         private boolean privateTmp;
+        private boolean tls;
+        private String tlsCertificate;
+        private String tlsKey;
+        private String tlsClientCa;
 
         private Builder() {
         }
@@ -844,6 +902,30 @@ public final class ServiceDefinition {
             return this;
         }
 
+        /** @since 1.7 */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The PEM certificate chain; {@code null} or empty for none. @since 1.7 */
+        public Builder tlsCertificate(String path) {
+            this.tlsCertificate = path == null || path.isEmpty() ? null : path;
+            return this;
+        }
+
+        /** The PEM private key; {@code null} or empty for none. @since 1.7 */
+        public Builder tlsKey(String path) {
+            this.tlsKey = path == null || path.isEmpty() ? null : path;
+            return this;
+        }
+
+        /** The PEM CA bundle for client certificates; {@code null} or empty for none. @since 1.7 */
+        public Builder tlsClientCa(String path) {
+            this.tlsClientCa = path == null || path.isEmpty() ? null : path;
+            return this;
+        }
+
         /**
          * The definition, when it is complete and consistent.
          *
@@ -895,6 +977,14 @@ public final class ServiceDefinition {
                     require(Capabilities.known().contains(c), "capability '" + c + "' is not one this kernel knows"
                             + " (capabilities(7) names such as CAP_NET_BIND_SERVICE)");
                 }
+            }
+            if (tls) {
+                require(socketType == SocketType.STREAM, "tls terminates stream connections; it does not fit "
+                        + socketType.configName());
+                require(!wait, "tls terminates each connection in the server; it does not fit wait = yes");
+                require(redirectHost == null, "tls does not apply to redirect");
+                require(tlsCertificate != null, "tls = yes needs tls_certificate (a PEM certificate chain)");
+                require(tlsKey != null, "tls = yes needs tls_key (a PEM private key)");
             }
             if (server != null) {
                 require(!argv.isEmpty(), "the argument vector of " + server + " is empty (argv[0] is required)");

@@ -129,4 +129,22 @@ public class ServiceDefinitionTest {
         e = assertThrows(IllegalArgumentException.class, () -> echo().umask(01000).build());
         assertTrue(e.getMessage(), e.getMessage().contains("umask"));
     }
+
+    @Test
+    public void tlsNeedsACertificateAndAKeyAndFitsOnlyStreamNowait() {
+        ServiceDefinition d = echo().tls(true).tlsCertificate("/etc/ssl/a.pem").tlsKey("/etc/ssl/a.key").build();
+        assertTrue(d.tls());
+        assertEquals("/etc/ssl/a.pem", d.tlsCertificate());
+        assertNull(d.tlsClientCa());
+        assertEquals(d, d.toBuilder().build());
+        assertNotEquals(d, d.toBuilder().tlsClientCa("/etc/ssl/ca.pem").build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> echo().tls(true).tlsKey("/k").build());
+        assertTrue(e.getMessage(), e.getMessage().contains("tls_certificate"));
+        e = assertThrows(IllegalArgumentException.class, () -> echo().tls(true).tlsCertificate("/c").build());
+        assertTrue(e.getMessage(), e.getMessage().contains("tls_key"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> echo().tls(true).tlsCertificate("/c").tlsKey("/k").wait(true).build());
+        assertTrue(e.getMessage(), e.getMessage().contains("wait"));
+    }
 }

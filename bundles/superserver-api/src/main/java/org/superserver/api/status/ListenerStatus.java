@@ -15,6 +15,8 @@ public final class ListenerStatus {
     private final int activeConnections;
     private final int passedFd;
     private final String passedName;
+    private final String tlsSubject;
+    private final java.time.Instant tlsExpires;
 
     /** A listener on a socket the core bound itself. */
     public ListenerStatus(ServiceDefinition definition, ListenerState state, InetSocketAddress boundAddress,
@@ -31,6 +33,14 @@ public final class ListenerStatus {
      */
     public ListenerStatus(ServiceDefinition definition, ListenerState state, InetSocketAddress boundAddress,
                           String detail, long accepted, int activeConnections, int passedFd, String passedName) {
+        this(definition, state, boundAddress, detail, accepted, activeConnections, passedFd, passedName, "", null);
+    }
+
+    private ListenerStatus(ServiceDefinition definition, ListenerState state, InetSocketAddress boundAddress,
+                           String detail, long accepted, int activeConnections, int passedFd, String passedName,
+                           String tlsSubject, java.time.Instant tlsExpires) {
+        this.tlsSubject = tlsSubject == null ? "" : tlsSubject;
+        this.tlsExpires = tlsExpires;
         this.passedFd = passedFd < 0 ? -1 : passedFd;
         this.passedName = passedName == null ? "" : passedName;
         this.definition = Objects.requireNonNull(definition, "definition");
@@ -39,6 +49,28 @@ public final class ListenerStatus {
         this.detail = detail == null ? "" : detail;
         this.accepted = accepted;
         this.activeConnections = activeConnections;
+    }
+
+    /**
+     * This status with the certificate a {@code tls = yes} listener serves.
+     *
+     * @param subject the leaf certificate's subject (RFC 2253)
+     * @param expires the leaf certificate's end of validity
+     * @since 1.5
+     */
+    public ListenerStatus withTls(String subject, java.time.Instant expires) {
+        return new ListenerStatus(definition, state, boundAddress, detail, accepted, activeConnections, passedFd,
+                passedName, subject, expires);
+    }
+
+    /** The subject of the certificate in use when the listener terminates TLS, else {@code ""}. @since 1.5 */
+    public String tlsSubject() {
+        return tlsSubject;
+    }
+
+    /** The end of validity of the certificate in use, or {@code null} without TLS. @since 1.5 */
+    public java.time.Instant tlsExpires() {
+        return tlsExpires;
     }
 
     /** The definition this listener serves. */

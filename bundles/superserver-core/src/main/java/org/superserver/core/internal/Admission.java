@@ -55,7 +55,7 @@ final class Admission {
     /** Whether {@code definition} sets any limit this class checks. */
     static boolean applies(ServiceDefinition definition) {
         return definition.cps() > 0 || definition.maxLoad() > 0 || definition.perSource() > 0
-                || (definition.isInternal() && definition.instances() > 0);
+                || ((definition.isInternal() || definition.tls()) && definition.instances() > 0);
     }
 
     /**

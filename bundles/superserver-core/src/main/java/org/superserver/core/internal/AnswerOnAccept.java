@@ -67,7 +67,7 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
      * send a {@code banner_fail} file, or connections are logged one by one at debug level.
      */
     static boolean needsPipeline(ServiceDefinition definition) {
-        return PolicyChain.guards(definition) || Listeners.logsConnections()
+        return PolicyChain.guards(definition) || Listeners.logsConnections() || definition.tls()
                 || (definition.bannerFail() != null && Admission.applies(definition));
     }
 

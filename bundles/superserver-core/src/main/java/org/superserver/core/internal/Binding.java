@@ -86,6 +86,7 @@ final class Binding {
     private volatile SocketFile socketFile;
     private final ChildSlots slots;
     private volatile String limited;
+    private volatile TlsContext tls;
 
     /**
      * @param handler the in-process handler, or {@code null} for an exec'd service
@@ -123,6 +124,23 @@ final class Binding {
 
     Handler handler() {
         return handler;
+    }
+
+    /** The TLS context of a {@code tls = yes} service, or {@code null}. */
+    TlsContext tls() {
+        return tls;
+    }
+
+    void tls(TlsContext context) {
+        this.tls = context;
+    }
+
+    /**
+     * Whether an accepted connection is handed, unread, to an exec'd server: true for exec'd
+     * services unless the server terminates TLS for them ({@link TlsChild}).
+     */
+    boolean handsOverSocket() {
+        return program != null && !definition.tls();
     }
 
     /** The exec'd server of new connections, or {@code null} for an in-process service. */

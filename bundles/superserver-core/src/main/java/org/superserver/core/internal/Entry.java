@@ -132,9 +132,12 @@ final class Entry {
             }
         }
         PassedSockets.Passed adopted = b == null ? null : b.adopted();
-        return new ListenerStatus(definition, s, b == null ? null : b.boundAddress(), why,
+        ListenerStatus status = new ListenerStatus(definition, s, b == null ? null : b.boundAddress(), why,
                 b == null ? 0 : b.accepted(), b == null ? 0 : b.connections().size() + b.children(),
                 adopted == null ? -1 : adopted.fd(), adopted == null ? "" : adopted.name());
+        TlsContext tls = b == null ? null : b.tls();
+        return tls == null ? status
+                : status.withTls(tls.leaf().getSubjectX500Principal().getName(), tls.expires());
     }
 
     @Override

@@ -104,6 +104,13 @@ final class Libc {
 
     static native int close(int fd);
 
+    static final int AF_UNIX = 1;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_CLOEXEC = 0x80000;
+
+    /** {@code sv} receives the two connected descriptors. */
+    static native int socketpair(int domain, int type, int protocol, int[] sv);
+
     /** {@code value} holds the option's ints: one for a flag, two for {@code struct linger}. */
     static native int setsockopt(int fd, int level, int name, int[] value, int length);
 

@@ -46,6 +46,8 @@ final class Listeners {
     static final AttributeKey<LiveConnection> CONNECTION = AttributeKey.valueOf(Listeners.class, "connection");
 
     private static final long BIND_TIMEOUT_SECONDS = 10;
+    /** The name of the TLS handler in the pipeline of a {@code tls = yes} service's connection. */
+    static final String TLS = "tls";
 
     private final Transport transport;
     private final ChildSlots slots;
@@ -169,6 +171,9 @@ final class Listeners {
 
     private Binding bind(Binding binding) throws Exception {
         ServiceDefinition definition = binding.definition();
+        if (definition.tls()) {
+            binding.tls(TlsContext.load(definition)); // a file that cannot be used fails the service
+        }
         if (definition.protocol().isUnix()) {
             return bindUnix(binding);
         }
@@ -368,12 +373,12 @@ final class Listeners {
     /** Binds at {@code address}, or, with {@code passed}, serves the passed socket (at that address). */
     private Channel bindStream(Binding binding, InetSocketAddress address, PassedSockets.Passed passed)
             throws Exception {
-        boolean exec = binding.program() != null;
+        boolean exec = binding.handsOverSocket();
         // the passed socket was not bound with SO_REUSEPORT, so no thread can have a socket of its own beside it
         int answerThreads = passed != null && DirectAnswer.reusePortWanted()
                 ? Math.min(1, DirectAnswer.threadsWanted()) : DirectAnswer.threadsWanted();
         boolean direct = binding.handler() instanceof ImmediateAnswer && answerThreads > 0
-                && transport.name().equals("epoll");
+                && transport.name().equals("epoll") && !binding.definition().tls();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
                 .channelFactory(() -> passed != null ? transport.adoptServerChannel(passed.fd())
@@ -421,7 +426,7 @@ final class Listeners {
         Settings now = settings;
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(now.writeBufferLow(), now.writeBufferHigh()));
         if (binding.definition().socketPath() == null) {
-            SocketOptions.accepted(channel, binding.definition(), binding.program() != null);
+            SocketOptions.accepted(channel, binding.definition(), binding.handsOverSocket());
         }
         binding.countAccepted();
         binding.connections().add(channel);
@@ -430,7 +435,7 @@ final class Listeners {
         }
         channel.attr(HANDLER).set(binding.handler());
         channel.attr(SERVICE_ID).set(binding.definition().id());
-        if (binding.program() == null) {
+        if (!binding.handsOverSocket()) {
             LiveConnection live = new LiveConnection(ids.next(), binding.definition(), binding.occupancy());
             channel.attr(CONNECTION).set(live);
             channel.pipeline().addFirst(LiveConnection.NAME, live);
@@ -439,7 +444,14 @@ final class Listeners {
         if (logsConnections()) {
             logConnection(binding, channel);
         }
-        if (binding.program() != null) {
+        TlsContext tls = binding.tls();
+        if (tls != null) {
+            channel.pipeline().addLast(TLS, tls.newHandler(channel.alloc()));
+            if (binding.program() != null) {
+                channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            }
+        }
+        if (binding.handsOverSocket()) {
             channel.pipeline().addLast(new ExecDispatcher(binding, policies, launcher.get()));
         } else {
             boolean relayed = binding.definition().isRedirect();

@@ -142,7 +142,7 @@ final class Planner {
 
     /**
      * Whether two definitions need the same listening socket and pipeline: socket type, protocol,
-     * bind address, port, handler and being a redirect or not are equal, and for exec'd services
+     * bind address, port, handler, being a redirect or not and the TLS files are equal, and for exec'd services
      * also wait/nowait (a wait service's socket belongs to its server). A changed program, argv,
      * user or environment of an exec'd service, or a redirect's target, keeps the socket.
      */
@@ -153,6 +153,8 @@ final class Planner {
                 && a.port() == b.port()
                 && Objects.equals(a.handler(), b.handler())
                 && a.isRedirect() == b.isRedirect()
-                && (a.isInternal() || a.isWait() == b.isWait());
+                && (a.isInternal() || a.isWait() == b.isWait())
+                && a.tls() == b.tls() && Objects.equals(a.tlsCertificate(), b.tlsCertificate())
+                && Objects.equals(a.tlsKey(), b.tlsKey()) && Objects.equals(a.tlsClientCa(), b.tlsClientCa());
     }
 }

@@ -119,6 +119,11 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
         if (!banners.isEmpty()) {
             ctx.writeAndFlush(banner(banners));
         }
+        if (binding.program() != null) { // an exec'd tls = yes service: the child starts after the handshake
+            ctx.pipeline().replace(this, "tls-child", new TlsChild(binding, launcher.get()));
+            channel.config().setAutoRead(true);
+            return;
+        }
         if (redirect != null && definition.isRedirect()) {
             ctx.pipeline().remove(this);
             redirect.relay(channel, definition);

@@ -106,6 +106,7 @@ final class StatusFormat {
                 field(out, "argv", String.join(" ", d.argv()));
             }
             field(out, "sandbox", sandbox(d));
+            field(out, "tls", tls(l));
             field(out, "env", d.env().isEmpty() ? "-" : entries(d.env()));
             field(out, "policies", d.policies().isEmpty() ? "-" : String.join(", ", d.policies()));
             field(out, "attributes", d.attributes().isEmpty() ? "-" : entries(d.attributes()));
@@ -118,6 +119,21 @@ final class StatusFormat {
             field(out, "active", Integer.toString(l.activeConnections()));
         }
         return out.toString();
+    }
+
+    /**
+     * The TLS state of a listener: {@code off}, or {@code on}, the certificate in use (subject,
+     * expiry) and whether client certificates are required.
+     */
+    static String tls(ListenerStatus l) {
+        ServiceDefinition d = l.definition();
+        if (!d.tls()) {
+            return "off";
+        }
+        String certificate = l.tlsSubject().isEmpty() ? "certificate " + d.tlsCertificate() + " not loaded"
+                : "certificate \"" + l.tlsSubject() + "\" expires " + l.tlsExpires();
+        return "on, " + certificate + ", client certificates "
+                + (d.tlsClientCa() == null ? "not required" : "required (CAs " + d.tlsClientCa() + ")");
     }
 
     /**

@@ -99,6 +99,7 @@ public class StatusFormatTest {
                 "  server          /usr/sbin/in.ftpd",
                 "  argv            in.ftpd -l",
                 "  sandbox         none",
+                "  tls             off",
                 "  env             LANG=C",
                 "  policies        tcpd",
                 "  attributes      only_from=10.0.0.0/8 127.0.0.1",
@@ -165,5 +166,19 @@ public class StatusFormatTest {
                 listening(builtin("echo", Protocol.TCP, 10007), 0, 0),
                 listening(builtin("echo", Protocol.UDP, 10007), 0, 0))));
         assertEquals("no service named 'ftp'; no services are defined", StatusFormat.info("ftp", List.of()));
+    }
+
+    @Test
+    public void infoShowsTheTlsStateTheCertificateAndWhetherClientCertificatesAreRequired() {
+        ServiceDefinition plain = builtin("echo", Protocol.TCP, 10007);
+        ServiceDefinition secure = plain.toBuilder().id("echo-tls").port(10443).tls(true)
+                .tlsCertificate("/etc/ssl/echo.pem").tlsKey("/etc/ssl/echo.key").tlsClientCa("/etc/ssl/ca.pem").build();
+        String text = StatusFormat.info("echo", List.of(
+                listening(plain, 0, 0),
+                new ListenerStatus(secure, ListenerState.LISTENING, new InetSocketAddress("127.0.0.1", 10443), "", 0, 0)
+                        .withTls("CN=localhost", java.time.Instant.parse("2030-01-02T03:04:05Z"))));
+        assertTrue(text, text.contains("\n  tls             off\n"));
+        assertTrue(text, text.contains("\n  tls             on, certificate \"CN=localhost\" expires 2030-01-02T03:04:05Z,"
+                + " client certificates required (CAs /etc/ssl/ca.pem)\n"));
     }
 }

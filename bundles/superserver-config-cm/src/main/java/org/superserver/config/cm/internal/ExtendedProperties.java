@@ -30,7 +30,7 @@ final class ExtendedProperties {
             "no_new_privs", "capabilities", "private_tmp",
             "rlimit_as", "rlimit_cpu", "rlimit_data", "rlimit_rss", "rlimit_stack", "rlimit_files", "banner_fail",
             "log_on_success", "log_on_failure", "log_type", "flags", "v6only", "env", "max_per_minute",
-            "optional_policies");
+            "optional_policies", "tls", "tls_certificate", "tls_key", "tls_client_ca");
 
     /** Properties carried as attributes for the {@code xinetd} policy, which they make the service ask. */
     static final Set<String> ACCESS = Set.of("only_from", "no_access", "access_times", "banner", "banner_success",
@@ -62,6 +62,16 @@ final class ExtendedProperties {
         b.noNewPrivs(ServiceConfigMapper.yesNo(p, "no_new_privs", false));
         b.capabilities(capabilities(p));
         b.privateTmp(ServiceConfigMapper.yesNo(p, "private_tmp", false));
+        b.tls(ServiceConfigMapper.yesNo(p, "tls", false));
+        for (String key : List.of("tls_certificate", "tls_key", "tls_client_ca")) {
+            String path = ServiceConfigMapper.string(p, key);
+            if (path != null && !path.isEmpty()) {
+                absolute(key, path);
+            }
+        }
+        b.tlsCertificate(ServiceConfigMapper.string(p, "tls_certificate"));
+        b.tlsKey(ServiceConfigMapper.string(p, "tls_key"));
+        b.tlsClientCa(ServiceConfigMapper.string(p, "tls_client_ca"));
         for (ResourceLimit limit : ResourceLimit.values()) {
             Long value = resourceLimit(p, limit);
             if (value != null) {

@@ -218,6 +218,29 @@ import org.osgi.service.metatype.annotations.Option;
                     + "its own); where the kernel does not allow it, the service is not served. Default: no.")
     String private__tmp() default "no";
 
+    @AttributeDefinition(name = "tls",
+            options = {@Option(label = "yes", value = "yes"), @Option(label = "no", value = "no")},
+            description = "yes: the superserver terminates TLS (1.3 and 1.2) on each connection; a built-in handler "
+                    + "reads plaintext, an exec'd server gets the plaintext end of a socket pair. Needs "
+                    + "tls_certificate and tls_key. Default: no.")
+    String tls() default "no";
+
+    @AttributeDefinition(name = "tls_certificate", required = false,
+            description = "Absolute path of the PEM certificate chain, leaf first; re-read when it changes. "
+                    + "Default: empty.")
+    String tls__certificate() default "";
+
+    @AttributeDefinition(name = "tls_key", required = false,
+            description = "Absolute path of the PEM private key of tls_certificate (PKCS#8, PKCS#1 RSA or SEC 1 EC, "
+                    + "unencrypted); re-read when it changes. Default: empty.")
+    String tls__key() default "";
+
+    @AttributeDefinition(name = "tls_client_ca", required = false,
+            description = "Absolute path of a PEM bundle of CA certificates: when set, every client must present a "
+                    + "certificate that chains to one of them, or the handshake fails. Default: empty (no client "
+                    + "certificates).")
+    String tls__client__ca() default "";
+
     @AttributeDefinition(name = "banner_fail", required = false,
             description = "Absolute path of a file whose contents a client refused by a limit (instances, "
                     + "per_source, cps, max_load) or an access policy is sent. Default: empty.")

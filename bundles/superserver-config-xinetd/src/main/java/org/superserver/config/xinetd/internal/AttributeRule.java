@@ -85,6 +85,10 @@ final class AttributeRule {
         one(SERVICE, "no_new_privs", 1);
         one(SERVICE, "capabilities", ANY);
         one(SERVICE, "private_tmp", 1);
+        one(SERVICE, "tls", 1);
+        one(SERVICE, "tls_certificate", 1);
+        one(SERVICE, "tls_key", 1);
+        one(SERVICE, "tls_client_ca", 1);
 
         set(DEFAULTS, "log_type");
         set(DEFAULTS, "log_on_success");
@@ -109,6 +113,10 @@ final class AttributeRule {
         one(DEFAULTS, "no_new_privs", 1);
         one(DEFAULTS, "capabilities", ANY);
         one(DEFAULTS, "private_tmp", 1);
+        one(DEFAULTS, "tls", 1);
+        one(DEFAULTS, "tls_certificate", 1);
+        one(DEFAULTS, "tls_key", 1);
+        one(DEFAULTS, "tls_client_ca", 1);
     }
 
     private static void one(Map<String, AttributeRule> table, String name, int values) {

@@ -164,6 +164,7 @@ final class Block {
             case "mdns":
             case "no_new_privs":
             case "private_tmp":
+            case "tls":
                 Values.yesNo(field, first);
                 break;
             case "capabilities":

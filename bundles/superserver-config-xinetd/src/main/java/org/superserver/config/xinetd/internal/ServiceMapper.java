@@ -397,6 +397,13 @@ final class ServiceMapper {
         }
         String privateTmp = own(s, defaults, "private_tmp");
         b.privateTmp(privateTmp != null && Values.yesNo("private_tmp", privateTmp));
+
+        // TLS termination: the files are read by the core, which reports them by service and attribute
+        String tls = own(s, defaults, "tls");
+        b.tls(tls != null && Values.yesNo("tls", tls));
+        b.tlsCertificate(own(s, defaults, "tls_certificate"));
+        b.tlsKey(own(s, defaults, "tls_key"));
+        b.tlsClientCa(own(s, defaults, "tls_client_ca"));
         if (s.has("nice")) {
             int nice = Values.integer("nice", s.first("nice"));
             int clamped = Math.max(-20, Math.min(19, nice));

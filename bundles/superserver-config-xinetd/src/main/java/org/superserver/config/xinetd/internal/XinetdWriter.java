@@ -312,6 +312,18 @@ final class XinetdWriter {
             if (d.privateTmp()) {
                 put("private_tmp", "yes");
             }
+            if (d.tls()) {
+                put("tls", "yes");
+            }
+            if (d.tlsCertificate() != null) {
+                put("tls_certificate", d.tlsCertificate());
+            }
+            if (d.tlsKey() != null) {
+                put("tls_key", d.tlsKey());
+            }
+            if (d.tlsClientCa() != null) {
+                put("tls_client_ca", d.tlsClientCa());
+            }
             d.resourceLimits().forEach((limit, value) -> put(limit.attributeName(),
                     value == ServiceDefinition.UNLIMITED ? "UNLIMITED" : String.valueOf(value)));
         }

@@ -292,6 +292,33 @@ public class XinetdReaderTest {
     }
 
     @Test
+    public void tlsIsReadFromAServiceOrItsDefaultsAndIsOffUnlessAsked() throws IOException {
+        List<ServiceDefinition> ds = conf.read("defaults\n{\n"
+                + "  tls_certificate = /etc/ssl/site.pem\n"
+                + "  tls_key = /etc/ssl/site.key\n"
+                + "}\n"
+                + service("ftp", "socket_type = stream", "wait = no", "user = nobody", "server = /bin/cat",
+                "tls = yes", "tls_client_ca = /etc/ssl/ca.pem")
+                + service("telnet", "socket_type = stream", "wait = no", "user = root", "server = /bin/cat"));
+        assertEquals(conf.problemText(), 2, ds.size());
+        ServiceDefinition secure = ds.get(0);
+        assertTrue(secure.tls());
+        assertEquals("/etc/ssl/site.pem", secure.tlsCertificate());
+        assertEquals("/etc/ssl/site.key", secure.tlsKey());
+        assertEquals("/etc/ssl/ca.pem", secure.tlsClientCa());
+        assertFalse(ds.get(1).tls());
+    }
+
+    @Test
+    public void tlsWithoutACertificateIsAnErrorThatSkipsOnlyItsService() throws IOException {
+        List<ServiceDefinition> ds = conf.read(service("ftp", "socket_type = stream", "wait = no",
+                "user = nobody", "server = /bin/cat", "tls = yes", "tls_key = /etc/ssl/k.pem")
+                + service("time", "type = INTERNAL", "socket_type = stream", "wait = no"));
+        assertEquals(conf.problemText(), "time", only(ds).name());
+        assertTrue(conf.problemText(), conf.problemText().contains("tls_certificate"));
+    }
+
+    @Test
     public void anUnknownCapabilityIsAnErrorNamingTheFileLineAndField() throws IOException {
         List<ServiceDefinition> ds = conf.read(service("ftp", "socket_type = stream", "wait = no",
                 "user = nobody", "server = /bin/cat", "capabilities = CAP_NET_BIND_SERVICE CAP_FLY"));
@@ -507,7 +534,7 @@ public class XinetdReaderTest {
             "access_times = 25:00-26:00", "env = NOEQUALS", "env -= A=1", "port = 70000", "type = WEIRD",
             "rlimit_files = 1G", "protocol = icmp", "deny_time = soon", "only_from = 1.2.3.4,5.6.7.8",
             "server_args =", "v6only = perhaps", "redirect = 10.0.0.1 0", "no_new_privs = maybe",
-            "private_tmp = 1", "capabilities = CAP_FLY", "capabilities =", "capabilities = none CAP_NET_RAW"};
+            "private_tmp = 1", "tls = maybe", "capabilities = CAP_FLY", "capabilities =", "capabilities = none CAP_NET_RAW"};
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < bad.length; i++) {
             text.append(service("ftp", "id = f" + i, "socket_type = stream", "wait = no", "user = root",

@@ -1,0 +1,149 @@
+package org.superserver.core.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the PEM files of a TLS service with the JDK alone: certificate chains and CA bundles, and
+ * unencrypted private keys as PKCS#8 ({@code PRIVATE KEY}) or PKCS#1 RSA ({@code RSA PRIVATE KEY},
+ * wrapped into PKCS#8 here). Every failure is an {@link IllegalArgumentException} naming the
+ * property and the file.
+ */
+final class PemFiles {
+
+    private static final Pattern BLOCK = Pattern.compile(
+            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
+    /** AlgorithmIdentifier of rsaEncryption with NULL parameters, as PKCS#8 wraps a PKCS#1 key. */
+    private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
+            (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+
+    private PemFiles() {
+    }
+
+    /** The certificates of {@code file}, in order; at least one. */
+    static List<X509Certificate> certificates(String property, String file) {
+        String text = read(property, file);
+        List<X509Certificate> certs = new ArrayList<>();
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (Block b : blocks(text)) {
+                if (b.type.equals("CERTIFICATE")) {
+                    try (InputStream in = new ByteArrayInputStream(b.der)) {
+                        for (Certificate c : factory.generateCertificates(in)) {
+                            certs.add((X509Certificate) c);
+                        }
+                    }
+                }
+            }
+        } catch (CertificateException | IOException | IllegalArgumentException e) {
+            throw bad(property, file, "is not a valid PEM certificate: " + e.getMessage());
+        }
+        if (certs.isEmpty()) {
+            throw bad(property, file, "holds no -----BEGIN CERTIFICATE----- block; expected a PEM certificate");
+        }
+        return certs;
+    }
+
+    /** The private key of {@code file}: PKCS#8 or PKCS#1 RSA, unencrypted. */
+    static PrivateKey privateKey(String property, String file) {
+        String text = read(property, file);
+        for (Block b : blocks(text)) {
+            switch (b.type) {
+                case "PRIVATE KEY":
+                    return pkcs8(property, file, b.der);
+                case "RSA PRIVATE KEY":
+                    return pkcs8(property, file, wrapRsa(b.der));
+                case "ENCRYPTED PRIVATE KEY":
+                    throw bad(property, file, "holds an encrypted key; expected an unencrypted one (openssl pkcs8"
+                            + " -topk8 -nocrypt)");
+                case "EC PRIVATE KEY":
+                    throw bad(property, file, "holds a SEC 1 EC key; convert it to PKCS#8 with openssl pkcs8 -topk8"
+                            + " -nocrypt");
+                default:
+                    break;
+            }
+        }
+        throw bad(property, file, "holds no -----BEGIN PRIVATE KEY----- block; expected a PEM private key");
+    }
+
+    private static PrivateKey pkcs8(String property, String file, byte[] der) {
+        for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // the next algorithm
+            }
+        }
+        throw bad(property, file, "holds a private key of no algorithm this JDK reads (RSA, EC, Ed25519, Ed448)");
+    }
+
+    /** PKCS#8 PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING { the PKCS#1 key } }. */
+    private static byte[] wrapRsa(byte[] pkcs1) {
+        byte[] version = {0x02, 0x01, 0x00};
+        byte[] octets = tlv(0x04, pkcs1);
+        byte[] body = new byte[version.length + RSA_ALGORITHM.length + octets.length];
+        System.arraycopy(version, 0, body, 0, version.length);
+        System.arraycopy(RSA_ALGORITHM, 0, body, version.length, RSA_ALGORITHM.length);
+        System.arraycopy(octets, 0, body, version.length + RSA_ALGORITHM.length, octets.length);
+        return tlv(0x30, body);
+    }
+
+    private static byte[] tlv(int tag, byte[] value) {
+        int n = value.length;
+        byte[] length = n < 0x80 ? new byte[] {(byte) n}
+                : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
+                : n < 0x10000 ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
+                : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
+        byte[] out = new byte[1 + length.length + n];
+        out[0] = (byte) tag;
+        System.arraycopy(length, 0, out, 1, length.length);
+        System.arraycopy(value, 0, out, 1 + length.length, n);
+        return out;
+    }
+
+    private static String read(String property, String file) {
+        Path path = Path.of(file);
+        try {
+            return Files.readString(path, StandardCharsets.US_ASCII);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw bad(property, file, "does not exist");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw bad(property, file, "cannot be read (permission denied)");
+        } catch (IOException | RuntimeException e) {
+            throw bad(property, file, "cannot be read: " + e);
+        }
+    }
+
+    private static List<Block> blocks(String text) {
+        List<Block> blocks = new ArrayList<>();
+        Matcher m = BLOCK.matcher(text);
+        while (m.find()) {
+            blocks.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
+        }
+        return blocks;
+    }
+
+    static IllegalArgumentException bad(String property, String file, String why) {
+        return new IllegalArgumentException(property + " " + file + ": " + why);
+    }
+
+    private record Block(String type, byte[] der) {
+    }
+}
