@@ -983,6 +983,7 @@ public final class ServiceDefinition {
                         + socketType.configName());
                 require(!wait, "tls terminates each connection in the server; it does not fit wait = yes");
                 require(redirectHost == null, "tls does not apply to redirect");
+                require(socketPath == null, "tls is for TCP services; it is not offered on a unix socket");
                 require(tlsCertificate != null, "tls = yes needs tls_certificate (a PEM certificate chain)");
                 require(tlsKey != null, "tls = yes needs tls_key (a PEM private key)");
             }

@@ -17,6 +17,13 @@ public class UnixSocketDefinitionTest {
     }
 
     @Test
+    public void tlsIsRefusedOnAUnixSocket() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> unixEcho(SocketType.STREAM)
+                .tls(true).tlsCertificate("/etc/ssl/a.pem").tlsKey("/etc/ssl/a.key").build());
+        assertTrue(e.getMessage(), e.getMessage().contains("unix socket"));
+    }
+
+    @Test
     public void unixTakesTheProtocolOfItsSocketType() {
         assertSame(Protocol.UNIX, unixEcho(SocketType.STREAM).build().protocol());
         assertSame(Protocol.UNIX_DGRAM, unixEcho(SocketType.DGRAM).build().protocol());
