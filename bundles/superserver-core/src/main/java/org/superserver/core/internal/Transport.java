@@ -174,13 +174,29 @@ final class Transport implements AutoCloseable {
      */
     ServerChannel adoptServerChannel(int fd) {
         requireEpoll(fd);
+        nonBlocking(fd);
         return EpollProbe.adoptServer(fd);
     }
 
     /** The bound datagram socket {@code fd} as a channel of this transport, as for {@link #adoptServerChannel}. */
     DatagramChannel adoptDatagramChannel(int fd) {
         requireEpoll(fd);
+        nonBlocking(fd);
         return EpollProbe.adoptDatagram(fd);
+    }
+
+    /**
+     * Puts a passed socket in non-blocking mode, as the event loop needs it: a service manager
+     * passes blocking sockets unless told otherwise (systemd's {@code NonBlocking=} is off by
+     * default), and one more {@code accept(2)} or {@code recvmsg(2)} on a blocking socket than
+     * there are clients would hold the whole loop until the next one comes.
+     */
+    private static void nonBlocking(int fd) {
+        int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0 || (flags & Libc.O_NONBLOCK) == 0 && Libc.fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0) {
+            throw new IllegalStateException("cannot make the passed socket " + fd + " non-blocking: "
+                    + Libc.describe(Libc.errno()));
+        }
     }
 
     private void requireEpoll(int fd) {
