@@ -107,6 +107,7 @@ final class Libc {
     static final int AF_UNIX = 1;
     static final int SOCK_STREAM = 1;
     static final int SOCK_CLOEXEC = 0x80000;
+    static final int SOCK_NONBLOCK = 0x800;
 
     /** {@code sv} receives the two connected descriptors. */
     static native int socketpair(int domain, int type, int protocol, int[] sv);

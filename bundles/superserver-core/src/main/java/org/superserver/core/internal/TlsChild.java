@@ -16,8 +16,11 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -28,8 +31,9 @@ import org.superserver.api.ServiceDefinition;
  * Serves an exec'd {@code tls = yes} service: once the handshake is done, starts the server with
  * the plaintext end of an {@code AF_UNIX} socket pair as its fd 0, 1 and 2 (it never sees the TLS
  * socket), and relays the other end to the TLS connection in process, with backpressure both ways
- * (neither side reads more until what it read last has been written to the other) and half-closure (the client's end of
- * input is the child's end of stdin; the child's end of output closes the TLS connection).
+ * (a side reads only while the other's write buffer is below its high water mark) and half-closure
+ * (the client's end of input is the child's end of stdin; the child's end of output closes the TLS
+ * connection).
  *
  * <p>The child's environment gets {@code SSL_PROTOCOL}, {@code SSL_CIPHER} and, with client
  * certificates, {@code SSL_CLIENT_S_DN} (RFC 2253), as stunnel and web servers set them.
@@ -41,6 +45,16 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
     private final Binding binding;
     private final Launcher launcher;
     private Channel plain;
+    /** Plaintext decrypted before the socket pair's channel is registered, written to it then. */
+    private List<Object> early;
+
+    /** A write listener that closes {@code other} (the side that read the bytes) when a write fails. */
+    private static final Function<Channel, ChannelFutureListener> CLOSE_OTHER_ON_FAILURE =
+            other -> f -> {
+                if (!f.isSuccess()) {
+                    other.close();
+                }
+            };
 
     TlsChild(Binding binding, Launcher launcher) {
         this.binding = binding;
@@ -93,7 +107,7 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
         }
         SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
         int[] pair = new int[2];
-        if (Libc.socketpair(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0, pair) != 0) {
+        if (Libc.socketpair(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0, pair) != 0) {
             ServiceDefinition d = program.definition();
             LOG.error("EXEC service={} protocol={} from={} origin={} error=socketpair failed; connection closed",
                     d.name(), d.protocol().configName(), Addresses.format((InetSocketAddress) tls.remoteAddress()),
@@ -101,6 +115,8 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        // both ends non-blocking: the relay's end is served by the event loop, which must never
+        // wait on a child that is not reading; the launcher puts the child's end back in blocking mode
         try {
             if (ExecDispatcher.launch(launcher, binding, program, pair[1], (InetSocketAddress) tls.localAddress(),
                     (InetSocketAddress) tls.remoteAddress(), environment(session)) == null) {
@@ -119,8 +135,14 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
         tls.eventLoop().register(plain).addListener(f -> {
             if (!f.isSuccess()) {
                 Libc.close(pair[0]);
+                releaseEarly();
                 tls.close();
                 return;
+            }
+            if (early != null) { // what the client sent in the handshake's last flight
+                early.forEach(plain::write);
+                early = null;
+                plain.flush();
             }
             plain.read();
             tls.read();
@@ -128,20 +150,60 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
         tls.closeFuture().addListener(f -> plain.close());
     }
 
+    /*
+     * The relay: each side reads while the other can take more (below its write buffer's high
+     * water mark), writes what it read, flushes once per read batch, and reads again when the
+     * other side drains; so neither holds more than a write buffer of the other's bytes, and
+     * neither waits for each write to complete before reading on.
+     */
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (plain == null || !plain.isActive()) {
+        if (plain == null || !plain.isOpen()) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        Channel tls = ctx.channel();
-        plain.writeAndFlush(msg).addListener(f -> {
-            if (f.isSuccess()) {
-                tls.read(); // the next bytes once these are the child's
-            } else {
-                tls.close();
+        if (!plain.isRegistered()) {
+            if (early == null) {
+                early = new ArrayList<>();
             }
-        });
+            early.add(msg);
+            return;
+        }
+        plain.write(msg).addListener(CLOSE_OTHER_ON_FAILURE.apply(ctx.channel()));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (plain != null && plain.isRegistered()) {
+            plain.flush();
+            if (plain.isWritable()) {
+                ctx.read();
+            }
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // the client drains: the child may write on
+        if (plain != null && plain.isRegistered() && ctx.channel().isWritable()) {
+            plain.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void releaseEarly() {
+        if (early != null) {
+            early.forEach(ReferenceCountUtil::release);
+            early = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseEarly();
+        ctx.fireChannelInactive();
     }
 
     @Override
@@ -160,17 +222,26 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!tls.isActive()) {
-                ((ByteBuf) msg).release();
+                ReferenceCountUtil.release(msg);
                 return;
             }
-            Channel child = ctx.channel();
-            tls.writeAndFlush(msg).addListener(f -> {
-                if (f.isSuccess()) {
-                    child.read(); // the child's next bytes once these are on their way to the client
-                } else {
-                    child.close();
-                }
-            });
+            tls.write(msg).addListener(CLOSE_OTHER_ON_FAILURE.apply(ctx.channel()));
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            tls.flush();
+            if (tls.isWritable()) {
+                ctx.read();
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            // the child drains its input: the client may send on
+            if (ctx.channel().isWritable()) {
+                tls.read();
+            }
         }
 
         @Override

@@ -256,6 +256,36 @@ public class TlsTest extends CoreFixture {
     }
 
     @Test
+    public void aClientThatStopsReadingHoldsOnlyItsOwnConnection() throws Exception {
+        assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
+        registry.addDefinition("d", tls(exec("tls-cat", "/bin/cat", "cat")).build());
+        int port = port("tls-cat");
+        // more than the socket pair, cat's pipe and the write buffers hold, never read back: cat
+        // blocks writing to the relay, the relay stops reading from the client, and the client's
+        // writes block; the event loops must go on serving everyone else meanwhile
+        Socket raw = connect(port);
+        SSLSocket stuck = (SSLSocket) certs.clientContext(null).getSocketFactory()
+                .createSocket(raw, "127.0.0.1", port, true);
+        stuck.startHandshake();
+        Thread writer = new Thread(() -> {
+            try {
+                stuck.getOutputStream().write(new byte[16 << 20]);
+            } catch (IOException e) {
+                // closed at the end of the test
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        Thread.sleep(500);
+        for (int i = 0; i < 4; i++) { // new connections land on each event loop in turn
+            assertEchoes(tlsConnect(port, certs.clientContext(null)), "others still served " + i + "\n");
+        }
+        assertTrue("the stuck client is still writing", writer.isAlive());
+        raw.close(); // the socket itself: SSLSocket.close would wait for the blocked writer
+        writer.join(5_000);
+    }
+
+    @Test
     public void childGetsTheTlsVariablesAndOnlyThoseBesidesItsOwn() throws Exception {
         assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
         registry.addDefinition("d", tls(exec("tls-env", "/usr/bin/env", "env")).build());
