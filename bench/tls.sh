@@ -4,6 +4,7 @@
 #
 #   bench/tls.sh                      # DUR=5 s per measurement, MB=64 through the relay
 #   DUR=2 MB=16 bench/tls.sh          # a quick check
+#   SUPERSERVER_OPTS=-Dsuperserver.tls.provider=jdk bench/tls.sh   # on the JDK's SSLEngine
 #
 # Rows:
 #   handshakes/s  `openssl s_time -new`: a new connection and a full handshake per request
@@ -159,6 +160,8 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 ss_hs=$(handshakes "$BASE");       st_hs=$(handshakes "$((BASE + 2))")
 ss_mb=$(relay "$((BASE + 1))");    st_mb=$(relay "$((BASE + 3))")
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+provider=$(grep -ao 'TLS provider=[a-z]* ([^)]*)' "$work/superserver.out" | tail -1)
+echo "Superserver: ${provider:-TLS provider not logged}"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 echo
 echo "| TLS ($DUR s, $MB MB) | Superserver | stunnel4 | ratio |"

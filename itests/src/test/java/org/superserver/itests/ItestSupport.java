@@ -151,6 +151,8 @@ public abstract class ItestSupport {
             bundleFromTarget("netty-handler", LEVEL_NETTY),
             bundleFromTarget("netty-transport-classes-epoll", LEVEL_NETTY),
             bundleFromTarget("netty-transport-native-epoll-linux-x86_64", LEVEL_NETTY).noStart(),
+            bundleFromTarget("netty-tcnative-classes", LEVEL_NETTY),
+            bundleFromTarget("netty-tcnative-boringssl-static", LEVEL_NETTY).noStart(),
             bundleFromTarget("netty-codec-base", LEVEL_NETTY),
             bundleFromTarget("netty-handler", LEVEL_NETTY),
             bundleFromTarget("jna", LEVEL_NETTY),

@@ -38,8 +38,9 @@ import org.superserver.api.status.ListenerStatus;
 /**
  * {@code tls = yes} through Configuration Admin in a real framework: the built-in echo over TLS,
  * an exec'd {@code /usr/bin/env} that requires a client certificate and sees its subject, the TLS
- * state in the listener's status, and a missing certificate failing only its own service. The
- * certificates are made with openssl at test time.
+ * state in the listener's status, and a missing certificate failing only its own service, on
+ * BoringSSL (netty-tcnative) as the distribution runs it. The certificates are made with openssl at
+ * test time.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -112,6 +113,15 @@ public class TlsIT extends ItestSupport {
         s.setSoTimeout(5_000);
         s.startHandshake();
         return s;
+    }
+
+    @Test
+    public void boringSslLoadsInsideTheFramework() {
+        // netty-tcnative's classes bundle with its library attached as a fragment: netty-handler
+        // wires its optional import to them and the library loads, so the core terminates TLS on
+        // BoringSSL rather than on the JDK's SSLEngine
+        assertTrue("netty-tcnative unavailable: " + io.netty.handler.ssl.OpenSsl.unavailabilityCause(),
+                io.netty.handler.ssl.OpenSsl.isAvailable());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.superserver.core.internal;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -18,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -31,7 +33,13 @@ import org.superserver.api.ServiceDefinition;
  * broken new file keeps the old context and is logged at ERROR, once per change, naming the file.
  *
  * <p>Defaults: TLS 1.3 and 1.2 only, for 1.2 the ECDHE suites with AES-GCM or ChaCha20-Poly1305,
- * the JDK's provider, a 10 s handshake timeout, and client-initiated renegotiation refused.
+ * a 10 s handshake timeout, and client-initiated renegotiation refused.
+ *
+ * <p>The TLS implementation is BoringSSL through netty-tcnative when its bundle is installed and its
+ * native library loads on this platform (the distribution ships the library of the platform it was built on),
+ * else the JDK's {@code SSLEngine}; the framework property {@value #PROVIDER_PROPERTY} ({@code auto},
+ * {@code openssl} or {@code jdk}) chooses. The choice is logged when it is first made and whenever
+ * it changes.
  */
 final class TlsContext {
 
@@ -46,6 +54,9 @@ final class TlsContext {
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     private static final long CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The framework (or system) property that chooses the TLS implementation. */
+    static final String PROVIDER_PROPERTY = "superserver.tls.provider";
+    private static volatile String lastChoice;
 
     static {
         // read by the JDK once, when its TLS server code is first used; a value set elsewhere is kept
@@ -136,7 +147,7 @@ final class TlsContext {
             throw PemFiles.bad("tls_key", key, "is not the key of the certificate in tls_certificate " + certificate);
         }
         SslContextBuilder builder = SslContextBuilder.forServer(privateKey, chain)
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(provider())
                 .protocols(PROTOCOLS)
                 .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
         if (clientCa != null) {
@@ -149,6 +160,52 @@ final class TlsContext {
             throw PemFiles.bad("tls_key", key, "does not make a TLS context with tls_certificate " + certificate
                     + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The TLS implementation that new contexts use, from {@value #PROVIDER_PROPERTY}: {@code auto}
+     * (the default) and {@code openssl} take BoringSSL when netty-tcnative is available, else the
+     * JDK's; {@code jdk} takes the JDK's. A value that cannot be honoured is logged at ERROR.
+     */
+    static SslProvider provider() {
+        String setting = FrameworkProperty.get(PROVIDER_PROPERTY);
+        String wanted = setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+        SslProvider chosen;
+        String why;
+        boolean error = false;
+        switch (wanted) {
+            case "jdk" -> {
+                chosen = SslProvider.JDK;
+                why = PROVIDER_PROPERTY + "=jdk";
+            }
+            case "auto", "openssl" -> {
+                if (OpenSsl.isAvailable()) {
+                    chosen = SslProvider.OPENSSL;
+                    why = OpenSsl.versionString();
+                } else {
+                    chosen = SslProvider.JDK;
+                    Throwable cause = OpenSsl.unavailabilityCause();
+                    why = "netty-tcnative is not available: " + (cause == null ? "unknown reason" : cause.toString());
+                    error = wanted.equals("openssl");
+                }
+            }
+            default -> {
+                chosen = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+                why = PROVIDER_PROPERTY + "=" + setting + " is not one of auto, openssl, jdk; taken as auto";
+                error = true;
+            }
+        }
+        String choice = chosen + " " + why;
+        if (!choice.equals(lastChoice)) {
+            lastChoice = choice;
+            String name = chosen == SslProvider.OPENSSL ? "openssl" : "jdk";
+            if (error) {
+                LOG.error("TLS provider={} ({})", name, why);
+            } else {
+                LOG.info("TLS provider={} ({})", name, why);
+            }
+        }
+        return chosen;
     }
 
     /** Whether {@code key} signs what the public key of {@code leaf} verifies. */

@@ -28,6 +28,8 @@ import javax.net.ssl.SSLSocket;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
@@ -35,9 +37,19 @@ import org.superserver.api.status.ListenerState;
 
 /**
  * TLS termination over real sockets: in-process echo and exec'd children behind TLS, client
- * certificates, certificate reload, and bad files; with the JDK's client and with openssl s_client.
+ * certificates, certificate reload, and bad files; with the JDK's client and with openssl s_client;
+ * each on both implementations the server can use, BoringSSL (netty-tcnative) and the JDK's.
  */
+@RunWith(Parameterized.class)
 public class TlsTest extends CoreFixture {
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<Object[]> providers() {
+        return List.of(new Object[] {"openssl"}, new Object[] {"jdk"});
+    }
+
+    @Parameterized.Parameter
+    public String provider;
 
     private TestCertificates certs;
     private Path[] server;
@@ -45,6 +57,11 @@ public class TlsTest extends CoreFixture {
 
     @Before
     public void startCore() throws Exception {
+        if (provider.equals("openssl")) {
+            assumeTrue("netty-tcnative does not load here: " + io.netty.handler.ssl.OpenSsl.unavailabilityCause(),
+                    io.netty.handler.ssl.OpenSsl.isAvailable());
+        }
+        System.setProperty(TlsContext.PROVIDER_PROPERTY, provider);
         certs = TestCertificates.create();
         server = certs.issue("server", "/CN=localhost/O=Superserver Test");
         registry.addHandler("h", List.of("echo"), 0, new EchoHandler());
@@ -59,6 +76,21 @@ public class TlsTest extends CoreFixture {
         registry.stop();
         if (certs != null) {
             certs.delete();
+        }
+        System.clearProperty(TlsContext.PROVIDER_PROPERTY);
+    }
+
+    @Test
+    public void theChosenImplementationMakesTheEngines() throws Exception {
+        registry.addDefinition("d", tls(tcp("which")).build());
+        port("which");
+        TlsContext context = TlsContext.load(tls(tcp("which")).build());
+        var handler = context.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT);
+        try {
+            String engine = handler.engine().getClass().getName();
+            assertEquals(engine, provider.equals("openssl"), engine.contains("OpenSsl"));
+        } finally {
+            io.netty.util.ReferenceCountUtil.release(handler.engine());
         }
     }
 
