@@ -15,6 +15,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -22,8 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the PEM files of a TLS service with the JDK alone: certificate chains and CA bundles, and
- * unencrypted private keys as PKCS#8 ({@code PRIVATE KEY}) or PKCS#1 RSA ({@code RSA PRIVATE KEY},
- * wrapped into PKCS#8 here). Every failure is an {@link IllegalArgumentException} naming the
+ * unencrypted private keys as PKCS#8 ({@code PRIVATE KEY}), PKCS#1 RSA ({@code RSA PRIVATE KEY}) or
+ * SEC 1 EC ({@code EC PRIVATE KEY}, as {@code openssl ecparam -genkey} writes it), the last two
+ * wrapped into PKCS#8 here. Every failure is an {@link IllegalArgumentException} naming the
  * property and the file.
  */
 final class PemFiles {
@@ -33,6 +35,9 @@ final class PemFiles {
     /** AlgorithmIdentifier of rsaEncryption with NULL parameters, as PKCS#8 wraps a PKCS#1 key. */
     private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
             (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+
+    /** The OID id-ecPublicKey (1.2.840.10045.2.1), first of a PKCS#8 EC AlgorithmIdentifier. */
+    private static final byte[] EC_PUBLIC_KEY = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
 
     private PemFiles() {
     }
@@ -61,7 +66,7 @@ final class PemFiles {
         return certs;
     }
 
-    /** The private key of {@code file}: PKCS#8 or PKCS#1 RSA, unencrypted. */
+    /** The private key of {@code file}: PKCS#8, PKCS#1 RSA or SEC 1 EC, unencrypted. */
     static PrivateKey privateKey(String property, String file) {
         String text = read(property, file);
         for (Block b : blocks(text)) {
@@ -74,8 +79,7 @@ final class PemFiles {
                     throw bad(property, file, "holds an encrypted key; expected an unencrypted one (openssl pkcs8"
                             + " -topk8 -nocrypt)");
                 case "EC PRIVATE KEY":
-                    throw bad(property, file, "holds a SEC 1 EC key; convert it to PKCS#8 with openssl pkcs8 -topk8"
-                            + " -nocrypt");
+                    return pkcs8(property, file, wrapEc(property, file, b.der));
                 default:
                     break;
             }
@@ -103,6 +107,64 @@ final class PemFiles {
         System.arraycopy(RSA_ALGORITHM, 0, body, version.length, RSA_ALGORITHM.length);
         System.arraycopy(octets, 0, body, version.length + RSA_ALGORITHM.length, octets.length);
         return tlv(0x30, body);
+    }
+
+    /**
+     * PKCS#8 PrivateKeyInfo { version 0, { id-ecPublicKey, the named curve }, OCTET STRING { the
+     * SEC 1 key } }, the curve taken from the SEC 1 key's own parameters ([0]).
+     */
+    private static byte[] wrapEc(String property, String file, byte[] sec1) {
+        byte[] curve = null;
+        try {
+            int[] outer = header(sec1, 0);
+            if (sec1[0] != 0x30) {
+                throw new IllegalArgumentException("not a SEQUENCE");
+            }
+            for (int at = outer[0]; at < outer[0] + outer[1]; ) {
+                int[] element = header(sec1, at);
+                if ((sec1[at] & 0xff) == 0xa0) { // [0] ECParameters: the namedCurve OID
+                    curve = Arrays.copyOfRange(sec1, element[0], element[0] + element[1]);
+                }
+                at = element[0] + element[1];
+            }
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            throw bad(property, file, "holds an EC PRIVATE KEY block that is not a SEC 1 key");
+        }
+        if (curve == null || curve.length == 0 || curve[0] != 0x06) {
+            throw bad(property, file, "holds a SEC 1 EC key that does not name its curve (explicit parameters);"
+                    + " write it with the curve's name: openssl ec -in " + file + " -param_enc named_curve");
+        }
+        byte[] algorithm = new byte[EC_PUBLIC_KEY.length + curve.length];
+        System.arraycopy(EC_PUBLIC_KEY, 0, algorithm, 0, EC_PUBLIC_KEY.length);
+        System.arraycopy(curve, 0, algorithm, EC_PUBLIC_KEY.length, curve.length);
+        byte[] version = {0x02, 0x01, 0x00};
+        byte[] identifier = tlv(0x30, algorithm);
+        byte[] octets = tlv(0x04, sec1);
+        byte[] body = new byte[version.length + identifier.length + octets.length];
+        System.arraycopy(version, 0, body, 0, version.length);
+        System.arraycopy(identifier, 0, body, version.length, identifier.length);
+        System.arraycopy(octets, 0, body, version.length + identifier.length, octets.length);
+        return tlv(0x30, body);
+    }
+
+    /** Where the value of the DER element at {@code at} starts, and its length. */
+    private static int[] header(byte[] der, int at) {
+        int first = der[at + 1] & 0xff;
+        if (first < 0x80) {
+            return new int[] {at + 2, first};
+        }
+        int count = first & 0x7f;
+        if (count == 0 || count > 3) {
+            throw new IllegalArgumentException("bad DER length");
+        }
+        int length = 0;
+        for (int i = 0; i < count; i++) {
+            length = length << 8 | der[at + 2 + i] & 0xff;
+        }
+        if (at + 2 + count + length > der.length) {
+            throw new IllegalArgumentException("DER element past the end");
+        }
+        return new int[] {at + 2 + count, length};
     }
 
     private static byte[] tlv(int tag, byte[] value) {

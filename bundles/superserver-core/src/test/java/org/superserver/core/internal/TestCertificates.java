@@ -72,6 +72,23 @@ final class TestCertificates {
         return new Path[] {cert, key};
     }
 
+    /**
+     * A self-signed certificate and its SEC 1 EC key ({@code EC PARAMETERS} and {@code EC PRIVATE
+     * KEY} blocks, as {@code openssl ecparam -genkey} writes them) on {@code curve}, the curve
+     * named or, with {@code explicit}, spelled out in the key (the certificate names it).
+     */
+    Path[] selfSignedEcSec1(String name, String subject, String curve, boolean explicit) throws Exception {
+        Path key = dir.resolve(name + ".key");
+        Path cert = dir.resolve(name + ".pem");
+        openssl("ecparam", "-genkey", "-name", curve, "-out", key.toString());
+        openssl("req", "-x509", "-new", "-key", key.toString(), "-out", cert.toString(), "-subj", subject,
+                "-days", "2");
+        if (explicit) {
+            openssl("ec", "-in", key.toString(), "-param_enc", "explicit", "-out", key.toString());
+        }
+        return new Path[] {cert, key};
+    }
+
     /** A client context trusting the CA, presenting {@code client} (cert, key) when not {@code null}. */
     SSLContext clientContext(Path[] client) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");

@@ -214,6 +214,28 @@ public class TlsTest extends CoreFixture {
         assertEchoes(tlsConnect(port, trustAll), "rsa\n");
     }
 
+    @Test
+    public void sec1EcKeysAreRead() throws Exception {
+        for (String curve : List.of("prime256v1", "secp384r1")) {
+            Path[] ec = certs.selfSignedEcSec1("ec-" + curve, "/CN=" + curve, curve, false);
+            String pem = Files.readString(ec[1]);
+            assertTrue(pem, pem.contains("BEGIN EC PARAMETERS") && pem.contains("BEGIN EC PRIVATE KEY"));
+            registry.addDefinition("d-" + curve, tcp("ec-" + curve).tls(true).tlsCertificate(ec[0].toString())
+                    .tlsKey(ec[1].toString()).build());
+            assertEchoes(tlsConnect(port("ec-" + curve), trusting(ec[0])), curve + "\n");
+        }
+    }
+
+    @Test
+    public void sec1EcKeyWithExplicitCurveParametersFailsNamingTheFile() throws Exception {
+        Path[] ec = certs.selfSignedEcSec1("explicit", "/CN=explicit", "prime256v1", true);
+        registry.addDefinition("d", tcp("explicit").tls(true).tlsCertificate(ec[0].toString())
+                .tlsKey(ec[1].toString()).build());
+        var status = waitForState("explicit", ListenerState.FAILED);
+        assertTrue(status.detail(), status.detail().contains("tls_key") && status.detail().contains("explicit.key")
+                && status.detail().contains("does not name its curve"));
+    }
+
     private static SSLContext trusting(Path cert) throws Exception {
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
