@@ -183,12 +183,46 @@ final class Transport implements AutoCloseable {
         return EpollProbe.adoptDatagram(fd);
     }
 
+    /**
+     * Puts a passed socket in non-blocking mode, as the event loop needs it: a service manager
+     * passes blocking sockets unless told otherwise (systemd's {@code NonBlocking=} is off by
+     * default), and one more {@code accept(2)} or {@code recvmsg(2)} on a blocking socket than
+     * there are clients would hold the whole loop until the next one comes.
+     */
+    private static void nonBlocking(int fd) {
+        int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0 || (flags & Libc.O_NONBLOCK) == 0 && Libc.fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0) {
+            throw new IllegalStateException("cannot make the passed socket " + fd + " non-blocking: "
+                    + Libc.describe(Libc.errno()));
+        }
+    }
+
     private void requireEpoll(int fd) {
         if (!name.equals("epoll")) {
             throw new IllegalStateException("the socket passed as fd " + fd + " cannot be adopted by the " + name
                     + " transport, which cannot serve a descriptor it did not open; use transport=auto or epoll"
                     + " where epoll is available");
         }
+    }
+
+    /**
+     * The listening Unix-domain stream socket {@code fd} (passed by a service manager) as a channel
+     * of this transport, made non-blocking. Closing the channel closes the descriptor only: the
+     * socket file is the service manager's, and stays.
+     *
+     * @throws IllegalStateException when this transport cannot wrap a descriptor (nio)
+     */
+    ServerChannel adoptDomainServerChannel(int fd) {
+        requireEpoll(fd);
+        nonBlocking(fd);
+        return EpollProbe.adoptDomainServer(fd);
+    }
+
+    /** The bound Unix-domain datagram socket {@code fd} as a channel, as for {@link #adoptDomainServerChannel}. */
+    io.netty.channel.unix.DomainDatagramChannel adoptDomainDatagramChannel(int fd) {
+        requireEpoll(fd);
+        nonBlocking(fd);
+        return EpollProbe.adoptDomainDatagram(fd);
     }
 
     private static SocketProtocolFamily family(InetSocketAddress address) {
@@ -246,6 +280,19 @@ final class Transport implements AutoCloseable {
 
         static DatagramChannel adoptDatagram(int fd) {
             return batched(new EpollDatagramChannel(fd));
+        }
+
+        /**
+         * Active from the start, as a listening socket is: the {@code (int fd)} constructor makes an
+         * inactive channel, which would never be read (accepted on) after its registration. Its
+         * file is never unlinked on close, as it would be had the channel bound it.
+         */
+        static ServerChannel adoptDomainServer(int fd) {
+            return new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd, true);
+        }
+
+        static io.netty.channel.unix.DomainDatagramChannel adoptDomainDatagram(int fd) {
+            return new io.netty.channel.epoll.EpollDomainDatagramChannel(fd);
         }
 
         /**
