@@ -233,6 +233,24 @@ public class SystemdActivationIT {
                 (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000);
     }
 
+    @Test
+    public void aUnixSocketPassedBySystemdSocketActivateIsAdoptedByNameWhereverItIs() throws Exception {
+        Path socket = folder.getRoot().toPath().resolve("made-by-systemd.sock");
+        Path configured = folder.getRoot().toPath().resolve("echo.sock");
+        Path conf = folder.newFile("xinetd.conf").toPath();
+        // the service's name is the passed socket's name (echo); its own path is another
+        Files.writeString(conf, "service echo\n{\n    type = INTERNAL\n    socket_type = stream\n"
+                + "    protocol = unix\n    path = " + configured + "\n    wait = no\n}\n");
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        Process server = activate(socket.toString(), log, "--xinetd", conf.toString());
+        assertEchoes(socket, "passed by systemd\n", 60_000);
+        awaitLog(server, log, "ADOPT service=echo protocol=unix fd=3 name=echo path=" + socket
+                + " socket=adopted from the service manager");
+        String info = info(server, log, "echo");
+        assertTrue(info, info.contains("socket          adopted from systemd (fd 3, name echo, path " + socket + ")"));
+        assertTrue("nothing is bound at the configured path", Files.notExists(configured, LinkOption.NOFOLLOW_LINKS));
+    }
+
     private static int readOrReset(Socket socket) {
         try {
             return socket.getInputStream().read();
