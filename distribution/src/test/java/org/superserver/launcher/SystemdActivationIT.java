@@ -11,16 +11,21 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
@@ -28,8 +33,8 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * bin/superserver started as systemd starts it: with a listening socket passed by
- * systemd-socket-activate (LISTEN_FDS, LISTEN_FDNAMES), and with NOTIFY_SOCKET naming a datagram
- * socket this test reads (sd_notify).
+ * systemd-socket-activate (LISTEN_FDS, LISTEN_FDNAMES), a TCP one or a Unix-domain one, and with
+ * NOTIFY_SOCKET naming a datagram socket this test reads (sd_notify).
  */
 public class SystemdActivationIT {
 
@@ -89,17 +94,14 @@ public class SystemdActivationIT {
     }
 
     /**
-     * Starts bin/superserver under systemd-socket-activate listening on 127.0.0.1:{@code port}
-     * (descriptor 3, named echo), checks that the socket serves echo and was adopted, and returns
-     * what {@code inetd:info SERVICE} says.
+     * Starts bin/superserver under systemd-socket-activate listening on {@code listen} (an address
+     * and port, or a Unix-domain socket's path), passed as descriptor 3 named echo, with {@code
+     * options} and a data directory in the test's folder; returns once the socket listens.
      */
-    private String activated(int port, String service, String... options) throws Exception {
+    private Process activate(String listen, Path log, String... options) throws Exception {
         assumeTrue("needs " + ACTIVATE + " (Debian package systemd)", Files.isExecutable(ACTIVATE));
         assertTrue("no distribution at " + HOME, Files.isExecutable(HOME.resolve("bin/superserver")));
-        Path data = folder.getRoot().toPath().resolve("data");
-        Path log = folder.getRoot().toPath().resolve("server.log");
-        List<String> command = new ArrayList<>(List.of(ACTIVATE.toString(), "-l", "127.0.0.1:" + port,
-                "--fdname=echo"));
+        List<String> command = new ArrayList<>(List.of(ACTIVATE.toString(), "-l", listen, "--fdname=echo"));
         String javaHome = System.getenv("JAVA_HOME");
         if (javaHome != null) {
             command.add("-E");
@@ -107,22 +109,65 @@ public class SystemdActivationIT {
         }
         command.add(HOME.toAbsolutePath().resolve("bin/superserver").toString());
         command.addAll(List.of(options));
-        command.addAll(List.of("--data", data.toString()));
+        command.addAll(List.of("--data", data().toString()));
         Process server = start(new ProcessBuilder(command), log);
-        awaitLog(server, log, "Listening on 127.0.0.1:" + port);
+        awaitLog(server, log, "Listening on " + listen);
+        return server;
+    }
+
+    private Path data() {
+        return folder.getRoot().toPath().resolve("data");
+    }
+
+    /** What {@code inetd:info SERVICE} says in the server of the test's data directory. */
+    private String info(Process server, Path log, String service) throws Exception {
+        awaitLog(server, log, "SHELL listen=");
+        Process info = new ProcessBuilder(HOME.resolve("bin/superserver").toString(), "shell", "--data",
+                data().toString(), "inetd:info " + service).redirectErrorStream(true).start();
+        String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(text, info.waitFor(60, TimeUnit.SECONDS));
+        return text;
+    }
+
+    /**
+     * Starts bin/superserver under systemd-socket-activate listening on 127.0.0.1:{@code port}
+     * (descriptor 3, named echo), checks that the socket serves echo and was adopted, and returns
+     * what {@code inetd:info SERVICE} says.
+     */
+    private String activated(int port, String service, String... options) throws Exception {
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        Process server = activate("127.0.0.1:" + port, log, options);
         // systemd-socket-activate starts the server on the first connection, which waits in the
         // passed socket's backlog until the server has adopted it
         assertEchoes(port, "passed by systemd\n", 60_000);
         awaitLog(server, log, "fd=3 name=echo address=127.0.0.1:" + port
                 + " socket=adopted from the service manager");
         assertEchoes(port, "and again\n", 10_000);
-        awaitLog(server, log, "SHELL listen=");
+        return info(server, log, service);
+    }
 
-        Process info = new ProcessBuilder(HOME.resolve("bin/superserver").toString(), "shell", "--data",
-                data.toString(), "inetd:info " + service).redirectErrorStream(true).start();
-        String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(text, info.waitFor(60, TimeUnit.SECONDS));
-        return text;
+    /** Sends {@code text} to the Unix-domain stream socket at {@code path} and checks it comes back. */
+    private static void assertEchoes(Path path, String text, int timeoutMillis) throws Exception {
+        try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            byte[] sent = text.getBytes(StandardCharsets.US_ASCII);
+            client.write(ByteBuffer.wrap(sent));
+            CompletableFuture<String> back = CompletableFuture.supplyAsync(() -> {
+                ByteBuffer in = ByteBuffer.allocate(sent.length);
+                try {
+                    while (in.hasRemaining() && client.read(in) >= 0) {
+                        // until the whole echo is in
+                    }
+                } catch (IOException e) {
+                    return "read failed: " + e;
+                }
+                return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+            });
+            try {
+                assertEquals(text, back.get(timeoutMillis, TimeUnit.MILLISECONDS));
+            } catch (TimeoutException e) {
+                fail("no echo from " + path + " within " + timeoutMillis + " ms");
+            }
+        } // closing the channel ends a read still waiting
     }
 
     @Test
@@ -162,6 +207,48 @@ public class SystemdActivationIT {
             assertEquals("closed with the socket", -1, readOrReset(trigger));
         }
         assertEchoes(other, "the configured service binds its own\n", 10_000);
+    }
+
+    @Test
+    public void aUnixSocketPassedBySystemdSocketActivateIsAdoptedByPathAndLeftInPlace() throws Exception {
+        Path socket = folder.getRoot().toPath().resolve("echo.sock");
+        Path conf = folder.newFile("inetd.conf").toPath();
+        // inetd.conf names a unix service by its path; the passed socket's name (echo) is not the service's
+        Files.writeString(conf, socket + " stream unix nowait root internal echo\n");
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        Process server = activate(socket.toString(), log, "--inetd", conf.toString());
+        // the first connection starts the server and waits in the backlog until it adopts the socket
+        assertEchoes(socket, "passed by systemd\n", 60_000);
+        awaitLog(server, log, "ADOPT service=" + socket + " protocol=unix fd=3 name=echo path=" + socket
+                + " socket=adopted from the service manager");
+        assertEchoes(socket, "and again\n", 10_000);
+        String info = info(server, log, socket.toString());
+        assertTrue(info, info.contains("socket          adopted from systemd (fd 3, name echo, path " + socket + ")"));
+
+        server.destroy();
+        assertTrue("the server stops on SIGTERM", server.waitFor(30, TimeUnit.SECONDS));
+        assertTrue("the socket file is systemd's: the server leaves it; log: " + Files.readString(log),
+                Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
+        assertEquals("still a socket", 0140000,
+                (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000);
+    }
+
+    @Test
+    public void aUnixSocketPassedBySystemdSocketActivateIsAdoptedByNameWhereverItIs() throws Exception {
+        Path socket = folder.getRoot().toPath().resolve("made-by-systemd.sock");
+        Path configured = folder.getRoot().toPath().resolve("echo.sock");
+        Path conf = folder.newFile("xinetd.conf").toPath();
+        // the service's name is the passed socket's name (echo); its own path is another
+        Files.writeString(conf, "service echo\n{\n    type = INTERNAL\n    socket_type = stream\n"
+                + "    protocol = unix\n    path = " + configured + "\n    wait = no\n}\n");
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        Process server = activate(socket.toString(), log, "--xinetd", conf.toString());
+        assertEchoes(socket, "passed by systemd\n", 60_000);
+        awaitLog(server, log, "ADOPT service=echo protocol=unix fd=3 name=echo path=" + socket
+                + " socket=adopted from the service manager");
+        String info = info(server, log, "echo");
+        assertTrue(info, info.contains("socket          adopted from systemd (fd 3, name echo, path " + socket + ")"));
+        assertTrue("nothing is bound at the configured path", Files.notExists(configured, LinkOption.NOFOLLOW_LINKS));
     }
 
     private static int readOrReset(Socket socket) {

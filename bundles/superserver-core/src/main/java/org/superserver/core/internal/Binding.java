@@ -221,14 +221,31 @@ final class Binding {
         this.channel = bound;
     }
 
-    /** The address actually bound (the real port when the definition asked for 0), or {@code null}. */
+    /**
+     * The address actually bound (the real port when the definition asked for 0), or {@code null};
+     * for a Unix-domain socket, its path as an unresolved address of port 0.
+     */
     InetSocketAddress boundAddress() {
         Channel c = channel;
         if (c == null) {
             return null;
         }
-        String path = definition.socketPath();
+        String path = socketPath();
         return path != null ? InetSocketAddress.createUnresolved(path, 0) : (InetSocketAddress) c.localAddress();
+    }
+
+    /**
+     * Where clients reach a Unix-domain service: the definition's socket path, or that of the socket
+     * adopted from the service manager (which a name may have matched wherever it is; {@code @name}
+     * when abstract, {@code (unnamed)} when it has none); {@code null} for an IP service.
+     */
+    String socketPath() {
+        String path = definition.socketPath();
+        PassedSockets.Passed passed = adopted;
+        if (path == null || passed == null || !passed.isUnix()) {
+            return path;
+        }
+        return passed.path().isEmpty() ? "(unnamed)" : passed.path();
     }
 
     /** Counts one accepted connection or received datagram. */

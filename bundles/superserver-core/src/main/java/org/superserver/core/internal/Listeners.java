@@ -175,11 +175,14 @@ final class Listeners {
             binding.tls(TlsContext.load(definition)); // a file that cannot be used fails the service
         }
         if (definition.protocol().isUnix()) {
-            return bindUnix(binding);
+            refuseUnguardedDatagrams(binding);
         }
         PassedSockets.Passed passed = sockets.take(definition);
         if (passed != null) {
             return adopt(binding, passed);
+        }
+        if (definition.protocol().isUnix()) {
+            return bindUnix(binding);
         }
         InetSocketAddress before = previous.remove(definition.id());
         List<InetSocketAddress> candidates = before != null && definition.port() == 0 ? List.of(before)
@@ -208,14 +211,6 @@ final class Listeners {
      */
     private Binding bindUnix(Binding binding) throws Exception {
         ServiceDefinition definition = binding.definition();
-        if (binding.handler() != null && definition.socketType() == SocketType.DGRAM
-                && !definition.policies().isEmpty()) {
-            // a datagram carries no SO_PEERCRED: no policy could tell who sent it
-            throw new IllegalArgumentException("the unix dgram socket " + definition.socketPath() + " of handler "
-                    + definition.handler() + " cannot be guarded by the policies " + definition.policies()
-                    + ": a Unix-domain datagram does not say who sent it; use stream, or the socket file's"
-                    + " socket_mode and socket_group");
-        }
         Channel[] bound = new Channel[1];
         SocketFile file;
         try {
@@ -223,7 +218,7 @@ final class Listeners {
                 io.netty.channel.unix.DomainSocketAddress address = new io.netty.channel.unix.DomainSocketAddress(
                         path.toString());
                 bound[0] = definition.socketType() == SocketType.STREAM
-                        ? bindUnixStream(binding, address) : bindUnixDatagram(binding, address);
+                        ? bindUnixStream(binding, address, null) : bindUnixDatagram(binding, address, null);
                 return () -> bound[0].close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             });
         } catch (SocketFile.Refused refused) {
@@ -241,12 +236,30 @@ final class Listeners {
         return binding;
     }
 
-    private Channel bindUnixStream(Binding binding, java.net.SocketAddress address) throws Exception {
+    /**
+     * A built-in on a Unix-domain datagram socket cannot be guarded by access policies: a datagram
+     * carries no SO_PEERCRED, so no policy could tell who sent it.
+     */
+    private static void refuseUnguardedDatagrams(Binding binding) {
+        ServiceDefinition definition = binding.definition();
+        if (binding.handler() != null && definition.socketType() == SocketType.DGRAM
+                && !definition.policies().isEmpty()) {
+            throw new IllegalArgumentException("the unix dgram socket " + definition.socketPath() + " of handler "
+                    + definition.handler() + " cannot be guarded by the policies " + definition.policies()
+                    + ": a Unix-domain datagram does not say who sent it; use stream, or the socket file's"
+                    + " socket_mode and socket_group");
+        }
+    }
+
+    /** Binds at {@code address}, or, with {@code passed}, serves the passed socket. */
+    private Channel bindUnixStream(Binding binding, java.net.SocketAddress address, PassedSockets.Passed passed)
+            throws Exception {
         boolean exec = binding.program() != null;
         String path = binding.definition().socketPath();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
-                .channelFactory(() -> transport.newDomainServerChannel(path))
+                .channelFactory(() -> passed != null ? transport.adoptDomainServerChannel(passed.fd())
+                        : transport.newDomainServerChannel(path))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()))
                 .childOption(ChannelOption.AUTO_READ, !exec)
@@ -259,23 +272,25 @@ final class Listeners {
         if (exec && !binding.definition().isWait()) {
             bootstrap.handler(new AcceptGate(binding));
         }
-        return await(bootstrap.bind(address));
+        return await(passed != null ? bootstrap.register() : bootstrap.bind(address));
     }
 
     /**
      * A Unix-domain datagram socket: read by a {@code wait} server, never by the event loop; or
      * answered in-process by a built-in through {@link UnixDatagrams}.
      */
-    private Channel bindUnixDatagram(Binding binding, java.net.SocketAddress address) throws Exception {
+    private Channel bindUnixDatagram(Binding binding, java.net.SocketAddress address, PassedSockets.Passed passed)
+            throws Exception {
         String path = binding.definition().socketPath();
         Bootstrap bootstrap = new Bootstrap()
                 .group(transport.workers())
-                .channelFactory(() -> transport.newDomainDatagramChannel(path))
+                .channelFactory(() -> passed != null ? transport.adoptDomainDatagramChannel(passed.fd())
+                        : transport.newDomainDatagramChannel(path))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
                 .handler(new io.netty.channel.ChannelInboundHandlerAdapter());
-        Channel channel = await(bootstrap.bind(address));
+        Channel channel = await(passed != null ? bootstrap.register() : bootstrap.bind(address));
         if (binding.handler() == null) {
             return channel;
         }
@@ -297,7 +312,8 @@ final class Listeners {
 
     /**
      * Serves on a socket passed by the service manager instead of binding one: the channel wraps
-     * its descriptor, and everything else is as for a bound socket.
+     * its descriptor, and everything else is as for a bound socket. A Unix-domain socket's file is
+     * the service manager's: it is not created, given a mode or owners, nor removed here.
      */
     private Binding adopt(Binding binding, PassedSockets.Passed passed) throws Exception {
         if (!transport.name().equals("epoll")) {
@@ -307,12 +323,24 @@ final class Listeners {
                     + " it did not open; it is closed. Use transport=auto or epoll where epoll is available");
         }
         ServiceDefinition definition = binding.definition();
-        Channel channel = definition.socketType() == SocketType.STREAM
-                ? bindStream(binding, passed.local(), passed) : bindDatagram(binding, passed.local(), passed);
-        binding.bound(channel);
+        boolean stream = definition.socketType() == SocketType.STREAM;
         binding.adopted(passed);
-        LOG.info("ADOPT service={} protocol={} {} socket=adopted from the service manager", definition.name(),
-                definition.protocol().configName(), passed.describe());
+        Channel channel;
+        if (definition.protocol().isUnix()) {
+            channel = stream ? bindUnixStream(binding, null, passed) : bindUnixDatagram(binding, null, passed);
+        } else {
+            channel = stream ? bindStream(binding, passed.local(), passed)
+                    : bindDatagram(binding, passed.local(), passed);
+        }
+        binding.bound(channel);
+        String file = "";
+        if (definition.protocol().isUnix()) {
+            boolean elsewhere = !PassedSockets.matchesAddress(passed, definition); // taken by name
+            file = " file=the service manager's (its mode and owners left as they are, never removed)"
+                    + (elsewhere ? " instead_of=" + definition.socketPath() : "");
+        }
+        LOG.info("ADOPT service={} protocol={} {} socket=adopted from the service manager{}", definition.name(),
+                definition.protocol().configName(), passed.describe(), file);
         return binding;
     }
 
@@ -431,7 +459,7 @@ final class Listeners {
         binding.countAccepted();
         binding.connections().add(channel);
         if (binding.definition().socketPath() != null) {
-            channel.attr(Peers.SOCKET_PATH).set(binding.definition().socketPath());
+            channel.attr(Peers.SOCKET_PATH).set(binding.socketPath());
         }
         channel.attr(HANDLER).set(binding.handler());
         channel.attr(SERVICE_ID).set(binding.definition().id());

@@ -1,9 +1,13 @@
 package org.superserver.core.internal;
 
 import com.sun.jna.ptr.IntByReference;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,10 +26,13 @@ import org.superserver.api.SocketType;
  * {@code LISTEN_FDNAMES}), waiting for the service that adopts them instead of binding. Each is
  * marked close-on-exec at once, so no child inherits one.
  *
- * <p>A service takes a socket by name ({@code FileDescriptorName} equal to its name or id, and the
- * same socket type), else by socket type, address and port. A socket kept across a rebind of its
+ * <p>A service takes a socket of its family (IP for tcp and udp, Unix-domain for unix) and socket
+ * type by name ({@code FileDescriptorName} equal to its name or id), else by address and port, or,
+ * for a unix service, by the path of its socket file. An abstract or unnamed Unix-domain socket has
+ * no path a definition could give: only its name can match. A socket kept across a rebind of its
  * service (new event loops, a pause, a changed definition) is held for that service id; one that no
- * service takes once the configuration has been applied is reported and closed ({@link #sweep}).
+ * service takes once the configuration has been applied is reported and closed ({@link #sweep}),
+ * saying why a service it names or whose path it holds could not take it.
  * Confined to the registry's thread.
  */
 final class PassedSockets implements AutoCloseable {
@@ -39,8 +46,11 @@ final class PassedSockets implements AutoCloseable {
     private static final int SO_TYPE = 3;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_DGRAM = 2;
+    private static final int AF_UNIX = 1;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
+    /** {@code offsetof(struct sockaddr_un, sun_path)}: the family is all an unnamed socket's address holds. */
+    private static final int SUN_PATH = 2;
 
     /**
      * One passed socket.
@@ -48,21 +58,71 @@ final class PassedSockets implements AutoCloseable {
      * @param name its {@code FileDescriptorName}, or {@code ""} when none was given
      * @param type its socket type, or {@code null} when it is not a stream or datagram socket
      * @param local its address, or {@code null} when it is not an IPv4 or IPv6 socket
+     * @param path for a Unix-domain socket, the path of its file, {@code @name} for an abstract one (as
+     *             systemd writes it) or {@code ""} for an unnamed one; {@code null} for any other family
      */
-    record Passed(int fd, String name, SocketType type, InetSocketAddress local) {
+    record Passed(int fd, String name, SocketType type, InetSocketAddress local, String path) {
 
-        /** For messages: {@code fd=3 name=echo address=127.0.0.1:7}. */
+        /** An IPv4 or IPv6 socket, or one of another family when {@code local} is {@code null}. */
+        Passed(int fd, String name, SocketType type, InetSocketAddress local) {
+            this(fd, name, type, local, null);
+        }
+
+        /** Whether it is a Unix-domain socket. */
+        boolean isUnix() {
+            return path != null;
+        }
+
+        /**
+         * The absolute, normalised path of its socket file; {@code null} for an abstract or unnamed
+         * Unix-domain socket and for every other family.
+         */
+        Path file() {
+            return path == null || path.isEmpty() || path.startsWith("@") ? null : normalised(path);
+        }
+
+        /** The same socket as descriptor {@code copy}. */
+        Passed withFd(int copy) {
+            return new Passed(copy, name, type, local, path);
+        }
+
+        /**
+         * For messages: {@code fd=3 name=echo address=127.0.0.1:7}, or {@code fd=3 name=echo
+         * path=/run/echo.sock} for a Unix-domain socket ({@code path=@name} when abstract, {@code
+         * path=-} when unnamed).
+         */
         String describe() {
-            return "fd=" + fd + " name=" + (name.isEmpty() ? "-" : name) + " address="
-                    + (local == null ? "-" : Addresses.format(local));
+            String where = path != null ? " path=" + (path.isEmpty() ? "-" : path)
+                    : " address=" + (local == null ? "-" : Addresses.format(local));
+            return "fd=" + fd + " name=" + (name.isEmpty() ? "-" : name) + where;
+        }
+
+        /** For reasons: {@code a unix stream socket}, {@code an IPv4 dgram socket}, and so on. */
+        String kind() {
+            String t = type == null ? "non-stream, non-datagram" : type.configName();
+            if (path != null) {
+                return "a unix " + t + " socket";
+            }
+            if (local != null) {
+                return "an " + (local.getAddress() instanceof Inet4Address ? "IPv4" : "IPv6") + " " + t
+                        + " socket";
+            }
+            return "a " + t + " socket of neither the IP nor the Unix-domain family";
         }
     }
 
     private final List<Passed> waiting = new ArrayList<>();
     private final Map<String, Passed> kept = new HashMap<>();
+    /** Why a waiting socket (by descriptor) was not taken by a service it names or whose path it holds. */
+    private final Map<Integer, String> refusals = new HashMap<>();
 
     private PassedSockets(List<Passed> passed) {
         waiting.addAll(passed);
+    }
+
+    /** The sockets {@code passed}, as they are: for tests of the matching. */
+    static PassedSockets of(List<Passed> passed) {
+        return new PassedSockets(passed);
     }
 
     /** None: the server was not started with sockets. */
@@ -135,7 +195,7 @@ final class PassedSockets implements AutoCloseable {
         }
     }
 
-    /** The type and address of descriptor {@code fd}, as far as it is an IP socket. */
+    /** The type and address of descriptor {@code fd}: an IP address and port, or a Unix-domain path. */
     static Passed inspect(int fd, String name) {
         int[] value = new int[1];
         IntByReference length = new IntByReference(Integer.BYTES);
@@ -145,11 +205,42 @@ final class PassedSockets implements AutoCloseable {
         }
         byte[] address = new byte[128];
         IntByReference size = new IntByReference(address.length);
-        InetSocketAddress local = null;
-        if (Libc.getsockname(fd, address, size) == 0) {
-            local = socketAddress(address);
+        if (Libc.getsockname(fd, address, size) != 0) {
+            return new Passed(fd, name, type, null);
         }
-        return new Passed(fd, name, type, local);
+        int family = (address[0] & 0xff) | (address[1] & 0xff) << 8;
+        if (family == AF_UNIX) {
+            return new Passed(fd, name, type, null, unixPath(address, Math.min(size.getValue(), address.length)));
+        }
+        return new Passed(fd, name, type, socketAddress(address));
+    }
+
+    /**
+     * The path in a {@code struct sockaddr_un} of {@code length} bytes, as {@code getsockname(2)}
+     * gives it: the file's path, {@code @name} for an abstract socket (its name starts with a NUL
+     * byte), {@code ""} for an unnamed one (no path at all).
+     */
+    static String unixPath(byte[] sockaddr, int length) {
+        if (length <= SUN_PATH) {
+            return "";
+        }
+        if (sockaddr[SUN_PATH] == 0) {
+            return "@" + new String(sockaddr, SUN_PATH + 1, length - SUN_PATH - 1, StandardCharsets.UTF_8);
+        }
+        int end = SUN_PATH;
+        while (end < length && sockaddr[end] != 0) {
+            end++;
+        }
+        return new String(sockaddr, SUN_PATH, end - SUN_PATH, StandardCharsets.UTF_8);
+    }
+
+    /** {@code path} made absolute (against the working directory) and normalised, or {@code null} if it is none. */
+    static Path normalised(String path) {
+        try {
+            return Path.of(path).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     /** A {@code struct sockaddr_in} or {@code sockaddr_in6} (family in host order, port in network order). */
@@ -176,7 +267,9 @@ final class PassedSockets implements AutoCloseable {
 
     /**
      * The passed socket {@code definition} serves on, or {@code null} to bind one: the one kept for
-     * its id, else one named after it, else one of its type at its address and port.
+     * its id, else one named after it, else one of its type at its address and port (for a unix
+     * service: at its socket path). A waiting socket that names the service or holds its path but
+     * cannot serve it (another family or socket type) is left for {@link #sweep}, which says why.
      */
     Passed take(ServiceDefinition definition) {
         Passed held = kept.remove(definition.id());
@@ -184,14 +277,21 @@ final class PassedSockets implements AutoCloseable {
             if (matchesAddress(held, definition) || namedFor(held, definition)) {
                 return held;
             }
-            LOG.info("ADOPT {} closed: service {} moved to {}:{}", held.describe(), definition.name(),
-                    definition.bindAddress() == null ? "*" : definition.bindAddress(), definition.port());
+            LOG.info("ADOPT {} closed: service {} moved to {}", held.describe(), definition.name(),
+                    Addresses.configured(definition));
             Libc.close(held.fd());
+        }
+        for (Passed p : waiting) {
+            String why = refusal(p, definition);
+            if (why != null) {
+                refusals.put(p.fd(), why);
+            }
         }
         for (Iterator<Passed> it = waiting.iterator(); it.hasNext(); ) {
             Passed p = it.next();
             if (namedFor(p, definition)) {
                 it.remove();
+                refusals.remove(p.fd());
                 return p;
             }
         }
@@ -199,20 +299,41 @@ final class PassedSockets implements AutoCloseable {
             Passed p = it.next();
             if (matchesAddress(p, definition)) {
                 it.remove();
+                refusals.remove(p.fd());
                 return p;
             }
         }
         return null;
     }
 
-    private static boolean namedFor(Passed p, ServiceDefinition d) {
-        return !p.name().isEmpty() && p.type() == d.socketType() && p.local() != null
-                && (p.name().equals(d.name()) || p.name().equals(d.id()))
-                && (d.port() == 0 || d.port() == p.local().getPort());
+    /**
+     * Whether {@code p} is named for {@code d}: its name is the service's name or id, and it is of the
+     * service's family and socket type (an IP socket also at the service's port, unless that is 0).
+     */
+    static boolean namedFor(Passed p, ServiceDefinition d) {
+        if (p.name().isEmpty() || p.type() != d.socketType()
+                || !(p.name().equals(d.name()) || p.name().equals(d.id()))) {
+            return false;
+        }
+        if (d.protocol().isUnix()) {
+            return p.isUnix();
+        }
+        return p.local() != null && (d.port() == 0 || d.port() == p.local().getPort());
     }
 
-    private static boolean matchesAddress(Passed p, ServiceDefinition d) {
-        if (p.type() != d.socketType() || p.local() == null || d.port() == 0 || d.port() != p.local().getPort()) {
+    /**
+     * Whether {@code p} is where {@code d} would bind: the same socket type and, for a unix service,
+     * the same socket file (absolute, normalised paths), else the same address and port.
+     */
+    static boolean matchesAddress(Passed p, ServiceDefinition d) {
+        if (p.type() != d.socketType()) {
+            return false;
+        }
+        if (d.protocol().isUnix()) {
+            Path file = p.file();
+            return file != null && file.equals(normalised(d.socketPath()));
+        }
+        if (p.local() == null || d.port() == 0 || d.port() != p.local().getPort()) {
             return false;
         }
         String wanted = d.bindAddress();
@@ -228,6 +349,37 @@ final class PassedSockets implements AutoCloseable {
     }
 
     /**
+     * Why {@code p} cannot serve {@code d} although it names it, or holds its socket path; {@code
+     * null} when it can, or when it has nothing to do with {@code d}.
+     */
+    static String refusal(Passed p, ServiceDefinition d) {
+        if (namedFor(p, d) || matchesAddress(p, d)) {
+            return null;
+        }
+        String service = "service " + d.name() + " (" + d.origin() + "), " + serviceKind(d);
+        boolean named = !p.name().isEmpty() && (p.name().equals(d.name()) || p.name().equals(d.id()));
+        if (named) {
+            if (d.protocol().isUnix() != p.isUnix() || p.type() != d.socketType() || p.local() == null) {
+                return "it is named for " + service + ", but it is " + p.kind();
+            }
+            return "it is named for " + service + ", but it is bound to port " + p.local().getPort();
+        }
+        Path file = p.file();
+        if (file != null && d.protocol().isUnix() && file.equals(normalised(d.socketPath()))) {
+            return "it is at the socket path of " + service + ", but it is " + p.kind();
+        }
+        return null;
+    }
+
+    /** {@code a unix stream service at /run/echo.sock}, {@code a udp service on port 7}. */
+    private static String serviceKind(ServiceDefinition d) {
+        if (d.protocol().isUnix()) {
+            return "a unix " + d.socketType().configName() + " service at " + d.socketPath();
+        }
+        return "a " + d.protocol().configName() + " service on " + (d.port() == 0 ? "any port" : "port " + d.port());
+    }
+
+    /**
      * Holds a copy of {@code adopted} for service {@code id} while its listener is closed to be
      * bound again; the caller then closes its own descriptor. False when it cannot be copied.
      */
@@ -238,7 +390,7 @@ final class PassedSockets implements AutoCloseable {
                     Libc.describe(Libc.errno()));
             return false;
         }
-        Passed previous = kept.put(id, new Passed(copy, adopted.name(), adopted.type(), adopted.local()));
+        Passed previous = kept.put(id, adopted.withFd(copy));
         if (previous != null) {
             Libc.close(previous.fd());
         }
@@ -261,11 +413,17 @@ final class PassedSockets implements AutoCloseable {
     int sweep() {
         int closed = waiting.size();
         for (Passed p : waiting) {
-            LOG.warn("ADOPT {} error=no service matches this passed socket (by name or by type, address and"
-                    + " port); closed", p.describe());
+            String why = refusals.get(p.fd());
+            if (why != null) {
+                LOG.warn("ADOPT {} error={}; closed", p.describe(), why);
+            } else {
+                LOG.warn("ADOPT {} error=no service matches this passed socket (by name, or by type and {});"
+                        + " closed", p.describe(), p.isUnix() ? "socket path" : "address and port");
+            }
             Libc.close(p.fd());
         }
         waiting.clear();
+        refusals.clear();
         return closed;
     }
 
@@ -276,6 +434,7 @@ final class PassedSockets implements AutoCloseable {
             Libc.close(p.fd());
         }
         waiting.clear();
+        refusals.clear();
         kept.values().forEach(p -> Libc.close(p.fd()));
         kept.clear();
     }

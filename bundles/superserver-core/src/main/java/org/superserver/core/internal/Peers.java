@@ -39,10 +39,14 @@ final class Peers {
      */
     static final AttributeKey<String> SOCKET_PATH = AttributeKey.valueOf(Peers.class, "socketPath");
 
-    /** The server's end of {@code channel}: for a Unix-domain socket, the service's socket path. */
+    /**
+     * The server's end of {@code channel}: for a Unix-domain socket, the path its clients reach (the
+     * service's socket path, or that of a socket adopted from the service manager).
+     */
     static InetSocketAddress local(Channel channel, ServiceDefinition definition) {
         if (definition.socketPath() != null) {
-            return InetSocketAddress.createUnresolved(definition.socketPath(), 0);
+            String path = channel.attr(SOCKET_PATH).get();
+            return InetSocketAddress.createUnresolved(path != null ? path : definition.socketPath(), 0);
         }
         return local(channel);
     }
@@ -57,8 +61,10 @@ final class Peers {
     static ConnectionInfo info(ServiceDefinition definition, Channel channel, Instant accepted) {
         if (channel instanceof DomainSocketChannel) {
             PeerCredentials peer = credentials(channel);
+            String path = channel.attr(SOCKET_PATH).get();
             return new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
-                    definition.socketPath(), peer == null ? new PeerCredentials(0, -1, -1) : peer, accepted);
+                    path != null ? path : definition.socketPath(), peer == null ? new PeerCredentials(0, -1, -1) : peer,
+                    accepted);
         }
         return new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
                 local(channel, definition), remote(channel), accepted);

@@ -207,6 +207,26 @@ final class Transport implements AutoCloseable {
         }
     }
 
+    /**
+     * The listening Unix-domain stream socket {@code fd} (passed by a service manager) as a channel
+     * of this transport, made non-blocking. Closing the channel closes the descriptor only: the
+     * socket file is the service manager's, and stays.
+     *
+     * @throws IllegalStateException when this transport cannot wrap a descriptor (nio)
+     */
+    ServerChannel adoptDomainServerChannel(int fd) {
+        requireEpoll(fd);
+        nonBlocking(fd);
+        return EpollProbe.adoptDomainServer(fd);
+    }
+
+    /** The bound Unix-domain datagram socket {@code fd} as a channel, as for {@link #adoptDomainServerChannel}. */
+    io.netty.channel.unix.DomainDatagramChannel adoptDomainDatagramChannel(int fd) {
+        requireEpoll(fd);
+        nonBlocking(fd);
+        return EpollProbe.adoptDomainDatagram(fd);
+    }
+
     private static SocketProtocolFamily family(InetSocketAddress address) {
         return address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
     }
@@ -262,6 +282,19 @@ final class Transport implements AutoCloseable {
 
         static DatagramChannel adoptDatagram(int fd) {
             return batched(new EpollDatagramChannel(fd));
+        }
+
+        /**
+         * Active from the start, as a listening socket is: the {@code (int fd)} constructor makes an
+         * inactive channel, which would never be read (accepted on) after its registration. Its
+         * file is never unlinked on close, as it would be had the channel bound it.
+         */
+        static ServerChannel adoptDomainServer(int fd) {
+            return new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd, true);
+        }
+
+        static io.netty.channel.unix.DomainDatagramChannel adoptDomainDatagram(int fd) {
+            return new io.netty.channel.epoll.EpollDomainDatagramChannel(fd);
         }
 
         /**

@@ -15,6 +15,9 @@ final class StatusFormat {
 
     static final String NO_LISTENERS = "no services are defined";
 
+    /** The mode and owners of a socket file the service manager made (and the server left alone). */
+    static final String SYSTEMDS_FILE = "- (the service manager's: SocketMode=, SocketUser=, SocketGroup=)";
+
     /** What the commands that read the core's status say while it is absent. */
     static final String CORE_NOT_RUNNING = "the core is not running (no org.superserver.api.status.ServerStatus"
             + " service); start bundle superserver-core";
@@ -83,7 +86,13 @@ final class StatusFormat {
             field(out, "id", d.id());
             field(out, "socket type", d.socketType().configName());
             field(out, "protocol", d.protocol().configName());
-            if (d.socketPath() != null) {
+            if (d.socketPath() != null && l.adopted()) {
+                // the service manager made the file: the definition's mode and owners were not applied
+                field(out, "path", d.socketPath());
+                field(out, "socket mode", SYSTEMDS_FILE);
+                field(out, "socket owner", SYSTEMDS_FILE);
+                field(out, "socket group", SYSTEMDS_FILE);
+            } else if (d.socketPath() != null) {
                 field(out, "path", d.socketPath());
                 field(out, "socket mode", String.format("%04o", d.socketMode()));
                 field(out, "socket owner", d.socketOwner() == null ? "- (the server's own)" : d.socketOwner());
@@ -138,12 +147,16 @@ final class StatusFormat {
 
     /**
      * Where the listening socket came from: {@code adopted from systemd (fd 3, name echo)} for one
-     * passed by the service manager, {@code bound by the server} for its own, {@code -} for none.
+     * passed by the service manager ({@code (fd 3, name echo, path /run/echo.sock)} for a Unix-domain
+     * one, which may sit elsewhere than the definition's path when its name matched), {@code bound by
+     * the server} for its own, {@code -} for none.
      */
     static String socket(ListenerStatus l) {
         if (l.adopted()) {
+            boolean unix = l.definition().socketPath() != null && l.boundAddress() != null;
             return "adopted from systemd (fd " + l.passedFd()
-                    + (l.passedName().isEmpty() ? "" : ", name " + l.passedName()) + ")";
+                    + (l.passedName().isEmpty() ? "" : ", name " + l.passedName())
+                    + (unix ? ", path " + l.boundAddress().getHostString() : "") + ")";
         }
         return l.boundAddress() == null ? "-" : "bound by the server";
     }

@@ -142,6 +142,27 @@ public class StatusFormatTest {
     }
 
     @Test
+    public void infoSaysWhereAUnixSocketAdoptedFromSystemdIsAndThatItsFileIsSystemds() {
+        ServiceDefinition unix = ServiceDefinition.builder().name("/run/echo.sock").socketType(SocketType.STREAM)
+                .protocol(Protocol.UNIX).socketPath("/run/echo.sock").socketOwner("daemon").handler("echo")
+                .origin("/etc/inetd.conf:1").build();
+        String adopted = StatusFormat.info("/run/echo.sock", List.of(new ListenerStatus(unix,
+                ListenerState.LISTENING, InetSocketAddress.createUnresolved("/run/superserver/echo.sock", 0), "", 0, 0,
+                3, "echo")));
+        assertTrue(adopted, adopted.contains(
+                "\n  socket          adopted from systemd (fd 3, name echo, path /run/superserver/echo.sock)\n"));
+        assertTrue(adopted, adopted.contains("\n  socket mode     " + StatusFormat.SYSTEMDS_FILE + "\n"));
+        assertTrue(adopted, adopted.contains("\n  socket owner    " + StatusFormat.SYSTEMDS_FILE + "\n"));
+        assertTrue(adopted, adopted.contains("\n  path            /run/echo.sock\n"));
+
+        String bound = StatusFormat.info("/run/echo.sock", List.of(new ListenerStatus(unix, ListenerState.LISTENING,
+                InetSocketAddress.createUnresolved("/run/echo.sock", 0), "", 0, 0)));
+        assertTrue(bound, bound.contains("\n  socket          bound by the server\n"));
+        assertTrue(bound, bound.contains("\n  socket mode     0660\n"));
+        assertTrue(bound, bound.contains("\n  socket owner    daemon\n"));
+    }
+
+    @Test
     public void infoShowsEveryListenerOfTheNameAndTheHandlerOfABuiltin() {
         String text = StatusFormat.info("echo", List.of(
                 listening(builtin("echo", Protocol.UDP, 10007), 0, 0),
