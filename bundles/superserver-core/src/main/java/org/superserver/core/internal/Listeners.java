@@ -474,7 +474,6 @@ final class Listeners {
         }
         TlsContext tls = binding.tls();
         if (tls != null) {
-            channel.config().setAllocator(new RecordSizedAllocator(channel.alloc()));
             channel.pipeline().addLast(TLS, tls.newHandler(channel.alloc()));
             if (binding.program() != null) {
                 channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);

@@ -128,7 +128,6 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
             Libc.close(pair[1]); // the child's end: the child holds it now
         }
         plain = new EpollDomainSocketChannel(pair[0]);
-        plain.config().setAllocator(tls.alloc()); // the TLS connection's: buffers of a record's size
         plain.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         plain.config().setAutoRead(false);
         plain.pipeline().addLast(new ChildSide(tls));
