@@ -2,13 +2,16 @@
 # The TLS benchmark: Superserver terminating TLS itself against stunnel4 in front of the same
 # services, in one run. Loopback only; stops everything it starts and removes its files.
 #
-#   bench/tls.sh                      # DUR=5 s per measurement, MB=64 through the relay
-#   DUR=2 MB=16 bench/tls.sh          # a quick check
+#   bench/tls.sh                      # ROUNDS=3 of DUR=5 s of handshakes and MB=256 through each relay
+#   ROUNDS=1 DUR=2 MB=32 bench/tls.sh # a quick check
 #   SUPERSERVER_OPTS=-Dsuperserver.tls.provider=jdk bench/tls.sh   # on the JDK's SSLEngine
 #
 # Rows:
 #   handshakes/s  `openssl s_time -new`: a new connection and a full handshake per request
-#                 (TLS 1.3, no session reuse), one client, against the TLS echo
+#                 (TLS 1.3, no session reuse) against the TLS echo, from one client (latency:
+#                 client and server take turns), then from CLIENTS=2 at once (throughput)
+#   server CPU    user + system time of the server process itself (/proc/PID/stat) per handshake
+#                 during the CLIENTS run; stunnel4's excludes the plaintext echo it connects to
 #   MB/s via cat  MB bytes sent through a TLS connection to a /bin/cat started per connection and
 #                 read back at the same time (bench/tlsrelay.py, one non-blocking socket; Superserver:
 #                 its socket pair relay; stunnel4: its own exec = /bin/cat)
@@ -22,7 +25,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 SS_HOME=${SUPERSERVER_HOME:-$top/distribution/target/superserver}
 DUR=${DUR:-5}
-MB=${MB:-64}
+MB=${MB:-256}
+ROUNDS=${ROUNDS:-3}
+CLIENTS=${CLIENTS:-2}
 BASE=${BASE:-20400}
 work=$(mktemp -d /tmp/superserver-tls-bench.XXXXXX)
 chmod 700 "$work"
@@ -145,26 +150,65 @@ for p in "$((BASE + 2))" "$((BASE + 3))"; do
   wait_port "$p" || { echo "stunnel did not listen on $p:" >&2; cat "$work/stunnel.out" "$work/stunnel.log" >&2; exit 1; }
 done
 
-handshakes() { # PORT: full handshakes per second over DUR seconds
-  openssl s_time -connect "127.0.0.1:$1" -new -time "$DUR" 2>/dev/null \
-    | awk '/connections in .* real seconds/ { for (i = 1; i <= NF; i++) if ($i == "in") { print $1 / $(i + 1); exit } }'
+handshakes() { # PORT CLIENTS: "RATE COUNT": full handshakes per second of CLIENTS concurrent
+  # `openssl s_time -new` over DUR seconds, timed here (s_time rounds its own wall clock to whole
+  # seconds), and how many there were
+  local start end count i clients=()
+  start=$(date +%s%N)
+  for i in $(seq 1 "$2"); do
+    openssl s_time -connect "127.0.0.1:$1" -new -time "$DUR" 2>/dev/null > "$work/s_time.$i" &
+    clients+=("$!")
+  done
+  wait "${clients[@]}"
+  end=$(date +%s%N)
+  count=$(cat "$work"/s_time.* | awk '/connections in .* real seconds/ { n += $1 } END { print n + 0 }')
+  rm -f "$work"/s_time.*
+  awk -v n="$count" -v ns="$((end - start))" 'BEGIN { printf "%.0f %d", n / (ns / 1e9), n }'
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # PID: utime + stime, in clock ticks
+handshake_row() { # PORT PID: "RATE-1 RATE-N CPU-US": one client, CLIENTS clients, and the
+  # server's own CPU per handshake (user + system, microseconds) during the CLIENTS run
+  local one many before after
+  one=$(handshakes "$1" 1 | cut -d' ' -f1)
+  before=$(cpu_ticks "$2")
+  many=$(handshakes "$1" "$CLIENTS")
+  after=$(cpu_ticks "$2")
+  echo "$one ${many% *} $(awk -v t="$((after - before))" -v n="${many#* }" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { if (n == 0) print "-"; else printf "%.0f", t * 1e6 / hz / n }')"
 }
 relay() { # PORT: MB/s of MB bytes through cat and back (both directions at once)
   python3 "$here/tlsrelay.py" "$1" "$MB" | sed -n 's/^mb_per_s=\([0-9.]*\).*/\1/p;s/^mb_per_s=-.*/-/p'
 }
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
-# warm-up: the JIT before anything is timed
-DUR=1 handshakes "$BASE" > /dev/null
-MB=4 relay "$((BASE + 1))" > /dev/null
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-ss_hs=$(handshakes "$BASE");       st_hs=$(handshakes "$((BASE + 2))")
-ss_mb=$(relay "$((BASE + 1))");    st_mb=$(relay "$((BASE + 3))")
+# warm-up: the JIT and both servers' first connections before anything is timed
+for port in "$BASE" "$((BASE + 2))"; do DUR=2 handshakes "$port" "$CLIENTS" > /dev/null; done
+for port in "$((BASE + 1))" "$((BASE + 3))"; do MB=32 relay "$port" > /dev/null; done
+
+# ROUNDS rounds, each measuring one server and then the other, row by row, so that a load that
+# comes and goes falls on both
+ss_hs=; st_hs=; ss_hsn=; st_hsn=; ss_cpu=; st_cpu=; ss_mb=; st_mb=
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round: load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  read -r a b c < <(handshake_row "$BASE" "$server_pid")
+  ss_hs="$ss_hs $a"; ss_hsn="$ss_hsn $b"; ss_cpu="$ss_cpu $c"
+  read -r a b c < <(handshake_row "$((BASE + 2))" "$stunnel_pid")
+  st_hs="$st_hs $a"; st_hsn="$st_hsn $b"; st_cpu="$st_cpu $c"
+  ss_mb="$ss_mb $(relay "$((BASE + 1))")"; st_mb="$st_mb $(relay "$((BASE + 3))")"
+done
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 provider=$(grep -ao 'TLS provider=[a-z]* ([^)]*)' "$work/superserver.out" | tail -1)
 echo "Superserver: ${provider:-TLS provider not logged}"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 echo
-echo "| TLS ($DUR s, $MB MB) | Superserver | stunnel4 | ratio |"
+echo "| TLS ($ROUNDS rounds of $DUR s and $MB MB; median, then each round) | Superserver | stunnel4 | ratio |"
 echo "|---|---|---|---|"
-printf '| handshakes/s (echo) | %.0f | %.0f | %s |\n' "${ss_hs:-0}" "${st_hs:-0}" "$(ratio "${ss_hs:--}" "${st_hs:--}")"
-printf '| MB/s through /bin/cat | %s | %s | %s |\n' "$ss_mb" "$st_mb" "$(ratio "$ss_mb" "$st_mb")"
+row() { # LABEL SUPERSERVER-FIGURES STUNNEL-FIGURES
+  local a b
+  a=$(echo "$2" | median); b=$(echo "$3" | median)
+  printf '| %s | %s (%s) | %s (%s) | %s |\n' "$1" "$a" "$(echo $2 | tr ' ' '/')" "$b" "$(echo $3 | tr ' ' '/')" "$(ratio "$a" "$b")"
+}
+row "handshakes/s, 1 client (echo)" "$ss_hs" "$st_hs"
+row "handshakes/s, $CLIENTS clients (echo)" "$ss_hsn" "$st_hsn"
+row "server CPU per handshake, us (lower is better)" "$ss_cpu" "$st_cpu"
+row "MB/s through /bin/cat" "$ss_mb" "$st_mb"
