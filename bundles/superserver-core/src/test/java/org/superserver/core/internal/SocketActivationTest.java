@@ -15,7 +15,6 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -84,30 +83,9 @@ public class SocketActivationTest {
      * manager passes them) and starts a registry told about them; returns the first.
      */
     private int pass(String names, Settings settings, Socket... originals) throws Exception {
-        int first = -1;
-        for (int base = 700; first < 0 && base < 4000; base += 50) {
-            List<Integer> copies = new ArrayList<>();
-            boolean consecutive = true;
-            for (Socket original : originals) {
-                int copy = Libc.fcntl(original.intValue(), 0 /* F_DUPFD */, base);
-                assertTrue("fcntl(F_DUPFD) failed", copy >= 0);
-                copies.add(copy);
-                consecutive &= copy == copies.get(0) + copies.size() - 1;
-            }
-            if (consecutive) {
-                first = copies.get(0);
-                passed.addAll(copies);
-            } else {
-                copies.forEach(Libc::close);
-            }
-        }
-        assertTrue("no consecutive free descriptors", first > 0);
-        Map<String, String> env = new HashMap<>();
-        env.put("LISTEN_PID", Long.toString(ProcessHandle.current().pid()));
-        env.put("LISTEN_FDS", Integer.toString(originals.length));
-        if (names != null) {
-            env.put("LISTEN_FDNAMES", names);
-        }
+        int first = PassedDescriptors.copyConsecutive(passed,
+                java.util.Arrays.stream(originals).mapToInt(Socket::intValue).toArray());
+        Map<String, String> env = PassedDescriptors.environment(originals.length, names);
         for (Socket original : originals) {
             original.close(); // only the passed copy is left
         }

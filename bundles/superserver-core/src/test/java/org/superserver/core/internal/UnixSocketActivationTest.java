@@ -8,18 +8,14 @@ import static org.junit.Assume.assumeTrue;
 import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
@@ -93,34 +89,12 @@ public class UnixSocketActivationTest {
      * returns the first.
      */
     private int pass(String names, int... originals) throws Exception {
-        int first = -1;
-        for (int base = 700; first < 0 && base < 4000; base += 50) {
-            List<Integer> copies = new ArrayList<>();
-            boolean consecutive = true;
-            for (int original : originals) {
-                int copy = Libc.fcntl(original, 0 /* F_DUPFD */, base);
-                assertTrue("fcntl(F_DUPFD) failed", copy >= 0);
-                copies.add(copy);
-                consecutive &= copy == copies.get(0) + copies.size() - 1;
-            }
-            if (consecutive) {
-                first = copies.get(0);
-                passed.addAll(copies);
-            } else {
-                copies.forEach(Libc::close);
-            }
-        }
-        assertTrue("no consecutive free descriptors", first > 0);
+        int first = PassedDescriptors.copyConsecutive(passed, originals);
         for (int original : originals) {
             Libc.close(original);
             made.remove(Integer.valueOf(original));
         }
-        Map<String, String> env = new HashMap<>();
-        env.put("LISTEN_PID", Long.toString(ProcessHandle.current().pid()));
-        env.put("LISTEN_FDS", Integer.toString(originals.length));
-        if (names != null) {
-            env.put("LISTEN_FDNAMES", names);
-        }
+        Map<String, String> env = PassedDescriptors.environment(originals.length, names);
         registry = new Registry(env::get, first);
         registry.start(SETTINGS).get(10, TimeUnit.SECONDS);
         registry.addHandler("h", List.of("echo"), 0, new EchoHandler());
@@ -143,22 +117,6 @@ public class UnixSocketActivationTest {
         return channel;
     }
 
-    /** Sends {@code text} and returns what comes back of the same length, within 5 s. */
-    private static String exchange(SocketChannel channel, String text) throws Exception {
-        byte[] sent = text.getBytes(StandardCharsets.US_ASCII);
-        channel.write(ByteBuffer.wrap(sent));
-        return CompletableFuture.supplyAsync(() -> {
-            ByteBuffer in = ByteBuffer.allocate(sent.length);
-            try {
-                while (in.hasRemaining() && channel.read(in) >= 0) {
-                    // until the whole echo is in
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
-        }).get(5, TimeUnit.SECONDS);
-    }
 
     /** Sends {@code text} to {@code server} from a new client socket and returns its reply. */
     private String exchange(SocketType type, String server, String text) throws Exception {
@@ -195,7 +153,7 @@ public class UnixSocketActivationTest {
         assertTrue(status.adopted());
         assertEquals(fd, status.passedFd());
         assertEquals(path.toString(), status.boundAddress().getHostString());
-        assertEquals("adopted\n", exchange(connect(path), "adopted\n"));
+        assertEquals("adopted\n", UnixSockets.exchange(connect(path), "adopted\n"));
         assertEquals("not chmod'ed to the definition's 0660", "rw-------",
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)));
 
@@ -216,7 +174,7 @@ public class UnixSocketActivationTest {
         assertEquals(fd, status.passedFd());
         assertEquals("echo", status.passedName());
         assertEquals("where clients reach it", elsewhere.toString(), status.boundAddress().getHostString());
-        assertEquals("by name\n", exchange(connect(elsewhere), "by name\n"));
+        assertEquals("by name\n", UnixSockets.exchange(connect(elsewhere), "by name\n"));
         assertFalse("nothing is bound at the configured path", Files.exists(configured, LinkOption.NOFOLLOW_LINKS));
     }
 
@@ -265,8 +223,8 @@ public class UnixSocketActivationTest {
         assertEquals(fd, status("cat").passedFd());
         SocketChannel first = connect(path);
         SocketChannel second = connect(path);
-        assertEquals("one\n", exchange(first, "one\n"));
-        assertEquals("two\n", exchange(second, "two\n"));
+        assertEquals("one\n", UnixSockets.exchange(first, "one\n"));
+        assertEquals("two\n", UnixSockets.exchange(second, "two\n"));
     }
 
     @Test
@@ -300,7 +258,7 @@ public class UnixSocketActivationTest {
         ListenerStatus status = status("echo");
         assertEquals(status.toString(), ListenerState.LISTENING, status.state());
         assertFalse("a stream service takes neither a datagram socket nor a TCP one", status.adopted());
-        assertEquals("bound its own\n", exchange(connect(path), "bound its own\n"));
+        assertEquals("bound its own\n", UnixSockets.exchange(connect(path), "bound its own\n"));
         assertTrue("kept until the configuration is applied", isOpen(fd));
         registry.configurationApplied().get(10, TimeUnit.SECONDS);
         assertFalse(isOpen(fd));
@@ -315,7 +273,7 @@ public class UnixSocketActivationTest {
         registry.addDefinition("d", unix("echo", SocketType.STREAM, path.toString()).build());
         registry.configurationApplied().get(10, TimeUnit.SECONDS);
         SocketChannel before = connect(path);
-        assertEquals("first\n", exchange(before, "first\n"));
+        assertEquals("first\n", UnixSockets.exchange(before, "first\n"));
         // a changed definition (another handler name): the listener is closed and bound again
         registry.addHandler("h2", List.of("echo2"), 0, new EchoHandler());
         registry.addDefinition("d", unix("echo", SocketType.STREAM, path.toString()).handler("echo2").build());
@@ -323,14 +281,14 @@ public class UnixSocketActivationTest {
         assertEquals(status.toString(), ListenerState.LISTENING, status.state());
         assertTrue("the same passed socket, kept across the rebind", status.adopted());
         assertTrue("the file stays through the rebind", isSocket(path));
-        assertEquals("accepted before\n", exchange(before, "accepted before\n"));
-        assertEquals("after\n", exchange(connect(path), "after\n"));
+        assertEquals("accepted before\n", UnixSockets.exchange(before, "accepted before\n"));
+        assertEquals("after\n", UnixSockets.exchange(connect(path), "after\n"));
         // new event loops: the adopted socket is served on them
         registry.reconfigure(SETTINGS.withWorkerThreads(1)).get(10, TimeUnit.SECONDS);
         ListenerStatus moved = status("echo");
         assertEquals(moved.toString(), ListenerState.LISTENING, moved.state());
         assertTrue(moved.adopted());
-        assertEquals("moved\n", exchange(connect(path), "moved\n"));
+        assertEquals("moved\n", UnixSockets.exchange(connect(path), "moved\n"));
         registry.stop();
         registry = null;
         assertFalse(isOpen(fd));

@@ -76,24 +76,6 @@ public class UnixSocketTest extends CoreFixture {
         return channel;
     }
 
-    /** Sends {@code text} and returns what comes back of the same length, within 5 s. */
-    private static String exchange(SocketChannel channel, String text) throws Exception {
-        byte[] sent = text.getBytes(StandardCharsets.US_ASCII);
-        channel.write(ByteBuffer.wrap(sent));
-        return CompletableFuture.supplyAsync(() -> {
-            ByteBuffer in = ByteBuffer.allocate(sent.length);
-            try {
-                while (in.hasRemaining()) {
-                    if (channel.read(in) < 0) {
-                        break;
-                    }
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
-        }).get(5, TimeUnit.SECONDS);
-    }
 
     /** Whether the server closes (or resets) the connection within 5 s, sending nothing. */
     private static boolean closedByServer(SocketChannel channel) throws Exception {
@@ -126,7 +108,7 @@ public class UnixSocketTest extends CoreFixture {
         Path path = dir.resolve("echo.sock");
         registry.addDefinition("d", unix("echo", path).build());
         waitForState("echo", ListenerState.LISTENING);
-        assertEquals("hello\n", exchange(connectUnix(path), "hello\n"));
+        assertEquals("hello\n", UnixSockets.exchange(connectUnix(path), "hello\n"));
         int mode = mode(path);
         assertEquals("a socket", 0140000, mode & 0170000);
         assertEquals(0660, mode & 07777);
@@ -179,7 +161,7 @@ public class UnixSocketTest extends CoreFixture {
         assertTrue("the socket file outlives its socket", Files.exists(path, LinkOption.NOFOLLOW_LINKS));
         registry.addDefinition("d", unix("stale", path).build());
         waitForState("stale", ListenerState.LISTENING);
-        assertEquals("again\n", exchange(connectUnix(path), "again\n"));
+        assertEquals("again\n", UnixSockets.exchange(connectUnix(path), "again\n"));
     }
 
     @Test
@@ -201,7 +183,7 @@ public class UnixSocketTest extends CoreFixture {
             registry.addDefinition("v", unix("live", live).build());
             registry.addDefinition("g", unix("good", good).build());
             waitForState("good", ListenerState.LISTENING);
-            assertEquals("served\n", exchange(connectUnix(good), "served\n"));
+            assertEquals("served\n", UnixSockets.exchange(connectUnix(good), "served\n"));
             assertTrue(waitForDetail("link", "is taken by a symbolic link").detail().contains(link.toString()));
             assertTrue(waitForDetail("regular", "is taken by a regular file").detail().contains("service regular"));
             waitForDetail("dir", "is taken by a directory");
@@ -224,7 +206,7 @@ public class UnixSocketTest extends CoreFixture {
         assertEquals(ListenerState.RETRYING, waitForDetail("nodir", "does not exist or is not a directory").state());
         Files.createDirectory(dir.resolve("missing"));
         waitForState("nodir", ListenerState.LISTENING);
-        assertEquals("later\n", exchange(connectUnix(dir.resolve("missing").resolve("x.sock")), "later\n"));
+        assertEquals("later\n", UnixSockets.exchange(connectUnix(dir.resolve("missing").resolve("x.sock")), "later\n"));
     }
 
     @Test
@@ -237,7 +219,7 @@ public class UnixSocketTest extends CoreFixture {
         Path path = dir.resolve("who.sock");
         registry.addDefinition("d", unix("who", path).policies(List.of("who")).build());
         waitForState("who", ListenerState.LISTENING);
-        assertEquals("x", exchange(connectUnix(path), "x"));
+        assertEquals("x", UnixSockets.exchange(connectUnix(path), "x"));
         ConnectionInfo info = seen.get(5, TimeUnit.SECONDS);
         assertNotNull(info.peer());
         assertEquals(((Integer) Files.getAttribute(dir, "unix:uid")).intValue(), info.peer().uid());
@@ -267,8 +249,8 @@ public class UnixSocketTest extends CoreFixture {
         waitForState("cat", ListenerState.LISTENING);
         SocketChannel first = connectUnix(path);
         SocketChannel second = connectUnix(path);
-        assertEquals("one\n", exchange(first, "one\n"));
-        assertEquals("two\n", exchange(second, "two\n"));
+        assertEquals("one\n", UnixSockets.exchange(first, "one\n"));
+        assertEquals("two\n", UnixSockets.exchange(second, "two\n"));
         first.shutdownOutput();
         assertTrue("cat ends at the end of its input, closing the connection", closedByServer(first));
     }
@@ -365,7 +347,7 @@ public class UnixSocketTest extends CoreFixture {
         registry.addDefinition("d", unix("per-user", path).perSource(1).build());
         waitForState("per-user", ListenerState.LISTENING);
         SocketChannel first = connectUnix(path);
-        assertEquals("first\n", exchange(first, "first\n"));
+        assertEquals("first\n", UnixSockets.exchange(first, "first\n"));
         SocketChannel second = connectUnix(path);
         assertTrue("a second client of the same uid is over per_source 1", closedByServer(second));
         first.close();
@@ -373,7 +355,7 @@ public class UnixSocketTest extends CoreFixture {
         String answer = "";
         while (!answer.equals("third\n") && System.currentTimeMillis() < deadline) {
             try {
-                answer = exchange(connectUnix(path), "third\n");
+                answer = UnixSockets.exchange(connectUnix(path), "third\n");
             } catch (Exception refusedWhileTheFirstIsCounted) {
                 Thread.sleep(20);
             }

@@ -3,7 +3,11 @@ package org.superserver.core.internal;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.superserver.api.SocketType;
 
 /**
@@ -117,5 +121,24 @@ final class UnixSockets {
         if (result < 0) {
             throw new IOException(call + ": " + Libc.describe(Libc.errno()));
         }
+    }
+
+    /** Sends {@code text} and returns what comes back of the same length, within 5 s. */
+    static String exchange(SocketChannel channel, String text) throws Exception {
+        byte[] sent = text.getBytes(StandardCharsets.US_ASCII);
+        channel.write(ByteBuffer.wrap(sent));
+        return CompletableFuture.supplyAsync(() -> {
+            ByteBuffer in = ByteBuffer.allocate(sent.length);
+            try {
+                while (in.hasRemaining()) {
+                    if (channel.read(in) < 0) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+        }).get(5, TimeUnit.SECONDS);
     }
 }
