@@ -100,13 +100,7 @@ final class PemFiles {
 
     /** PKCS#8 PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING { the PKCS#1 key } }. */
     private static byte[] wrapRsa(byte[] pkcs1) {
-        byte[] version = {0x02, 0x01, 0x00};
-        byte[] octets = tlv(0x04, pkcs1);
-        byte[] body = new byte[version.length + RSA_ALGORITHM.length + octets.length];
-        System.arraycopy(version, 0, body, 0, version.length);
-        System.arraycopy(RSA_ALGORITHM, 0, body, version.length, RSA_ALGORITHM.length);
-        System.arraycopy(octets, 0, body, version.length + RSA_ALGORITHM.length, octets.length);
-        return tlv(0x30, body);
+        return privateKeyInfo(RSA_ALGORITHM, pkcs1);
     }
 
     /**
@@ -134,17 +128,26 @@ final class PemFiles {
             throw bad(property, file, "holds a SEC 1 EC key that does not name its curve (explicit parameters);"
                     + " write it with the curve's name: openssl ec -in " + file + " -param_enc named_curve");
         }
-        byte[] algorithm = new byte[EC_PUBLIC_KEY.length + curve.length];
-        System.arraycopy(EC_PUBLIC_KEY, 0, algorithm, 0, EC_PUBLIC_KEY.length);
-        System.arraycopy(curve, 0, algorithm, EC_PUBLIC_KEY.length, curve.length);
-        byte[] version = {0x02, 0x01, 0x00};
-        byte[] identifier = tlv(0x30, algorithm);
-        byte[] octets = tlv(0x04, sec1);
-        byte[] body = new byte[version.length + identifier.length + octets.length];
-        System.arraycopy(version, 0, body, 0, version.length);
-        System.arraycopy(identifier, 0, body, version.length, identifier.length);
-        System.arraycopy(octets, 0, body, version.length + identifier.length, octets.length);
-        return tlv(0x30, body);
+        return privateKeyInfo(tlv(0x30, concat(EC_PUBLIC_KEY, curve)), sec1);
+    }
+
+    /** PKCS#8 PrivateKeyInfo { version 0, {@code algorithm} (a DER AlgorithmIdentifier), OCTET STRING { {@code key} } }. */
+    private static byte[] privateKeyInfo(byte[] algorithm, byte[] key) {
+        return tlv(0x30, concat(new byte[] {0x02, 0x01, 0x00}, algorithm, tlv(0x04, key)));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     /** Where the value of the DER element at {@code at} starts, and its length. */
