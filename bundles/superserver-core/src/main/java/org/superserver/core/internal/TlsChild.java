@@ -1,6 +1,7 @@
 package org.superserver.core.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,6 +48,8 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
     private Channel plain;
     /** Plaintext decrypted before the socket pair's channel is registered, written to it then. */
     private List<Object> early;
+    /** Whether the client's input ended before the socket pair's channel was registered. */
+    private boolean inputEnded;
 
     /** A write listener that closes {@code other} (the side that read the bytes) when a write fails. */
     private static final Function<Channel, ChannelFutureListener> CLOSE_OTHER_ON_FAILURE =
@@ -72,8 +75,10 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
             return;
         }
         if (event instanceof ChannelInputShutdownEvent || event instanceof SslCloseCompletionEvent) {
-            if (plain != null && plain.isActive()) {
-                ((DuplexChannel) plain).shutdownOutput(); // the child reads its end of input
+            if (plain != null && !plain.isRegistered()) {
+                inputEnded = true; // passed on once the socket pair's channel is registered
+            } else if (plain != null && plain.isActive()) {
+                endChildInput();
             } else if (plain == null) {
                 ctx.close();
             }
@@ -144,6 +149,9 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
                 early = null;
                 plain.flush();
             }
+            if (inputEnded) {
+                endChildInput();
+            }
             plain.read();
             tls.read();
         });
@@ -191,6 +199,18 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
             plain.read();
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Ends the child's input once everything read before it has been written to the child: the
+     * end must not overtake bytes still waiting in the socket pair's outbound buffer.
+     */
+    private void endChildInput() {
+        plain.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (plain.isActive()) {
+                ((DuplexChannel) plain).shutdownOutput(); // the child reads its end of input
+            }
+        });
     }
 
     private void releaseEarly() {
@@ -248,14 +268,14 @@ final class TlsChild extends ChannelInboundHandlerAdapter {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof ChannelInputShutdownEvent) {
                 // the child closed its output: send what is left, then close_notify and close
-                tls.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                tls.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                 ctx.close();
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            tls.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            tls.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override

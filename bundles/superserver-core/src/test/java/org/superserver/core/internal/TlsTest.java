@@ -340,6 +340,40 @@ public class TlsTest extends CoreFixture {
     }
 
     @Test
+    public void whatAClientSendsBeforeItsCloseNotifyReachesTheChildAndEndsItsInput() throws Exception {
+        assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
+        Path done = certs.dir.resolve("received");
+        // the file appears only once cat has seen the end of its input
+        registry.addDefinition("d", tls(exec("tls-sink", "/bin/sh", "sh", "-c",
+                "cat > " + done + ".part && mv " + done + ".part " + done)).build());
+        SSLSocket s = tlsConnect(port("tls-sink"), certs.clientContext(null));
+        s.getOutputStream().write("sent before close_notify\n".getBytes(StandardCharsets.US_ASCII));
+        s.shutdownOutput(); // TLS 1.3 close_notify right after the data
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!Files.exists(done) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals("sent before close_notify\n", Files.readString(done));
+    }
+
+    @Test
+    public void onTheJdksEngineAClientThatHalfClosesStillReadsTheChildsAnswer() throws Exception {
+        // TLS 1.3 lets a client close its side and read on; Netty's BoringSSL engine closes both
+        // sides on a close_notify (documented), the JDK's keeps the server's side open
+        assumeTrue("half-closure is the JDK engine's", provider.equals("jdk"));
+        assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
+        registry.addDefinition("d", tls(exec("tls-sort", "/usr/bin/sort", "sort")).build());
+        int port = port("tls-sort");
+        for (int i = 0; i < 5; i++) {
+            SSLSocket s = tlsConnect(port, certs.clientContext(null));
+            s.getOutputStream().write(("b " + i + "\na " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput(); // sort answers only after the end of its input
+            assertEquals("a " + i + "\nb " + i + "\n",
+                    new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     public void childGetsTheTlsVariablesAndOnlyThoseBesidesItsOwn() throws Exception {
         assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
         registry.addDefinition("d", tls(exec("tls-env", "/usr/bin/env", "env")).build());
