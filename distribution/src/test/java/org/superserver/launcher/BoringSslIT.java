@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,10 +76,7 @@ public class BoringSslIT {
                 + "    tls_certificate = " + dir.resolve("cert.pem") + "\n"
                 + "    tls_key = " + dir.resolve("key.pem") + "\n}\n");
         Path log = dir.resolve("server.log");
-        server = new ProcessBuilder(home.resolve("bin/superserver").toString(), "--xinetd", conf.toString(),
-                "--data", folder.newFolder("data").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        server = ServedPorts.launch(home, log, "--xinetd", conf.toString(), "--data", folder.newFolder("data").toString());
         ServedPorts.awaitDaytime(server, daytime, log);
 
         assertEquals("over BoringSSL\n", echoOverTls(tls, "over BoringSSL\n"));

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.junit.Assume.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -60,10 +59,7 @@ public class EpollFragmentsIT {
         Path conf = folder.newFile("inetd.conf").toPath();
         Files.writeString(conf, "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
         Path log = folder.getRoot().toPath().resolve("server.log");
-        server = new ProcessBuilder(home.resolve("bin/superserver").toString(), "--inetd", conf.toString(),
-                "--data", folder.newFolder("data").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        server = ServedPorts.launch(home, log, "--inetd", conf.toString(), "--data", folder.newFolder("data").toString());
 
         ServedPorts.awaitDaytime(server, port, log);
         String text = Files.readString(log);
