@@ -17,12 +17,13 @@ import org.superserver.api.ServiceDefinition;
  * its own soft limit to the hard one and gives each child the property's limits; without it, the
  * limits found when the core starts are the children's, and the server's are left alone.
  *
- * <p>A child gets its limits through {@code prlimit(2)} right after {@code posix_spawn} returns,
- * which glibc does once the child has exec'd: from the program's first instruction until that
- * call (microseconds; the dynamic loader has usually not finished) the child runs with the server's
- * raised soft limit. No extra program is exec'd per connection for it. The limits are the process's
- * own, not a thread's, so they cannot be lowered for the moment of a spawn without starving the
- * rest of the server of descriptors.
+ * <p>A child started by {@link CloneSpawn} gets these limits in the child itself, before it execs.
+ * One started by {@code posix_spawn} gets them through {@code prlimit(2)} right after
+ * {@code posix_spawn} returns, which glibc does once the child has exec'd: from the program's first
+ * instruction until that call (microseconds; the dynamic loader has usually not finished) the child
+ * runs with the server's raised soft limit. No extra program is exec'd per connection for it. The
+ * limits are the process's own, not a thread's, so they cannot be lowered for the moment of a spawn
+ * without starving the rest of the server of descriptors.
  *
  * <p>A definition's own {@code rlimit_files} replaces this limit for its children; it and the
  * other {@code rlimit_*} are set by {@code prlimit} on the child's command line ({@link Program}),

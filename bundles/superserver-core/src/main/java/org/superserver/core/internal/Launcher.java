@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.superserver.api.ResourceLimit;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.core.internal.Accounts.Account;
 
@@ -129,6 +130,8 @@ final class Launcher implements AutoCloseable {
         ServiceDefinition definition = program.definition();
         String from = remote == null ? "-" : Addresses.format(remote);
         long start = System.nanoTime();
+        // the server's raised open-file limit is not the child's, unless the definition sets its own
+        ChildLimits nofile = setLimits && !definition.resourceLimits().containsKey(ResourceLimit.NOFILE) ? limits : null;
         int pid;
         try {
             if (!program.resolved()) {
@@ -148,7 +151,8 @@ final class Launcher implements AutoCloseable {
             List<String> env = ChildEnvironment.of(program.baseEnv(), definition.env(), definition.socketType(), local,
                     remote, decisionEnv);
             Spawner.blocking(fd);
-            pid = spawners.spawn(program.tuning(), fd, program.command().path(), program.command().argv(), env);
+            pid = spawners.spawn(program.tuning(), fd, program.command().path(), program.command().argv(), env,
+                    nofile);
         } catch (IllegalArgumentException e) {
             LOG.error("EXEC service={} protocol={} from={} origin={} error={}", definition.name(),
                     definition.protocol().configName(), from, definition.origin(), e.getMessage());
@@ -165,7 +169,7 @@ final class Launcher implements AutoCloseable {
                         definition.name(), pid, failed);
             }
         }
-        if (setLimits && !definition.resourceLimits().containsKey(org.superserver.api.ResourceLimit.NOFILE)) {
+        if (nofile != null && Spawner.method() != Spawner.Method.CLONE) {
             int errno = limits.applyTo(pid);
             if (errno != 0 && errno != Libc.ESRCH) {
                 LOG.warn("EXEC service={} pid={} error=cannot give the child the open-file limit {}: {}",

@@ -33,16 +33,32 @@ final class TunedSpawners implements AutoCloseable {
     private static final ThreadLocal<String> BROKEN = new ThreadLocal<>();
 
     private final Map<Program.Tuning, ExecutorService> threads = new LinkedHashMap<>(16, 0.75f, true);
+    private final Spawner.Method method;
     private boolean closed;
 
+    /** Spawns by {@link Spawner#method()}. */
+    TunedSpawners() {
+        this(null);
+    }
+
+    /** Spawns by {@code method}, or by {@link Spawner#method()} when {@code null}. */
+    TunedSpawners(Spawner.Method method) {
+        this.method = method;
+    }
+
+    private Spawner.Method method() {
+        return method == null ? Spawner.method() : method;
+    }
+
     /**
-     * Spawns as {@link Spawner#spawn} does, on the thread of {@code tuning} (on the calling thread
-     * when it asks for nothing).
+     * Spawns as {@link Spawner#spawn(Spawner.Method, int, String, List, List, ChildLimits)} does, on
+     * the thread of {@code tuning} (on the calling thread when it asks
+     * for nothing).
      */
-    int spawn(Program.Tuning tuning, int fd, String path, List<String> argv, List<String> env)
+    int spawn(Program.Tuning tuning, int fd, String path, List<String> argv, List<String> env, ChildLimits nofile)
             throws Spawner.SpawnException {
         if (!tuning.changesProcess()) {
-            return Spawner.spawn(fd, path, argv, env);
+            return Spawner.spawn(method(), fd, path, argv, env, nofile);
         }
         Future<Integer> pid;
         synchronized (this) {
@@ -72,7 +88,7 @@ final class TunedSpawners implements AutoCloseable {
                 if (broken != null) {
                     throw new Spawner.SpawnException(broken);
                 }
-                return Spawner.spawn(fd, path, argv, env);
+                return Spawner.spawn(method(), fd, path, argv, env, nofile);
             });
         }
         boolean interrupted = false;
