@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.AttributeKey;
+import java.util.function.Supplier;
 
 /**
  * Stops a {@code nowait} exec'd stream listener from accepting while its service runs {@code
@@ -14,7 +15,8 @@ import io.netty.util.AttributeKey;
  * closed without a child; when no slot is left, reading (accepting) stops until one is given back.
  * A connection accepted in the same batch as the last slot is held here (not dropped) and handed
  * on first. The episode ({@link Binding#limited}) ends once the listener accepts again with no
- * connection left waiting in its backlog. Runs on the listener's event loop only.
+ * connection left waiting in its backlog. A connection that needs no pipeline is served here, on
+ * the accepting thread ({@link ExecDispatcher#serveOnAccept}). Runs on the listener's event loop only.
  */
 final class AcceptGate extends ChannelInboundHandlerAdapter {
 
@@ -22,12 +24,18 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
     static final AttributeKey<Binding.Slot> SLOT = AttributeKey.valueOf(AcceptGate.class, "slot");
 
     private final Binding binding;
+    private final Supplier<Launcher> launcher;
     private ChannelHandlerContext ctx;
     private Channel held;
     private boolean paused;
 
-    AcceptGate(Binding binding) {
+    /**
+     * @param launcher starts the children of the connections served on the accepting thread, or
+     *                 {@code null} when every connection goes to a worker's pipeline
+     */
+    AcceptGate(Binding binding, Supplier<Launcher> launcher) {
         this.binding = binding;
+        this.launcher = launcher;
     }
 
     @Override
@@ -68,6 +76,10 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
         Binding.Slot slot = binding.reserve();
         if (slot == null) {
             return false;
+        }
+        if (launcher != null && ExecDispatcher.servesOnAccept(binding, connection)) {
+            ExecDispatcher.serveOnAccept(binding, launcher.get(), connection, slot);
+            return true;
         }
         connection.attr(SLOT).set(slot);
         connection.closeFuture().addListener(f -> slot.release());

@@ -65,6 +65,7 @@ final class Binding {
 
     private final Handler handler;
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong servedOnAccept = new AtomicLong();
     private final AtomicInteger children;
     private final Occupancy occupancy;
     private final DispatchServices services;
@@ -252,6 +253,16 @@ final class Binding {
     void countAccepted() {
         accepted.incrementAndGet();
         occupancy.accepted.incrementAndGet();
+    }
+
+    /** One more connection handed to its server on the accepting thread, without a pipeline. */
+    void countServedOnAccept() {
+        servedOnAccept.incrementAndGet();
+    }
+
+    /** Connections handed to their server on the accepting thread ({@link ExecDispatcher#serveOnAccept}). */
+    long servedOnAccept() {
+        return servedOnAccept.get();
     }
 
     long accepted() {

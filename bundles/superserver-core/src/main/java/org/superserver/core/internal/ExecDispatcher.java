@@ -29,6 +29,11 @@ import org.superserver.api.ServiceDefinition;
  * <p>The definition's limits ({@link Admission}: {@code cps}, {@code max_load}, {@code per_source})
  * are checked first; a refused client gets {@code banner_fail} and is closed ({@link Refusal}), and
  * an admitted one holds its {@code per_source} count until its server is reaped.
+ *
+ * <p>A connection that needs nothing of a pipeline ({@link #servesOnAccept}) is not registered with a
+ * worker at all: {@link AcceptGate} hands it to {@link #serveOnAccept} on the accepting thread, which
+ * spawns the child and closes the server's descriptor there. That saves the worker's wake-up, the
+ * epoll registration and removal and the channel's pipeline for every connection.
  */
 final class ExecDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -106,6 +111,54 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                 Libc.close(copy);
             }
         });
+    }
+
+    /**
+     * Whether a connection of {@code binding} can be served on the accepting thread: a {@code nowait}
+     * exec'd TCP service over the native transport that no access policy guards, without TLS,
+     * without a {@code banner_fail} file to send on a refusal by its limits, and with connections not
+     * logged one by one at debug level.
+     */
+    static boolean servesOnAccept(Binding binding, Channel connection) {
+        ServiceDefinition definition = binding.definition();
+        return connection instanceof UnixChannel && binding.handsOverSocket() && !definition.isWait()
+                && definition.socketPath() == null && !AnswerOnAccept.needsPipeline(definition);
+    }
+
+    /**
+     * Serves a connection that {@link #servesOnAccept} allows, on the accepting thread, before it is
+     * registered with a worker: the definition's socket options, its limits (a refused client gets
+     * its FAIL line and is closed), then the child, which takes over {@code slot}. The server's
+     * descriptor is closed on return; the child keeps the connection.
+     */
+    static void serveOnAccept(Binding binding, Launcher launcher, Channel connection, Binding.Slot slot) {
+        try {
+            binding.countAccepted();
+            Program program = binding.program();
+            if (!binding.admit() || program == null) {
+                return;
+            }
+            ServiceDefinition definition = program.definition();
+            SocketOptions.accepted(connection, definition, true);
+            InetSocketAddress local = Peers.local(connection);
+            InetSocketAddress remote = Peers.remote(connection);
+            DispatchServices services = binding.services();
+            if (services != null) {
+                Object admitted = Admission.check(binding, remote, false, services.load());
+                if (admitted instanceof String reason) {
+                    binding.occupancy().refused(reason);
+                    services.log().failed(definition, reason, local, remote);
+                    return;
+                }
+                slot.holding((Admission.Admitted) admitted);
+            }
+            binding.countServedOnAccept();
+            new ExecDispatcher(binding, null, launcher).spawn(program, ((UnixChannel) connection).fd().intValue(),
+                    local, remote, PolicyChain.Verdict.OPEN, slot);
+        } finally {
+            slot.release(); // nothing once the child has taken it over
+            connection.unsafe().closeForcibly();
+        }
     }
 
     /**

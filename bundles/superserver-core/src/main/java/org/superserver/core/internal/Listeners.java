@@ -270,7 +270,7 @@ final class Listeners {
                     }
                 });
         if (exec && !binding.definition().isWait()) {
-            bootstrap.handler(new AcceptGate(binding));
+            bootstrap.handler(new AcceptGate(binding, null));
         }
         return await(passed != null ? bootstrap.register() : bootstrap.bind(address));
     }
@@ -430,7 +430,7 @@ final class Listeners {
         if (binding.handler() instanceof ImmediateAnswer) {
             bootstrap.handler(new AnswerOnAccept(binding, (ImmediateAnswer) binding.handler()));
         } else if (exec && !binding.definition().isWait()) {
-            bootstrap.handler(new AcceptGate(binding));
+            bootstrap.handler(new AcceptGate(binding, launcher));
         }
         Channel channel = await(passed != null ? bootstrap.register() : bootstrap.bind(address));
         if (direct && DirectAnswer.supports(channel)) {

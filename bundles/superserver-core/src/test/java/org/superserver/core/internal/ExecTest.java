@@ -184,6 +184,28 @@ public class ExecTest extends CoreFixture {
     }
 
     @Test
+    public void withoutAnAccessPolicyTheChildIsStartedOnTheAcceptingThreadAndWithOneThroughAPipeline()
+            throws Exception {
+        registry.addPolicy("p", List.of("allow"), 0, (c, d) -> java.util.concurrent.CompletableFuture.completedFuture(
+                org.superserver.api.access.Decision.builder(true).reason("allow:1").build()));
+        registry.addDefinition("d", stream("open", "/bin/cat", "cat").build());
+        registry.addDefinition("e", stream("guarded", "/bin/cat", "cat").policy("allow").build());
+        for (String id : List.of("open", "guarded")) {
+            for (int i = 0; i < 3; i++) {
+                try (Socket client = connect(port(id))) {
+                    assertEchoes(client, id + " " + i + "\n");
+                    client.shutdownOutput();
+                    assertClosedByServer(client);
+                }
+            }
+            waitForNoActiveConnection(id);
+            assertEquals(3, status(id).accepted());
+        }
+        assertEquals(3, registry.binding("open").servedOnAccept());
+        assertEquals(0, registry.binding("guarded").servedOnAccept());
+    }
+
+    @Test
     public void childRunsAsTheNamedUserWithItsArgv0WhenTheServerIsRoot() throws Exception {
         assumeTrue("needs root", Accounts.current().uid() == 0);
         Path report = script("report.sh", REPORT);
