@@ -69,8 +69,7 @@ public class BoringSslIT {
         int daytime = ServedPorts.freePort();
         int tls = ServedPorts.freePort();
         Path conf = folder.newFile("xinetd.conf").toPath();
-        Files.writeString(conf, "service daytime\n{\n    type = INTERNAL UNLISTED\n    socket_type = stream\n"
-                + "    wait = no\n    bind = 127.0.0.1\n    port = " + daytime + "\n}\n"
+        Files.writeString(conf, ServedPorts.xinetdDaytime(daytime)
                 + "service echo\n{\n    type = INTERNAL UNLISTED\n    socket_type = stream\n    wait = no\n"
                 + "    bind = 127.0.0.1\n    port = " + tls + "\n    tls = yes\n"
                 + "    tls_certificate = " + dir.resolve("cert.pem") + "\n"

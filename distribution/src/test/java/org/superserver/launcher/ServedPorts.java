@@ -37,6 +37,12 @@ final class ServedPorts {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     }
 
+    /** An xinetd.conf entry of the built-in daytime on 127.0.0.1:{@code port}, for {@link #awaitDaytime}. */
+    static String xinetdDaytime(int port) {
+        return "service daytime\n{\n    type = INTERNAL UNLISTED\n    socket_type = stream\n"
+                + "    wait = no\n    bind = 127.0.0.1\n    port = " + port + "\n}\n";
+    }
+
     /**
      * What a daytime service on 127.0.0.1:{@code port} answers, once {@code server} serves it
      * (within 60 s); fails with the server's {@code log} when it exits or never serves.

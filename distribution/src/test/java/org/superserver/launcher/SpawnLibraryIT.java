@@ -46,8 +46,7 @@ public class SpawnLibraryIT {
         int daytime = ServedPorts.freePort();
         int limits = ServedPorts.freePort();
         Path conf = folder.newFile("xinetd.conf").toPath();
-        Files.writeString(conf, "service daytime\n{\n    type = INTERNAL UNLISTED\n    socket_type = stream\n"
-                + "    wait = no\n    bind = 127.0.0.1\n    port = " + daytime + "\n}\n"
+        Files.writeString(conf, ServedPorts.xinetdDaytime(daytime)
                 + "service limits\n{\n    type = UNLISTED\n    socket_type = stream\n    protocol = tcp\n"
                 + "    wait = no\n    bind = 127.0.0.1\n    port = " + limits + "\n"
                 + "    user = " + System.getProperty("user.name") + "\n    server = " + script + "\n}\n");
