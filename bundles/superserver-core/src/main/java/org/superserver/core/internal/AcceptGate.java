@@ -25,6 +25,7 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
 
     private final Binding binding;
     private final Supplier<Launcher> launcher;
+    private final PolicyChain policies;
     private ChannelHandlerContext ctx;
     private Channel held;
     private boolean paused;
@@ -32,10 +33,12 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
     /**
      * @param launcher starts the children of the connections served on the accepting thread, or
      *                 {@code null} when every connection goes to a worker's pipeline
+     * @param policies the access policies of the connections served on the accepting thread
      */
-    AcceptGate(Binding binding, Supplier<Launcher> launcher) {
+    AcceptGate(Binding binding, Supplier<Launcher> launcher, PolicyChain policies) {
         this.binding = binding;
         this.launcher = launcher;
+        this.policies = policies;
     }
 
     @Override
@@ -78,7 +81,7 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
             return false;
         }
         if (launcher != null && ExecDispatcher.servesOnAccept(binding, connection)) {
-            ExecDispatcher.serveOnAccept(binding, launcher.get(), connection, slot);
+            ExecDispatcher.serveOnAccept(binding, policies, launcher.get(), connection, slot, ctx.executor());
             return true;
         }
         connection.attr(SLOT).set(slot);

@@ -32,8 +32,9 @@ import org.superserver.api.ServiceDefinition;
  *
  * <p>A connection that needs nothing of a pipeline ({@link #servesOnAccept}) is not registered with a
  * worker at all: {@link AcceptGate} hands it to {@link #serveOnAccept} on the accepting thread, which
- * spawns the child and closes the server's descriptor there. That saves the worker's wake-up, the
- * epoll registration and removal and the channel's pipeline for every connection.
+ * asks the policies, spawns the child and closes the server's descriptor there. That saves the
+ * worker's wake-up, the epoll registration and removal and the channel's pipeline for every
+ * connection.
  */
 final class ExecDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -87,51 +88,64 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         ConnectionInfo connection = Peers.info(definition, channel, Instant.now());
-        policies.check(connection, definition, ctx.executor()).thenAccept(verdict -> {
-            try {
-                SocketOptions.apply(copy, verdict.tuning(), definition, remote);
-                if (verdict.twist() != null) {
-                    Twist.run(launcher, binding, definition, verdict, copy, local, remote);
-                } else if (verdict.allowed()) {
-                    if (!verdict.banners().isEmpty()) {
-                        send(copy, String.join("", verdict.banners()));
-                    }
-                    spawn(program, copy, local, remote, verdict, pending);
-                } else {
-                    LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
-                            definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
-                            definition.origin());
-                    ServedClients.denied(binding, definition, connection, verdict.policy());
-                    if (!verdict.banners().isEmpty()) {
-                        send(copy, String.join("", verdict.banners()));
-                    }
+        policies.check(connection, definition, ctx.executor())
+                .thenAccept(verdict -> decided(program, connection, verdict, copy, local, remote, pending));
+    }
+
+    /**
+     * Acts on the access policies' {@code verdict} for a client whose descriptor {@code copy} is the
+     * server's own duplicate: a twist command, the child (after the banners), or the denial (with its
+     * banners). Closes {@code copy} and gives {@code pending} back (nothing once a child took it).
+     */
+    private void decided(Program program, ConnectionInfo connection, PolicyChain.Verdict verdict, int copy,
+                         InetSocketAddress local, InetSocketAddress remote, Binding.Slot pending) {
+        ServiceDefinition definition = program.definition();
+        try {
+            SocketOptions.apply(copy, verdict.tuning(), definition, remote);
+            if (verdict.twist() != null) {
+                Twist.run(launcher, binding, definition, verdict, copy, local, remote);
+            } else if (verdict.allowed()) {
+                if (!verdict.banners().isEmpty()) {
+                    send(copy, String.join("", verdict.banners()));
                 }
-            } finally {
-                pending.release();
-                Libc.close(copy);
+                spawn(program, copy, local, remote, verdict, pending);
+            } else {
+                LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
+                        definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
+                        definition.origin());
+                ServedClients.denied(binding, definition, connection, verdict.policy());
+                if (!verdict.banners().isEmpty()) {
+                    send(copy, String.join("", verdict.banners()));
+                }
             }
-        });
+        } finally {
+            pending.release();
+            Libc.close(copy);
+        }
     }
 
     /**
      * Whether a connection of {@code binding} can be served on the accepting thread: a {@code nowait}
-     * exec'd TCP service over the native transport that no access policy guards, without TLS,
-     * without a {@code banner_fail} file to send on a refusal by its limits, and with connections not
-     * logged one by one at debug level.
+     * exec'd TCP service over the native transport, without TLS, without a {@code banner_fail} file
+     * to send on a refusal by its limits, and with connections not logged one by one at debug level.
      */
     static boolean servesOnAccept(Binding binding, Channel connection) {
         ServiceDefinition definition = binding.definition();
         return connection instanceof UnixChannel && binding.handsOverSocket() && !definition.isWait()
-                && definition.socketPath() == null && !AnswerOnAccept.needsPipeline(definition);
+                && definition.socketPath() == null && !Listeners.logsConnections() && !definition.tls()
+                && !(definition.bannerFail() != null && Admission.applies(definition));
     }
 
     /**
      * Serves a connection that {@link #servesOnAccept} allows, on the accepting thread, before it is
      * registered with a worker: the definition's socket options, its limits (a refused client gets
-     * its FAIL line and is closed), then the child, which takes over {@code slot}. The server's
-     * descriptor is closed on return; the child keeps the connection.
+     * its FAIL line and is closed), the access policies when any guard the service (their verdict is
+     * acted on in {@code executor} when it is not ready at once), then the child, which takes over
+     * {@code slot}. The server's descriptor is closed on return; the child, or the policies' verdict,
+     * keeps the connection.
      */
-    static void serveOnAccept(Binding binding, Launcher launcher, Channel connection, Binding.Slot slot) {
+    static void serveOnAccept(Binding binding, PolicyChain policies, Launcher launcher, Channel connection,
+                              Binding.Slot slot, java.util.concurrent.Executor executor) {
         try {
             binding.countAccepted();
             Program program = binding.program();
@@ -153,10 +167,26 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                 slot.holding((Admission.Admitted) admitted);
             }
             binding.countServedOnAccept();
-            new ExecDispatcher(binding, null, launcher).spawn(program, ((UnixChannel) connection).fd().intValue(),
-                    local, remote, PolicyChain.Verdict.OPEN, slot);
+            ExecDispatcher dispatcher = new ExecDispatcher(binding, policies, launcher);
+            int fd = ((UnixChannel) connection).fd().intValue();
+            if (!PolicyChain.guards(definition)) {
+                dispatcher.spawn(program, fd, local, remote, PolicyChain.Verdict.OPEN, slot);
+                return;
+            }
+            // the policies may answer later: the verdict gets a descriptor of its own
+            int copy = Libc.fcntl(fd, Libc.F_DUPFD_CLOEXEC, 3);
+            if (copy < 0) {
+                LOG.error("EXEC service={} protocol={} from={} origin={} error=cannot duplicate the connection: {}",
+                        definition.name(), definition.protocol().configName(), Addresses.format(remote),
+                        definition.origin(), Libc.describe(Libc.errno()));
+                return;
+            }
+            Binding.Slot pending = slot.pass();
+            ConnectionInfo info = Peers.info(definition, connection, Instant.now());
+            policies.check(info, definition, executor)
+                    .thenAccept(verdict -> dispatcher.decided(program, info, verdict, copy, local, remote, pending));
         } finally {
-            slot.release(); // nothing once the child has taken it over
+            slot.release(); // nothing once the child or the policies' verdict has taken it over
             connection.unsafe().closeForcibly();
         }
     }

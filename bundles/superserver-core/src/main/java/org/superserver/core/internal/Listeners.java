@@ -270,7 +270,7 @@ final class Listeners {
                     }
                 });
         if (exec && !binding.definition().isWait()) {
-            bootstrap.handler(new AcceptGate(binding, null));
+            bootstrap.handler(new AcceptGate(binding, null, policies));
         }
         return await(passed != null ? bootstrap.register() : bootstrap.bind(address));
     }
@@ -430,7 +430,7 @@ final class Listeners {
         if (binding.handler() instanceof ImmediateAnswer) {
             bootstrap.handler(new AnswerOnAccept(binding, (ImmediateAnswer) binding.handler()));
         } else if (exec && !binding.definition().isWait()) {
-            bootstrap.handler(new AcceptGate(binding, launcher));
+            bootstrap.handler(new AcceptGate(binding, launcher, policies));
         }
         Channel channel = await(passed != null ? bootstrap.register() : bootstrap.bind(address));
         if (direct && DirectAnswer.supports(channel)) {

@@ -184,13 +184,15 @@ public class ExecTest extends CoreFixture {
     }
 
     @Test
-    public void withoutAnAccessPolicyTheChildIsStartedOnTheAcceptingThreadAndWithOneThroughAPipeline()
-            throws Exception {
+    public void theChildIsStartedOnTheAcceptingThreadUnlessARefusalWouldSendABannerFailFile() throws Exception {
         registry.addPolicy("p", List.of("allow"), 0, (c, d) -> java.util.concurrent.CompletableFuture.completedFuture(
                 org.superserver.api.access.Decision.builder(true).reason("allow:1").build()));
+        Path banner = script("fail.txt", "busy\n");
         registry.addDefinition("d", stream("open", "/bin/cat", "cat").build());
         registry.addDefinition("e", stream("guarded", "/bin/cat", "cat").policy("allow").build());
-        for (String id : List.of("open", "guarded")) {
+        registry.addDefinition("f", stream("bannered", "/bin/cat", "cat").perSource(10).bannerFail(banner.toString())
+                .build());
+        for (String id : List.of("open", "guarded", "bannered")) {
             for (int i = 0; i < 3; i++) {
                 try (Socket client = connect(port(id))) {
                     assertEchoes(client, id + " " + i + "\n");
@@ -202,7 +204,8 @@ public class ExecTest extends CoreFixture {
             assertEquals(3, status(id).accepted());
         }
         assertEquals(3, registry.binding("open").servedOnAccept());
-        assertEquals(0, registry.binding("guarded").servedOnAccept());
+        assertEquals(3, registry.binding("guarded").servedOnAccept());
+        assertEquals(0, registry.binding("bannered").servedOnAccept());
     }
 
     @Test
