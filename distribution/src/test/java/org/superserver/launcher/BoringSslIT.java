@@ -17,7 +17,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -34,15 +33,10 @@ public class BoringSslIT {
     @Rule
     public final TemporaryFolder folder = new TemporaryFolder();
 
-    private final Path home = Path.of(System.getProperty("superserver.home", "target/superserver"));
-    private Process server;
+    @Rule
+    public final Distribution distribution = new Distribution();
 
-    @After
-    public void stopServer() throws InterruptedException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    private final Path home = distribution.home();
 
     @Test
     public void oneBoringSslLibraryShipsAndTlsServicesRunOnIt() throws Exception {
@@ -75,7 +69,7 @@ public class BoringSslIT {
                 + "    tls_certificate = " + dir.resolve("cert.pem") + "\n"
                 + "    tls_key = " + dir.resolve("key.pem") + "\n}\n");
         Path log = dir.resolve("server.log");
-        server = ServedPorts.launch(home, log, "--xinetd", conf.toString(), "--data", folder.newFolder("data").toString());
+        Process server = distribution.start(log, "--xinetd", conf.toString(), "--data", folder.newFolder("data").toString());
         ServedPorts.awaitDaytime(server, daytime, log);
 
         assertEquals("over BoringSSL\n", echoOverTls(tls, "over BoringSSL\n"));

@@ -19,7 +19,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -34,15 +33,10 @@ public class ClassArchiveIT {
     @Rule
     public final TemporaryFolder folder = new TemporaryFolder();
 
-    private final Path home = Path.of(System.getProperty("superserver.home", "target/superserver"));
-    private Process server;
+    @Rule
+    public final Distribution distribution = new Distribution();
 
-    @After
-    public void stopServer() throws InterruptedException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    private final Path home = distribution.home();
 
     @Test
     public void theBuildMadeAReadOnlyArchiveForItsOwnRuntime() throws Exception {
@@ -69,7 +63,7 @@ public class ClassArchiveIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("JAVA_OPTS");
-        server = builder.start();
+        Process server = distribution.started(builder.start());
 
         String answer = ServedPorts.awaitDaytime(server, port, log);
         assertTrue(answer, answer.endsWith("\r\n"));

@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -29,15 +27,10 @@ public class EpollFragmentsIT {
     @Rule
     public final TemporaryFolder folder = new TemporaryFolder();
 
-    private final Path home = Path.of(System.getProperty("superserver.home", "target/superserver"));
-    private Process server;
+    @Rule
+    public final Distribution distribution = new Distribution();
 
-    @After
-    public void stopServer() throws InterruptedException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    private final Path home = distribution.home();
 
     @Test
     public void bothLinuxEpollFragmentsShipAndTheServerRunsOnEpoll() throws Exception {
@@ -59,7 +52,7 @@ public class EpollFragmentsIT {
         Path conf = folder.newFile("inetd.conf").toPath();
         Files.writeString(conf, "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
         Path log = folder.getRoot().toPath().resolve("server.log");
-        server = ServedPorts.launch(home, log, "--inetd", conf.toString(), "--data", folder.newFolder("data").toString());
+        Process server = distribution.start(log, "--inetd", conf.toString(), "--data", folder.newFolder("data").toString());
 
         ServedPorts.awaitDaytime(server, port, log);
         String text = Files.readString(log);

@@ -25,18 +25,6 @@ final class ServedPorts {
         }
     }
 
-    /**
-     * Starts {@code home}'s bin/superserver with {@code args}, its output (both streams) into
-     * {@code log} and nothing on its input.
-     */
-    static Process launch(Path home, Path log, String... args) throws IOException {
-        java.util.List<String> command = new java.util.ArrayList<>();
-        command.add(home.resolve("bin/superserver").toString());
-        command.addAll(java.util.List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    }
-
     /** An xinetd.conf entry of the built-in daytime on 127.0.0.1:{@code port}, for {@link #awaitDaytime}. */
     static String xinetdDaytime(int port) {
         return "service daytime\n{\n    type = INTERNAL UNLISTED\n    socket_type = stream\n"

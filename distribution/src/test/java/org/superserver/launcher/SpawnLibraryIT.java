@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.TimeUnit;
-import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -27,15 +25,10 @@ public class SpawnLibraryIT {
     @Rule
     public final TemporaryFolder folder = new TemporaryFolder();
 
-    private final Path home = Path.of(System.getProperty("superserver.home", "target/superserver"));
-    private Process server;
+    @Rule
+    public final Distribution distribution = new Distribution();
 
-    @After
-    public void stopServer() throws InterruptedException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    private final Path home = distribution.home();
 
     @Test
     public void childrenAreStartedByTheCoresLibraryWithTheOpenFileLimitOfTheStart() throws Exception {
@@ -54,17 +47,16 @@ public class SpawnLibraryIT {
         // started with a soft limit of 256, which bin/superserver records for the children and the
         // server raises to the hard one for itself
         String hard = hardOpenFileLimit();
-        server = new ProcessBuilder("/bin/sh", "-c", "ulimit -Sn 256 && exec \"$0\" \"$@\"",
-                home.resolve("bin/superserver").toString(), "--xinetd", conf.toString(), "--data",
-                folder.newFolder("data").toString()).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process server = distribution.start("ulimit -Sn 256", log, "--xinetd", conf.toString(), "--data",
+                folder.newFolder("data").toString());
         ServedPorts.awaitDaytime(server, daytime, log);
 
         assertEquals("hello 256:" + hard + "\n", exchange(limits, "hello\n"));
         String text = Files.readString(log);
         assertTrue("children are started by the core's library: " + text,
                 text.contains("SPAWN method=clone (libsuperserver-spawn)"));
-        assertTrue("the server raised its own limit: " + text, text.contains("LIMITS nofile=" + hard + ":" + hard + " children=256:" + hard));
+        assertTrue("the server raised its own limit: " + text,
+                text.contains("LIMITS nofile=" + hard + ":" + hard + " children=256:" + hard));
     }
 
     /** This process's hard open-file limit, as ulimit prints it. */

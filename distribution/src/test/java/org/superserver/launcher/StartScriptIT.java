@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -39,19 +38,15 @@ public class StartScriptIT {
     @Rule
     public final TemporaryFolder folder = new TemporaryFolder();
 
-    private final Path home = Path.of(System.getProperty("superserver.home", "target/superserver"));
+    @Rule
+    public final Distribution distribution = new Distribution();
+
+    private final Path home = distribution.home();
     private Process server;
 
     @Before
     public void distributionIsAssembled() {
         assertTrue("no distribution at " + home, Files.isExecutable(home.resolve("bin/superserver")));
-    }
-
-    @After
-    public void stopServer() throws InterruptedException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
     }
 
     @Test
@@ -76,7 +71,7 @@ public class StartScriptIT {
         Path log = folder.getRoot().toPath().resolve("server.log");
         String hard = ProcSelf.openFiles().orElseThrow().split(":")[1];
         // The soft open-file limit an administrator's shell gives it: the JVM keeps it (-XX:-MaxFDLimit).
-        server = start("ulimit -Sn 512", log, "--inetd", conf.toString(), "--data", data.toString());
+        server = distribution.start("ulimit -Sn 512", log, "--inetd", conf.toString(), "--data", data.toString());
 
         String answer = ServedPorts.awaitDaytime(server, port, log);
         assertTrue("ctime + CRLF: " + answer, answer.matches("[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\r\n"));
@@ -112,7 +107,7 @@ public class StartScriptIT {
         Files.writeString(conf, "defaults\n{\n\tbind = 127.0.0.1\n}\nincludedir " + dir + "\n");
         Path data = folder.newFolder("data-xinetd").toPath();
         Path log = folder.getRoot().toPath().resolve("server-xinetd.log");
-        server = start(null, log, "--xinetd", conf.toString(), "--data", data.toString());
+        server = distribution.start(log, "--xinetd", conf.toString(), "--data", data.toString());
 
         // Whether a client is then served is the xinetd access policy's to say (superserver-access-xinetd):
         // here the format's part, from the command line to a listening socket.
@@ -140,11 +135,8 @@ public class StartScriptIT {
         // The line names its service by port, so that is its daemon name; a port also matches as the local port.
         Files.writeString(deny, port + ": 127.0.0.2\n");
         Path log = folder.getRoot().toPath().resolve("server.log");
-        server = new ProcessBuilder(home.resolve("bin/superserver").toString(), "--inetd", conf.toString(),
-                "--wrap-all", "--hosts-allow", allow.toString(), "--hosts-deny", deny.toString(),
-                "--data", folder.newFolder("data").toPath().toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        server = distribution.start(log, "--inetd", conf.toString(), "--wrap-all", "--hosts-allow", allow.toString(),
+                "--hosts-deny", deny.toString(), "--data", folder.newFolder("data").toPath().toString());
 
         assertTrue(ServedPorts.awaitDaytime(server, port, log).endsWith("\r\n"));
         try (Socket denied = new Socket()) {
@@ -165,7 +157,7 @@ public class StartScriptIT {
         Files.writeString(conf, "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
         Path data = folder.getRoot().toPath().resolve("data");
         Path log = folder.getRoot().toPath().resolve("server.log");
-        server = start("umask 000", log, "--inetd", conf.toString(), "--data", data.toString());
+        server = distribution.start("umask 000", log, "--inetd", conf.toString(), "--data", data.toString());
         ServedPorts.awaitDaytime(server, port, log);
 
         List<String> writable = new ArrayList<>();
@@ -215,7 +207,7 @@ public class StartScriptIT {
         Path pidFile = data.resolve("superserver.pid");
         Files.createSymbolicLink(pidFile, victim);
         Path log = folder.getRoot().toPath().resolve("server.log");
-        server = start(null, log, "--inetd", conf.toString(), "--data", data.toString());
+        server = distribution.start(log, "--inetd", conf.toString(), "--data", data.toString());
         ServedPorts.awaitDaytime(server, port, log);
 
         assertEquals("root:precious\n", Files.readString(victim));
@@ -240,7 +232,7 @@ public class StartScriptIT {
         for (String[] refused : cases) {
             Path log = folder.getRoot().toPath().resolve("refused" + refused[0] + ".log");
             Path data = folder.getRoot().toPath().resolve("data" + refused[0]);
-            server = start(null, log, refused[0], refused[1], "--data", data.toString());
+            server = distribution.start(log, refused[0], refused[1], "--data", data.toString());
             assertTrue("exits without waiting on " + refused[1], server.waitFor(60, TimeUnit.SECONDS));
             List<String> lines = Files.readAllLines(log);
             assertEquals(lines.toString(), 2, server.exitValue());
@@ -251,17 +243,6 @@ public class StartScriptIT {
     }
 
     /** bin/superserver with these arguments, after a shell command if one is given (e.g. a umask). */
-    private Process start(String before, Path log, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>();
-        if (before != null) {
-            command.addAll(List.of("sh", "-c", before + "; exec \"$0\" \"$@\""));
-        }
-        command.add(home.resolve("bin/superserver").toString());
-        command.addAll(List.of(arguments));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    }
-
     private void stopAndAwait(Path log) throws Exception {
         new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
         assertTrue("stopped within 30 s", server.waitFor(30, TimeUnit.SECONDS));
