@@ -107,8 +107,7 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         }
         Object result = Admission.check(binding, remote, true, services.load());
         if (result instanceof String reason) {
-            binding.occupancy().refused(reason);
-            services.log().failed(definition, reason, local, remote);
+            Refusal.record(binding, definition, reason, local, remote, services);
         }
         return result;
     }

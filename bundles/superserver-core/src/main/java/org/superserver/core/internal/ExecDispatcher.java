@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ConnectionInfo;
@@ -22,9 +23,9 @@ import org.superserver.api.ServiceDefinition;
  * <p>With no access policy the child is spawned at once, in {@code channelActive}, before the
  * event loop can see any event of the socket; the channel is then closed, which closes only the
  * server's descriptor (no {@code shutdown(2)}): the child keeps a working connection. With access
- * policies, the descriptor is first duplicated and the channel closed, so Netty can never read
- * from it while the policies decide; the duplicate goes to the child, to a {@link Twist} command,
- * or gets the denying banner.
+ * policies, the descriptor is first duplicated and the channel closed as soon as they are asked, so
+ * Netty never reads from it; the duplicate goes to the child, to a {@link Twist} command, or gets
+ * the denying banner.
  *
  * <p>The definition's limits ({@link Admission}: {@code cps}, {@code max_load}, {@code per_source})
  * are checked first; a refused client gets {@code banner_fail} and is closed ({@link Refusal}), and
@@ -73,22 +74,32 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
             }
             slot.holding((Admission.Admitted) admitted); // per_source: until the server ends
         }
+        try {
+            serveAdmitted(program, channel, fd, local, remote, slot, ctx.executor());
+        } finally {
+            ctx.close(); // the server's descriptor; the child or the policies' verdict has its own
+        }
+    }
+
+    /**
+     * A client the limits admitted: its child at once on {@code fd}, or, when access policies guard
+     * the service, their verdict first, acted on in {@code executor} on a duplicate of {@code fd}
+     * (the policies may answer after the caller has closed {@code fd}). The caller closes {@code fd}.
+     */
+    private void serveAdmitted(Program program, Channel channel, int fd, InetSocketAddress local,
+                               InetSocketAddress remote, Binding.Slot slot, Executor executor) {
+        ServiceDefinition definition = program.definition();
         if (!PolicyChain.guards(definition)) {
-            try {
-                spawn(program, fd, local, remote, PolicyChain.Verdict.OPEN, slot);
-            } finally {
-                ctx.close();
-            }
+            spawn(program, fd, local, remote, PolicyChain.Verdict.OPEN, slot);
             return;
         }
-        Binding.Slot pending = slot.pass(); // outlives the channel, which the handover closes
-        int copy = Handover.take(ctx, definition, remote, "EXEC");
+        int copy = Handover.duplicate(fd, definition, remote, "EXEC");
         if (copy < 0) {
-            pending.release();
             return;
         }
+        Binding.Slot pending = slot.pass(); // outlives the caller's descriptor
         ConnectionInfo connection = Peers.info(definition, channel, Instant.now());
-        policies.check(connection, definition, ctx.executor())
+        policies.check(connection, definition, executor)
                 .thenAccept(verdict -> decided(program, connection, verdict, copy, local, remote, pending));
     }
 
@@ -145,7 +156,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
      * keeps the connection.
      */
     static void serveOnAccept(Binding binding, PolicyChain policies, Launcher launcher, Channel connection,
-                              Binding.Slot slot, java.util.concurrent.Executor executor) {
+                              Binding.Slot slot, Executor executor) {
         try {
             binding.countAccepted();
             Program program = binding.program();
@@ -160,31 +171,14 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
             if (services != null) {
                 Object admitted = Admission.check(binding, remote, false, services.load());
                 if (admitted instanceof String reason) {
-                    binding.occupancy().refused(reason);
-                    services.log().failed(definition, reason, local, remote);
+                    Refusal.record(binding, definition, reason, local, remote, services);
                     return;
                 }
                 slot.holding((Admission.Admitted) admitted);
             }
             binding.countServedOnAccept();
-            ExecDispatcher dispatcher = new ExecDispatcher(binding, policies, launcher);
-            int fd = ((UnixChannel) connection).fd().intValue();
-            if (!PolicyChain.guards(definition)) {
-                dispatcher.spawn(program, fd, local, remote, PolicyChain.Verdict.OPEN, slot);
-                return;
-            }
-            // the policies may answer later: the verdict gets a descriptor of its own
-            int copy = Libc.fcntl(fd, Libc.F_DUPFD_CLOEXEC, 3);
-            if (copy < 0) {
-                LOG.error("EXEC service={} protocol={} from={} origin={} error=cannot duplicate the connection: {}",
-                        definition.name(), definition.protocol().configName(), Addresses.format(remote),
-                        definition.origin(), Libc.describe(Libc.errno()));
-                return;
-            }
-            Binding.Slot pending = slot.pass();
-            ConnectionInfo info = Peers.info(definition, connection, Instant.now());
-            policies.check(info, definition, executor)
-                    .thenAccept(verdict -> dispatcher.decided(program, info, verdict, copy, local, remote, pending));
+            new ExecDispatcher(binding, policies, launcher).serveAdmitted(program, connection,
+                    ((UnixChannel) connection).fd().intValue(), local, remote, slot, executor);
         } finally {
             slot.release(); // nothing once the child or the policies' verdict has taken it over
             connection.unsafe().closeForcibly();

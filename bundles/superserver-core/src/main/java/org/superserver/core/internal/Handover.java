@@ -32,13 +32,23 @@ final class Handover {
             ctx.close();
             return -1;
         }
-        int copy = Libc.fcntl(channel.fd().intValue(), Libc.F_DUPFD_CLOEXEC, 3);
-        int errno = Libc.errno();
+        int copy = duplicate(channel.fd().intValue(), definition, remote, event);
         ctx.close();
+        return copy;
+    }
+
+    /**
+     * A close-on-exec copy of {@code fd} above 2, for whoever gets the connection once the server's
+     * own descriptor is closed.
+     *
+     * @return the copy, which the caller closes; -1 when there is none (logged)
+     */
+    static int duplicate(int fd, ServiceDefinition definition, InetSocketAddress remote, String event) {
+        int copy = Libc.fcntl(fd, Libc.F_DUPFD_CLOEXEC, 3);
         if (copy < 0) {
             LOG.error("{} service={} protocol={} from={} origin={} error=cannot duplicate the connection: {}", event,
                     definition.name(), definition.protocol().configName(), Addresses.format(remote),
-                    definition.origin(), Libc.describe(errno));
+                    definition.origin(), Libc.describe(Libc.errno()));
         }
         return copy;
     }

@@ -3,6 +3,7 @@ package org.superserver.core.internal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import java.net.InetSocketAddress;
 import java.util.concurrent.RejectedExecutionException;
 import org.superserver.api.ServiceDefinition;
 
@@ -16,12 +17,17 @@ final class Refusal {
     private Refusal() {
     }
 
+    /** Counts a refusal by {@code reason} on {@code binding} and logs its FAIL line. */
+    static void record(Binding binding, ServiceDefinition definition, String reason, InetSocketAddress local,
+                       InetSocketAddress remote, DispatchServices services) {
+        binding.occupancy().refused(reason);
+        services.log().failed(definition, reason, local, remote);
+    }
+
     static void refuse(Channel channel, Binding binding, ServiceDefinition definition, String reason,
                        DispatchServices services) {
         channel.config().setAutoRead(false);
-        binding.occupancy().refused(reason);
-        services.log().failed(definition, reason, Peers.local(channel),
-                Peers.remote(channel));
+        record(binding, definition, reason, Peers.local(channel), Peers.remote(channel), services);
         String banner = definition.bannerFail();
         if (banner == null) {
             channel.close();
