@@ -28,7 +28,7 @@ final class Launcher implements AutoCloseable {
     private final Map<String, String> serverEnv = System.getenv();
     private final boolean serverHasGroups = Accounts.currentHasSupplementaryGroups();
     private final AccountCache accounts;
-    private final TunedSpawners spawners = new TunedSpawners();
+    private final TunedSpawners spawners;
     private final ChildLimits limits;
     private final boolean setLimits;
 
@@ -41,9 +41,17 @@ final class Launcher implements AutoCloseable {
      * @param accounts where children's accounts are looked up; closed with this launcher
      */
     Launcher(ChildLimits limits, AccountCache accounts) {
+        this(limits, accounts, null);
+    }
+
+    /**
+     * @param method how children are started, or {@code null} for {@link Spawner#method()}
+     */
+    Launcher(ChildLimits limits, AccountCache accounts, Spawner.Method method) {
         this.limits = limits;
         this.setLimits = limits.differFrom(ChildLimits.current());
         this.accounts = accounts;
+        this.spawners = new TunedSpawners(method);
     }
 
     /** Told of every child started: the core's connection log (START and EXIT lines) and its table of children. */
@@ -169,7 +177,7 @@ final class Launcher implements AutoCloseable {
                         definition.name(), pid, failed);
             }
         }
-        if (nofile != null && Spawner.method() != Spawner.Method.CLONE) {
+        if (nofile != null && spawners.method() != Spawner.Method.CLONE) {
             int errno = limits.applyTo(pid);
             if (errno != 0 && errno != Libc.ESRCH) {
                 LOG.warn("EXEC service={} pid={} error=cannot give the child the open-file limit {}: {}",

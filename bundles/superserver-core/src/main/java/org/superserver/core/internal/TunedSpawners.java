@@ -46,7 +46,8 @@ final class TunedSpawners implements AutoCloseable {
         this.method = method;
     }
 
-    private Spawner.Method method() {
+    /** How this spawns: the method given, or {@link Spawner#method()}. */
+    Spawner.Method method() {
         return method == null ? Spawner.method() : method;
     }
 
