@@ -36,15 +36,10 @@ public class BoringSslIT {
     @Rule
     public final Distribution distribution = new Distribution();
 
-    private final Path home = distribution.home();
-
     @Test
     public void oneBoringSslLibraryShipsAndTlsServicesRunOnIt() throws Exception {
-        List<String> libraries;
-        try (var bundles = Files.list(home.resolve("bundle"))) {
-            libraries = bundles.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("netty-tcnative-boringssl-static-")).sorted().collect(Collectors.toList());
-        }
+        List<String> libraries = distribution.bundles("netty-tcnative-boringssl-static-").stream()
+                .map(p -> p.getFileName().toString()).collect(Collectors.toList());
         assertEquals(libraries.toString(), 1, libraries.size());
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         assumeTrue("the build ships BoringSSL for linux-x86_64 or linux-aarch_64; this is "

@@ -2,10 +2,12 @@ package org.superserver.launcher;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.rules.ExternalResource;
 
 /**
@@ -19,6 +21,14 @@ final class Distribution extends ExternalResource {
 
     Path home() {
         return home;
+    }
+
+    /** The jars in bundle/ whose names start with {@code prefix}, by name. */
+    List<Path> bundles(String prefix) throws IOException {
+        try (var jars = Files.list(home.resolve("bundle"))) {
+            return jars.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted()
+                    .collect(Collectors.toList());
+        }
     }
 
     /**

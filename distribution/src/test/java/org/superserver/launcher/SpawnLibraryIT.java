@@ -29,8 +29,6 @@ public class SpawnLibraryIT {
     @Rule
     public final Distribution distribution = new Distribution();
 
-    private final Path home = distribution.home();
-
     @Test
     public void childrenAreStartedByTheCoresLibraryWithTheOpenFileLimitOfTheStart() throws Exception {
         assumeTrue("the core bundle was built without a C compiler (cc): no libsuperserver-spawn in it",
@@ -64,13 +62,10 @@ public class SpawnLibraryIT {
 
     /** Whether the core bundle in bundle/ has libsuperserver-spawn for some platform. */
     private boolean coreCarriesTheLibrary() throws IOException {
-        try (var bundles = Files.list(home.resolve("bundle"))) {
-            for (Path jar : (Iterable<Path>) bundles.filter(p -> p.getFileName().toString()
-                    .startsWith("superserver-core-"))::iterator) {
-                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
-                    if (zip.stream().anyMatch(e -> e.getName().endsWith("/libsuperserver-spawn.so"))) {
-                        return true;
-                    }
+        for (Path jar : distribution.bundles("superserver-core-")) {
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                if (zip.stream().anyMatch(e -> e.getName().endsWith("/libsuperserver-spawn.so"))) {
+                    return true;
                 }
             }
         }
