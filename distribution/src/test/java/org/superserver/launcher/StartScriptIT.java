@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.superserver.launcher.ServedPorts.freePort;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -94,6 +95,35 @@ public class StartScriptIT {
         } catch (IOException expected) {
             // connection refused: nothing listens any more
         }
+    }
+
+    @Test
+    public void startedThroughASymlinkByARelativeNameItFindsItsInstallationAndResolvesPathsFromTheCaller()
+            throws Exception {
+        int port = freePort();
+        Path caller = folder.newFolder("caller").toPath().toRealPath();
+        Files.writeString(caller.resolve("inetd.conf"), "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
+        Files.createSymbolicLink(caller.resolve("superserver"), home.resolve("bin/superserver"));
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        server = distribution.started(new ProcessBuilder("./superserver", "--inetd", "inetd.conf", "--data", "data")
+                .directory(caller.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
+
+        ServedPorts.awaitDaytime(server, port, log);
+        String text = Files.readString(log);
+        assertTrue(text, text.contains(", home " + home.toRealPath() + ", data " + caller.resolve("data") + ","));
+        assertEquals(Long.toString(server.pid()), Files.readString(caller.resolve("data/superserver.pid")).trim());
+        stopAndAwait(log);
+    }
+
+    @Test
+    public void runByBashFromItsOwnDirectoryItFindsItsInstallation() throws Exception {
+        Process help = new ProcessBuilder("bash", "superserver", "--help").directory(home.resolve("bin").toFile())
+                .redirectErrorStream(true).start();
+        String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(help.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(text, 0, help.exitValue());
+        assertTrue(text, text.contains("(the .cfg files in " + home.toRealPath() + "/etc/default/)"));
     }
 
     @Test
