@@ -3,6 +3,7 @@ package org.superserver.builtin.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -89,11 +90,16 @@ public final class DatagramGuard {
      * and logged.
      */
     boolean admits(ChannelHandlerContext ctx, InetSocketAddress sender) {
+        return admits(ctx.channel().localAddress(), sender);
+    }
+
+    /** {@link #admits(ChannelHandlerContext, InetSocketAddress)} for a datagram that came to {@code local}. */
+    boolean admits(SocketAddress local, InetSocketAddress sender) {
         Refusal refusal = Datagrams.refusal(sender, ownPorts);
         if (refusal == null) {
             return true;
         }
-        drop(ctx, sender, refusal);
+        drop(local, sender, refusal);
         return false;
     }
 
@@ -104,8 +110,13 @@ public final class DatagramGuard {
      * @return whether the reply may be sent; if not, the drop is counted and logged
      */
     boolean charge(ChannelHandlerContext ctx, InetSocketAddress sender, int requestBytes, int replyBytes) {
+        return charge(ctx.channel().localAddress(), sender, requestBytes, replyBytes);
+    }
+
+    /** {@link #charge(ChannelHandlerContext, InetSocketAddress, int, int)} for a datagram that came to {@code local}. */
+    boolean charge(SocketAddress local, InetSocketAddress sender, int requestBytes, int replyBytes) {
         if (!budget.charge(sender.getAddress(), replyBytes)) {
-            drop(ctx, sender, Refusal.OVER_BUDGET);
+            drop(local, sender, Refusal.OVER_BUDGET);
             return false;
         }
         replies.increment();
@@ -114,9 +125,9 @@ public final class DatagramGuard {
         return true;
     }
 
-    private void drop(ChannelHandlerContext ctx, InetSocketAddress sender, Refusal refusal) {
+    private void drop(SocketAddress local, InetSocketAddress sender, Refusal refusal) {
         dropped.get(refusal).increment();
-        dropLog.dropped(sender, ctx.channel().localAddress(), refusal);
+        dropLog.dropped(sender, local, refusal);
     }
 
     /** Datagrams left unanswered for {@code refusal} since the component started. */

@@ -2,16 +2,21 @@ package org.superserver.builtin.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.function.Function;
 import org.superserver.api.ConnectionInfo;
+import org.superserver.api.DatagramAnswer;
 import org.superserver.api.ImmediateAnswer;
 
 /**
  * A built-in whose whole exchange is one answer (daytime, time): sent as a TCP connection opens,
- * then the connection is closed, and sent back to each datagram. Being an {@link ImmediateAnswer},
- * the core may send it from the accepting thread; otherwise the pipeline sends the same answer.
+ * then the connection is closed, and sent back to each datagram. Being an {@link ImmediateAnswer}
+ * and a {@link DatagramAnswer}, the core may send it from the accepting thread and from its thread
+ * for a datagram socket; otherwise the pipeline sends the same answer.
  */
-abstract class SingleAnswerHandler extends TcpAndUdpHandler implements ImmediateAnswer {
+abstract class SingleAnswerHandler extends TcpAndUdpHandler implements ImmediateAnswer, DatagramAnswer {
 
     private final Function<ByteBufAllocator, ByteBuf> answer;
 
@@ -27,5 +32,23 @@ abstract class SingleAnswerHandler extends TcpAndUdpHandler implements Immediate
     @Override
     public final ByteBuf answer(ByteBufAllocator alloc, ConnectionInfo connection) {
         return answer.apply(alloc);
+    }
+
+    @Override
+    public final boolean answer(ByteBuffer request, InetSocketAddress sender, InetSocketAddress local,
+                                ByteBuffer reply) {
+        if (!guard().admits(local, sender)) {
+            return false;
+        }
+        ByteBuf made = answer.apply(UnpooledByteBufAllocator.DEFAULT);
+        try {
+            if (!guard().charge(local, sender, request.remaining(), made.readableBytes())) {
+                return false;
+            }
+            reply.put(made.nioBuffer(made.readerIndex(), made.readableBytes()));
+            return true;
+        } finally {
+            made.release();
+        }
     }
 }

@@ -30,6 +30,11 @@ abstract class TcpAndUdpHandler implements Handler {
         this.datagram = datagram;
     }
 
+    /** The bundle's one guard of datagram replies. */
+    final DatagramGuard guard() {
+        return guard;
+    }
+
     /** One handler shared by every datagram socket (it keeps no per-socket state). */
     static Supplier<ChannelHandler> shared(ChannelHandler handler) {
         return () -> handler;

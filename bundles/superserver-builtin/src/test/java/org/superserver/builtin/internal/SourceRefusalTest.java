@@ -91,17 +91,4 @@ public class SourceRefusalTest {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
-    /** An embedded channel that reports a socket address as its local address. */
-    private static final class BoundChannel extends EmbeddedChannel {
-        private final InetSocketAddress local;
-
-        BoundChannel(InetSocketAddress local) {
-            this.local = local;
-        }
-
-        @Override
-        protected java.net.SocketAddress localAddress0() {
-            return local;
-        }
-    }
 }

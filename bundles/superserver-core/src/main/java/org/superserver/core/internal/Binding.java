@@ -83,6 +83,7 @@ final class Binding {
     private volatile String warning;
     private volatile WaitService waitService;
     private volatile DirectAnswer directAnswer;
+    private volatile DatagramAnswerThread datagramAnswer;
     private volatile PassedSockets.Passed adopted;
     private volatile SocketFile socketFile;
     private final ChildSlots slots;
@@ -405,6 +406,15 @@ final class Binding {
 
     void directAnswer(DirectAnswer answer) {
         this.directAnswer = answer;
+    }
+
+    /** The thread that answers this binding's datagrams, or {@code null}. */
+    DatagramAnswerThread datagramAnswer() {
+        return datagramAnswer;
+    }
+
+    void datagramAnswer(DatagramAnswerThread answer) {
+        this.datagramAnswer = answer;
     }
 
     /** The socket passed by the service manager that this listener serves, or {@code null} when it bound its own. */

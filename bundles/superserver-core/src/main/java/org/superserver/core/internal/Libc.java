@@ -185,6 +185,12 @@ final class Libc {
 
     static native int poll(Pointer fds, long count, int timeoutMillis);
 
+    /** {@code vector} is the native address of {@code count} {@code struct mmsghdr}s; {@code timeout} a {@code struct timespec}'s or 0. */
+    static native int recvmmsg(int fd, long vector, int count, int flags, long timeout);
+
+    /** {@code vector} is the native address of {@code count} {@code struct mmsghdr}s. */
+    static native int sendmmsg(int fd, long vector, int count, int flags);
+
     static native long recvfrom(int fd, Pointer buffer, long length, int flags, Pointer address,
                                 IntByReference addressLength);
 

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.superserver.api.DatagramAnswer;
 import org.superserver.api.Handler;
 import org.superserver.api.ImmediateAnswer;
 import org.superserver.api.ServiceDefinition;
@@ -388,6 +389,10 @@ final class Listeners {
         if (answer != null) {
             answer.close(); // its threads end before the socket is closed
         }
+        DatagramAnswerThread datagrams = binding.datagramAnswer();
+        if (datagrams != null) {
+            datagrams.close(); // so does its thread
+        }
         Channel channel = binding.channel();
         if (channel != null) {
             channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -522,10 +527,13 @@ final class Listeners {
         if (binding.program() != null) {
             return channel; // a wait service's server reads the socket; the event loop never does
         }
+        // A thread of its own reads and answers the socket when the handler can answer a datagram by itself.
+        boolean direct = binding.handler() instanceof DatagramAnswer && DirectAnswer.threadsWanted() > 0
+                && DatagramAnswerThread.supports(channel);
         Future<?> init = channel.eventLoop().submit(() -> {
             channel.pipeline().addFirst(new DatagramTraffic(binding.occupancy()));
             binding.handler().initDatagram(channel, binding.definition());
-            channel.config().setAutoRead(true);
+            channel.config().setAutoRead(!direct);
             return null;
         });
         if (!init.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !init.isSuccess()) {
@@ -533,6 +541,17 @@ final class Listeners {
             Throwable cause = init.cause();
             throw new IllegalStateException("handler " + binding.definition().handler()
                     + " failed to set up the datagram socket: " + (cause == null ? "timed out" : cause), cause);
+        }
+        if (direct) {
+            DatagramAnswerThread answer;
+            try {
+                answer = new DatagramAnswerThread(binding, (DatagramAnswer) binding.handler(), channel);
+            } catch (RuntimeException e) {
+                channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                throw e;
+            }
+            binding.datagramAnswer(answer);
+            answer.start();
         }
         return channel;
     }

@@ -43,9 +43,10 @@ final class Transport implements AutoCloseable {
 
     /**
      * The largest datagram a bound datagram socket reads whole (a longer one is cut to it), as
-     * with Netty's default receive buffer before batching.
+     * with Netty's default receive buffer before batching; the same as a {@link
+     * org.superserver.api.DatagramAnswer}'s thread reads.
      */
-    static final int DATAGRAM_SIZE = 2048;
+    static final int DATAGRAM_SIZE = org.superserver.api.DatagramAnswer.MAX_DATAGRAM;
 
     /**
      * How many datagrams one {@code recvmmsg} call may read on the epoll transport: 8 x 2 KiB is
