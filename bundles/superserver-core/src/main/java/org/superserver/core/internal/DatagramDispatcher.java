@@ -109,6 +109,8 @@ final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
             }
             if (verdict.allowed() && ctx.channel().isActive() && !ctx.isRemoved()) {
                 ctx.fireChannelRead(held);
+                // the handlers flush once per read; a verdict that came after the read needs its own
+                ctx.fireChannelReadComplete();
             } else {
                 if (verdict.twist() != null) {
                     LOG.warn("DENY service={} protocol={} from={} reason={} (twist is carried out for stream"

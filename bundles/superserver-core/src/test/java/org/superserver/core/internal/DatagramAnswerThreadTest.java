@@ -225,6 +225,18 @@ public class DatagramAnswerThreadTest extends CoreFixture {
     }
 
     @Test
+    public void aVerdictThatComesLaterStillGetsItsAnswerSent() throws Exception {
+        registry.addPolicy("p", List.of("slow"), 0, (c, d) -> CompletableFuture.supplyAsync(
+                () -> Decision.builder(true).reason("hosts.allow:1").build(),
+                CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS)));
+        registry.addDefinition("d", udp("guarded").handler("reverse").policies(List.of("slow")).build());
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", port("guarded"));
+        DatagramSocket client = datagramSocket();
+        assertArrayEquals(new byte[] {2, 1}, exchange(client, server, new byte[] {1, 2}));
+        assertEquals(1, handler.piped.get());
+    }
+
+    @Test
     public void aDeniedSenderGetsNothing() throws Exception {
         registry.addPolicy("p", List.of("deny"), 0, (c, d) -> CompletableFuture.completedFuture(
                 Decision.builder(false).reason("hosts.deny:1").build()));
