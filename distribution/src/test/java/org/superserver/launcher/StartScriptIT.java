@@ -110,7 +110,12 @@ public class StartScriptIT {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
 
         ServedPorts.awaitDaytime(server, port, log);
+        // the launcher's line comes once the framework has started, which may be after the first port listens
         String text = Files.readString(log);
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                !text.contains("Superserver started") && System.nanoTime() < deadline; text = Files.readString(log)) {
+            Thread.sleep(20);
+        }
         assertTrue(text, text.contains(", home " + home.toRealPath() + ", data " + caller.resolve("data") + ","));
         assertEquals(Long.toString(server.pid()), Files.readString(caller.resolve("data/superserver.pid")).trim());
         stopAndAwait(log);
