@@ -1,6 +1,7 @@
 package org.superserver.core.internal;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -145,9 +146,13 @@ final class DatagramAnswerThread implements AutoCloseable {
         return PolicyChain.guards(definition) || definition.cps() != 0 || definition.maxLoad() != 0;
     }
 
-    /** Whether this core can read {@code channel} on its descriptor: a native (epoll) IP datagram socket. */
+    /**
+     * Whether this core can read {@code channel} on its descriptor: a native (epoll) IP datagram
+     * socket, on a 64-bit Linux (the layout of {@code struct mmsghdr} above).
+     */
     static boolean supports(Channel channel) {
-        return channel instanceof UnixChannel && channel.localAddress() instanceof InetSocketAddress;
+        return Native.POINTER_SIZE == 8 && channel instanceof UnixChannel
+                && channel.localAddress() instanceof InetSocketAddress;
     }
 
     /** Starts the thread; the caller has turned the channel's auto-read off. */
