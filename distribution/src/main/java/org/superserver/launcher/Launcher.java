@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -177,6 +178,7 @@ public final class Launcher {
             LogServiceBridge.start(framework.getBundleContext(), debug ? 4 : 2);
             WebConsoleBundles.reconcile(framework.getBundleContext(),
                     WebConsoleSetup.locationPrefix(System.getProperty("superserver.home.uri")), webConsole);
+            updateChangedBundles(framework.getBundleContext(), home.resolve("bundle"), data);
             AutoProcessor.process(config, framework.getBundleContext());
             framework.start();
         } catch (BundleException | InvalidSyntaxException e) {
@@ -190,6 +192,18 @@ public final class Launcher {
         FrameworkEvent event = framework.waitForStop(0);
         reportStopped.run();
         return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
+    }
+
+    /** Updates the bundles whose jars in {@code bundleDir} changed since the last start ({@link BundleUpdates}). */
+    private static void updateChangedBundles(org.osgi.framework.BundleContext context, Path bundleDir, Path data) {
+        try {
+            List<String> updated = BundleUpdates.apply(context, bundleDir, data);
+            if (!updated.isEmpty()) {
+                log("INFO", "Updated from " + bundleDir + ": " + String.join(" ", updated), null);
+            }
+        } catch (IOException e) {
+            log("WARN", "Cannot tell which jars of " + bundleDir + " changed since the last start: " + e, null);
+        }
     }
 
     /** True, with an error line, if a live server already holds the pid file. */
