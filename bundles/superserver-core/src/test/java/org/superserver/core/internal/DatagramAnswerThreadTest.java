@@ -248,6 +248,25 @@ public class DatagramAnswerThreadTest extends CoreFixture {
     }
 
     @Test
+    public void aPolicyAddedByAReloadDecidesTheNextDatagram() throws Exception {
+        registry.addPolicy("p", List.of("deny"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(false).reason("hosts.deny:1").build()));
+        int fixed;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            fixed = probe.getLocalPort();
+        }
+        registry.addDefinition("d", udp("rev").handler("reverse").port(fixed).build());
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", port("rev"));
+        DatagramSocket client = datagramSocket();
+        assertArrayEquals(new byte[] {2, 1}, exchange(client, server, new byte[] {1, 2}));
+
+        registry.addDefinition("d", udp("rev").handler("reverse").port(fixed).policies(List.of("deny")).build());
+        settle();
+        assertNoAnswer(client, server, new byte[] {3}, "a sender the new policy denies was answered");
+        assertEquals(1, handler.answeredOn.size());
+    }
+
+    @Test
     public void aHandlerThatFailsBeyondAnExceptionLeavesTheSocketToItsEventLoop() throws Exception {
         registry.addDefinition("d", udp("rev").handler("reverse").build());
         int port = port("rev");
