@@ -1,5 +1,6 @@
 package org.superserver.core.internal;
 
+import com.sun.jna.Pointer;
 import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -98,5 +99,25 @@ final class Addresses {
             host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
         }
         return host + ":" + address.getPort();
+    }
+
+    /**
+     * A {@code struct sockaddr_in} or {@code sockaddr_in6} (family in host order, port in network
+     * order) as an address and port; {@code null} for another family.
+     */
+    static InetSocketAddress socketAddress(Pointer sockaddr) {
+        int family = sockaddr.getShort(0) & 0xffff;
+        int port = ((sockaddr.getByte(2) & 0xff) << 8) | (sockaddr.getByte(3) & 0xff);
+        try {
+            if (family == 2) {
+                return new InetSocketAddress(InetAddress.getByAddress(sockaddr.getByteArray(4, 4)), port);
+            }
+            if (family == 10) {
+                return new InetSocketAddress(InetAddress.getByAddress(sockaddr.getByteArray(8, 16)), port);
+            }
+        } catch (UnknownHostException e) { // a 4- or 16-byte address is always valid
+            return null;
+        }
+        return null;
     }
 }

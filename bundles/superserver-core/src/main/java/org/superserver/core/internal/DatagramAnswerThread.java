@@ -7,9 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.UnixChannel;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,7 +25,7 @@ import org.superserver.api.ServiceDefinition;
  *
  * <p>The socket stays Netty's (bound, configured and closed as any other) and stays non-blocking,
  * but its event loop does not read it. A datagram that needs more than an answer ({@link
- * #needsPipeline}: an access policy, a {@code cps} or {@code max_load} limit) goes into the
+ * DatagramDispatcher#decidesFirst}: an access policy, a {@code cps} or {@code max_load} limit) goes into the
  * socket's pipeline, as if the event loop had read it. An answer the socket cannot take at once
  * (its send buffer full) is dropped, as the pipeline drops one while the channel is not writable.
  *
@@ -52,8 +50,6 @@ final class DatagramAnswerThread implements AutoCloseable {
     /** Room for a {@code struct sockaddr_in6}, the larger of the two. */
     private static final int NAME = 32;
     private static final int SOCKADDR_IN6 = 28;
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
     private static final int POLLFD = 8;
     private static final short POLLIN = 1;
     private static final int EAGAIN = 11;
@@ -139,14 +135,6 @@ final class DatagramAnswerThread implements AutoCloseable {
     }
 
     /**
-     * Whether a datagram to {@code definition} must go through the pipeline: an access policy
-     * applies, or a {@code cps} or {@code max_load} limit, which {@link DatagramDispatcher} checks.
-     */
-    static boolean needsPipeline(ServiceDefinition definition) {
-        return PolicyChain.guards(definition) || definition.cps() != 0 || definition.maxLoad() != 0;
-    }
-
-    /**
      * Whether this core can read {@code channel} on its descriptor: a native (epoll) IP datagram
      * socket, on a 64-bit Linux (the layout of {@code struct mmsghdr} above).
      */
@@ -203,12 +191,12 @@ final class DatagramAnswerThread implements AutoCloseable {
         for (int i = 0; i < read; i++) {
             long header = receiving + (long) i * MMSGHDR;
             int length = Math.min(headers.getInt(header + MSG_LEN), DatagramAnswer.MAX_DATAGRAM);
-            InetSocketAddress sender = sender(names + (long) i * NAME);
+            InetSocketAddress sender = Addresses.socketAddress(headers.share(names + (long) i * NAME));
             if (sender == null) {
                 continue;
             }
             ByteBuffer request = requests[i].clear().limit(length);
-            if (needsPipeline(definition)) {
+            if (DatagramDispatcher.decidesFirst(definition)) {
                 toPipeline(request, sender);
                 continue;
             }
@@ -244,25 +232,6 @@ final class DatagramAnswerThread implements AutoCloseable {
             LOG.debug("SEND service={} error={}", definition.name(), Libc.describe(Libc.errno()));
         }
         return read;
-    }
-
-    /** The sender in the {@code struct sockaddr} at offset {@code name}, or {@code null} for another family. */
-    private InetSocketAddress sender(long name) {
-        int family = headers.getShort(name) & 0xFFFF;
-        int port = ((headers.getByte(name + 2) & 0xFF) << 8) | (headers.getByte(name + 3) & 0xFF);
-        byte[] address;
-        if (family == AF_INET) {
-            address = headers.getByteArray(name + 4, 4);
-        } else if (family == AF_INET6) {
-            address = headers.getByteArray(name + 8, 16);
-        } else {
-            return null;
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(address), port);
-        } catch (UnknownHostException impossible) { // a 4- or 16-byte address is always valid
-            return null;
-        }
     }
 
     /** Hands one datagram to the socket's pipeline, as its event loop would have. */

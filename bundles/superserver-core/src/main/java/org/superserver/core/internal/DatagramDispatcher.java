@@ -127,6 +127,15 @@ final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * Whether this dispatcher has something to decide before a datagram to {@code definition} reaches
+     * its handler: an access policy applies, or a {@code cps} or {@code max_load} limit. A {@link
+     * DatagramAnswerThread} hands such datagrams to the pipeline and answers the others itself.
+     */
+    static boolean decidesFirst(ServiceDefinition definition) {
+        return PolicyChain.guards(definition) || definition.cps() != 0 || definition.maxLoad() != 0;
+    }
+
+    /**
      * The limit that drops this datagram ({@code cps}: datagrams per second; {@code max_load}), or
      * {@code null}. {@code instances} and {@code per_source} count connections, which datagrams
      * are not.

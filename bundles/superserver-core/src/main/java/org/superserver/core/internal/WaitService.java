@@ -1,11 +1,8 @@
 package org.superserver.core.internal;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -322,7 +319,7 @@ final class WaitService implements AutoCloseable {
         if (n < 0) {
             return null;
         }
-        return socketAddress(address);
+        return Addresses.socketAddress(address);
     }
 
     /** Takes one pending datagram or connection and drops it; never blocks (the socket is non-blocking). */
@@ -339,20 +336,4 @@ final class WaitService implements AutoCloseable {
         }
     }
 
-    /** A {@code struct sockaddr_in} or {@code sockaddr_in6} as an address and port. */
-    static InetSocketAddress socketAddress(Pointer sockaddr) {
-        int family = sockaddr.getShort(0) & 0xffff;
-        int port = ((sockaddr.getByte(2) & 0xff) << 8) | (sockaddr.getByte(3) & 0xff);
-        try {
-            if (family == 2) {
-                return new InetSocketAddress(InetAddress.getByAddress(sockaddr.getByteArray(4, 4)), port);
-            }
-            if (family == 10) {
-                return new InetSocketAddress(InetAddress.getByAddress(sockaddr.getByteArray(8, 16)), port);
-            }
-        } catch (UnknownHostException e) {
-            return null;
-        }
-        return null;
-    }
 }
