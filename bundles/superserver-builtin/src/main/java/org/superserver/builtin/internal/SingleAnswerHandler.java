@@ -18,6 +18,9 @@ import org.superserver.api.ImmediateAnswer;
  */
 abstract class SingleAnswerHandler extends TcpAndUdpHandler implements ImmediateAnswer, DatagramAnswer {
 
+    /** Where a datagram's answer is made before it is copied out: a small heap buffer, not a direct one per datagram. */
+    private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
+
     private final Function<ByteBufAllocator, ByteBuf> answer;
 
     /**
@@ -40,7 +43,7 @@ abstract class SingleAnswerHandler extends TcpAndUdpHandler implements Immediate
         if (!guard().admits(local, sender)) {
             return false;
         }
-        ByteBuf made = answer.apply(UnpooledByteBufAllocator.DEFAULT);
+        ByteBuf made = answer.apply(HEAP);
         try {
             if (!guard().charge(local, sender, request.remaining(), made.readableBytes())) {
                 return false;
