@@ -1,12 +1,10 @@
 package org.superserver.launcher;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,7 @@ import org.osgi.framework.BundleException;
  */
 final class BundleUpdates {
 
-    /** The stamps of the last start, in the data directory: one {@code jar=size:mtime-millis} per line. */
+    /** The stamps of the last start, in the data directory: a properties file of {@code jar = size:mtime-millis}. */
     static final String FILE = "bundle.stamps";
 
     private BundleUpdates() {
@@ -82,7 +80,7 @@ final class BundleUpdates {
     }
 
     /** The stamp of every jar in {@code bundleDir}, by file name. */
-    static Map<String, String> stamps(Path bundleDir) throws IOException {
+    private static Map<String, String> stamps(Path bundleDir) throws IOException {
         Map<String, String> stamps = new TreeMap<>();
         if (!Files.isDirectory(bundleDir)) {
             return stamps;
@@ -115,20 +113,12 @@ final class BundleUpdates {
         return stamps;
     }
 
-    /** Writes the stamps to a new file in {@code data} and renames it over the old one (never through a symlink). */
+    /** Writes the stamps into {@code data} ({@link ReplacedFile}). */
     private static void write(Path data, Map<String, String> stamps) throws IOException {
-        Path temporary = Files.createTempFile(data, FILE + ".", ".tmp");
-        try {
-            Properties properties = new Properties();
-            properties.putAll(stamps);
-            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                properties.store(out, "the jars of bundle/ as of the last start: size:mtime");
-            }
-            Files.move(temporary, data.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        Properties properties = new Properties();
+        properties.putAll(stamps);
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        properties.store(text, "the jars of bundle/ as of the last start: size:mtime");
+        ReplacedFile.write(data.resolve(FILE), text.toByteArray());
     }
 }

@@ -19,6 +19,7 @@ import org.apache.felix.framework.Logger;
 import org.apache.felix.main.AutoProcessor;
 import org.apache.felix.main.Main;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.InvalidSyntaxException;
@@ -195,7 +196,7 @@ public final class Launcher {
     }
 
     /** Updates the bundles whose jars in {@code bundleDir} changed since the last start ({@link BundleUpdates}). */
-    private static void updateChangedBundles(org.osgi.framework.BundleContext context, Path bundleDir, Path data) {
+    private static void updateChangedBundles(BundleContext context, Path bundleDir, Path data) {
         try {
             List<String> updated = BundleUpdates.apply(context, bundleDir, data);
             if (!updated.isEmpty()) {
