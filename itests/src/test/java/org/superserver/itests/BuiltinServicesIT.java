@@ -66,6 +66,9 @@ public class BuiltinServicesIT extends ItestSupport {
         }
         InetSocketAddress udp = serve("itest-echo-udp", "echo", Protocol.UDP);
         assertEquals("datagram echo", "ping 42", ascii(exchange(udp, ascii("ping 42"))));
+        assertTrue("a thread of the socket answers its datagrams, not the event loop",
+                Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.isAlive() && t.getName().equals("superserver-answer-echo-udp-" + udp.getPort())));
     }
 
     @Test
