@@ -6,7 +6,7 @@
  * definition and dispatches every accepted connection or bound datagram socket to its handler.
  */
 @Export
-@Version("1.8.0")
+@Version("1.9.0")
 package org.superserver.api;
 
 import org.osgi.annotation.bundle.Export;

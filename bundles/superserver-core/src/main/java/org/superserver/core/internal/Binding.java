@@ -84,6 +84,7 @@ final class Binding {
     private volatile WaitService waitService;
     private volatile DirectAnswer directAnswer;
     private volatile DatagramAnswerThread datagramAnswer;
+    private volatile HeldStreams heldStreams;
     private volatile PassedSockets.Passed adopted;
     private volatile SocketFile socketFile;
     private final ChildSlots slots;
@@ -415,6 +416,21 @@ final class Binding {
 
     void datagramAnswer(DatagramAnswerThread answer) {
         this.datagramAnswer = answer;
+    }
+
+    /** The threads that hold this binding's connections as bare descriptors, or {@code null}. */
+    HeldStreams heldStreams() {
+        return heldStreams;
+    }
+
+    void heldStreams(HeldStreams held) {
+        this.heldStreams = held;
+    }
+
+    /** The binding's open connections: its channels and its held connections. */
+    int openConnections() {
+        HeldStreams held = heldStreams;
+        return connections.size() + (held == null ? 0 : held.size());
     }
 
     /** The socket passed by the service manager that this listener serves, or {@code null} when it bound its own. */

@@ -214,7 +214,7 @@ final class DirectAnswer implements AutoCloseable {
 
     private void served(int fd, byte[] address) {
         if (AnswerOnAccept.needsPipeline(binding.definition())) {
-            toPipeline(fd);
+            toPipeline(binding, listening, fd);
             return;
         }
         FileDescriptor connection = new FileDescriptor(fd);
@@ -233,8 +233,11 @@ final class DirectAnswer implements AutoCloseable {
         }
     }
 
-    /** Hands the connection to the listening channel's pipeline, as its event loop would have. */
-    private void toPipeline(int fd) {
+    /**
+     * Hands an accepted connection to the listening channel's pipeline, as its event loop would
+     * have: it is wrapped in a channel and takes the ordinary path from there.
+     */
+    static void toPipeline(Binding binding, Channel listening, int fd) {
         Channel child;
         try {
             child = new EpollSocketChannel(fd);

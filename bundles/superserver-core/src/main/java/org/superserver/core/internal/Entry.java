@@ -133,7 +133,7 @@ final class Entry {
         }
         PassedSockets.Passed adopted = b == null ? null : b.adopted();
         ListenerStatus status = new ListenerStatus(definition, s, b == null ? null : b.boundAddress(), why,
-                b == null ? 0 : b.accepted(), b == null ? 0 : b.connections().size() + b.children(),
+                b == null ? 0 : b.accepted(), b == null ? 0 : b.openConnections() + b.children(),
                 adopted == null ? -1 : adopted.fd(), adopted == null ? "" : adopted.name());
         TlsContext tls = b == null ? null : b.tls();
         return tls == null ? status

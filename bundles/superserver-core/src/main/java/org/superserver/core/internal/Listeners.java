@@ -23,6 +23,7 @@ import org.superserver.api.Handler;
 import org.superserver.api.ImmediateAnswer;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
+import org.superserver.api.StreamAnswer;
 
 /**
  * Binds and closes listening sockets. A stream listener accepts on the shared accept thread and
@@ -63,6 +64,7 @@ final class Listeners {
     private final java.util.function.Function<String, Occupancy> occupancies;
     private final RedirectRelay redirect;
     private final ConnectionNumbers ids;
+    private final java.util.Set<HeldStreams> everyHeld;
     private PassedSockets sockets = PassedSockets.none();
 
     /**
@@ -74,18 +76,22 @@ final class Listeners {
     Listeners(Transport transport, Settings settings, PolicyChain policies, ChannelGroup everyConnection,
               Supplier<Launcher> launcher, Consumer<Binding> onOverload, ChildSlots slots) {
         this(transport, settings, policies, everyConnection, launcher, onOverload, slots, null, id -> new Occupancy(),
-                new ConnectionNumbers());
+                new ConnectionNumbers(), java.util.concurrent.ConcurrentHashMap.newKeySet());
     }
 
     /**
      * @param services the connection log, banners and load average every binding shares
      * @param occupancies the counts of a service id, kept across its listeners
      * @param ids numbers each in-process connection
+     * @param everyHeld receives the threads of every listener whose connections are held as bare
+     *                  descriptors, until their last connection ends
      */
     Listeners(Transport transport, Settings settings, PolicyChain policies, ChannelGroup everyConnection,
               Supplier<Launcher> launcher, Consumer<Binding> onOverload, ChildSlots slots, DispatchServices services,
-              java.util.function.Function<String, Occupancy> occupancies, ConnectionNumbers ids) {
+              java.util.function.Function<String, Occupancy> occupancies, ConnectionNumbers ids,
+              java.util.Set<HeldStreams> everyHeld) {
         this.ids = ids;
+        this.everyHeld = everyHeld;
         this.services = services;
         this.occupancies = occupancies;
         this.transport = transport;
@@ -389,6 +395,10 @@ final class Listeners {
         if (answer != null) {
             answer.close(); // its threads end before the socket is closed
         }
+        HeldStreams held = binding.heldStreams();
+        if (held != null) {
+            held.stopAccepting(); // its threads let go of the socket before it is closed; its connections stay
+        }
         DatagramAnswerThread datagrams = binding.datagramAnswer();
         if (datagrams != null) {
             datagrams.close(); // so does its thread
@@ -412,15 +422,18 @@ final class Listeners {
                 ? Math.min(1, DirectAnswer.threadsWanted()) : DirectAnswer.threadsWanted();
         boolean direct = binding.handler() instanceof ImmediateAnswer && answerThreads > 0
                 && transport.name().equals("epoll") && !binding.definition().tls();
+        boolean holds = !direct && !exec && binding.handler() instanceof StreamAnswer && answerThreads > 0
+                && transport.name().equals("epoll") && !binding.definition().tls()
+                && binding.definition().socketPath() == null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
                 .channelFactory(() -> passed != null ? transport.adoptServerChannel(passed.fd())
                         : SocketOptions.listener(transport.newServerChannel(address), binding.definition(), address))
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
-                // A wait service's server accepts by itself, and so do the threads of a direct answer:
-                // the event loop never does.
-                .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()) && !direct)
+                // A wait service's server accepts by itself, and so do the threads of a direct answer
+                // and those that hold connections: the event loop never does.
+                .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()) && !direct && !holds)
                 // An exec'd connection is never read by the server: its bytes are the child's.
                 .childOption(ChannelOption.AUTO_READ, !exec)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -450,6 +463,20 @@ final class Listeners {
             }
             binding.directAnswer(answer);
         } else if (direct) {
+            channel.config().setAutoRead(true);
+        } else if (holds && HeldStreams.supports(channel)) {
+            HeldStreams held;
+            try {
+                held = new HeldStreams(binding, (StreamAnswer) binding.handler(), channel, answerThreads, ids,
+                        everyHeld::remove);
+            } catch (java.io.IOException e) {
+                channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                throw e;
+            }
+            everyHeld.add(held);
+            binding.heldStreams(held);
+            held.start();
+        } else if (holds) {
             channel.config().setAutoRead(true);
         }
         return channel;

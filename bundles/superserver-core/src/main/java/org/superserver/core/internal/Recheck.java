@@ -86,6 +86,38 @@ final class Recheck {
     }
 
     /**
+     * Asks the policies of {@code definition} again about each connection of it held as a bare
+     * descriptor ({@link HeldStreams}); ends those denied. (A service that a policy guards has no
+     * new connections held: they take a pipeline.)
+     */
+    static void askAgain(ServiceDefinition definition, List<HeldStreams> held, PolicyChain chain,
+                         ScheduledExecutorService timer, Occupancy occupancy) {
+        if (!PolicyChain.guards(definition)) {
+            return;
+        }
+        for (HeldStreams streams : held) {
+            for (HeldStreams.Open open : streams.open()) {
+                if (open.remote() == null) {
+                    continue;
+                }
+                ConnectionInfo info = info(definition, open.local(), open.remote(), open.accepted());
+                try {
+                    timer.execute(() -> chain.check(info, definition, timer).thenAccept(verdict -> {
+                        if (!verdict.allowed() && streams.end(open.id())) {
+                            occupancy.revoked.incrementAndGet();
+                            LOG.warn("REVOKE service={} protocol={} from={} reason={} origin={} action=closed",
+                                    definition.name(), definition.protocol().configName(),
+                                    Addresses.format(open.remote()), verdict.reason(), definition.origin());
+                        }
+                    }));
+                } catch (RejectedExecutionException stopping) {
+                    return; // the core is stopping
+                }
+            }
+        }
+    }
+
+    /**
      * Asks the policies of {@code definition} again about the client of one running server; ends
      * the server if denied. Also for a server that registers while a reload rechecks its service:
      * started under the definition before, it would otherwise escape the new rules.
@@ -118,8 +150,8 @@ final class Recheck {
      * SIGKILL after the grace period), and so are in-process connections over it (the most recently
      * accepted first), after the access checks above.
      */
-    static void trimToInstances(ServiceDefinition definition, ChannelGroup connections, LiveChildren children,
-                                ScheduledExecutorService timer, Occupancy occupancy) {
+    static void trimToInstances(ServiceDefinition definition, ChannelGroup connections, List<HeldStreams> held,
+                                LiveChildren children, ScheduledExecutorService timer, Occupancy occupancy) {
         int max = definition.instances();
         if (max <= 0) {
             return;
@@ -143,29 +175,37 @@ final class Recheck {
         if (!definition.isInternal()) {
             return;
         }
-        List<Channel> open = new ArrayList<>();
+        // the channels and the held connections of the service, oldest first
+        record Client(Instant accepted, long id, InetSocketAddress remote, Runnable close) {
+        }
+        List<Client> open = new ArrayList<>();
         for (Channel channel : connections) {
             if (definition.id().equals(channel.attr(Listeners.SERVICE_ID).get()) && channel.isActive()) {
-                open.add(channel);
+                Instant accepted = accepted(channel);
+                LiveConnection live = LiveConnection.of(channel);
+                open.add(new Client(accepted == null ? Instant.EPOCH : accepted, live == null ? 0 : live.id(),
+                        Peers.remote(channel), channel::close));
             }
         }
-        open.sort(Comparator.comparing((Channel c) -> {
-            Instant accepted = accepted(c);
-            return accepted == null ? Instant.EPOCH : accepted;
-        }));
+        for (HeldStreams streams : held) {
+            for (HeldStreams.Open o : streams.open()) {
+                open.add(new Client(o.accepted(), o.id(), o.remote(), () -> streams.end(o.id())));
+            }
+        }
+        open.sort(Comparator.comparing(Client::accepted).thenComparingLong(Client::id));
         for (int i = max; i < open.size(); i++) {
-            Channel channel = open.get(i);
+            Client client = open.get(i);
             occupancy.revoked.incrementAndGet();
             LOG.warn("REVOKE service={} protocol={} from={} reason=instances lowered to {} origin={} action=closed",
                     definition.name(), definition.protocol().configName(),
-                    Addresses.format(Peers.remote(channel)), max, definition.origin());
-            channel.close();
+                    Addresses.format(client.remote()), max, definition.origin());
+            client.close().run();
         }
     }
 
     /** Ends every client of a removed xinetd service: connections closed, servers killed. */
-    static void endAll(ServiceDefinition definition, ChannelGroup connections, LiveChildren children,
-                       ScheduledExecutorService timer) {
+    static void endAll(ServiceDefinition definition, ChannelGroup connections, List<HeldStreams> held,
+                       LiveChildren children, ScheduledExecutorService timer) {
         String id = definition.id();
         int closed = 0;
         for (Channel channel : connections) {
@@ -173,6 +213,9 @@ final class Recheck {
                 channel.close();
                 closed++;
             }
+        }
+        for (HeldStreams streams : held) {
+            closed += streams.endAll();
         }
         int killed = 0;
         for (LiveChildren.Child child : children.of(id)) {

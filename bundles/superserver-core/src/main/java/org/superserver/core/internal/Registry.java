@@ -93,6 +93,8 @@ final class Registry implements ServerStatus {
     private Transport transport;
     private Listeners listeners;
     private ChannelGroup everyConnection;
+    /** The threads of every listener that holds connections as bare descriptors, until their last one ends. */
+    private final Set<HeldStreams> everyHeld = ConcurrentHashMap.newKeySet();
     private Settings settings;
     private PolicyChain policyChain;
     private final List<Transport> retired = new ArrayList<>();
@@ -230,7 +232,7 @@ final class Registry implements ServerStatus {
     private Listeners newListeners(Settings with) {
         Listeners made = new Listeners(transport, with, policyChain, everyConnection, this::launcher,
                 this::overloaded, slots, new DispatchServices(connectionLog, banners, load, this::cpsExceeded),
-                this::occupancy, numbers);
+                this::occupancy, numbers, everyHeld);
         made.passedSockets(passed);
         return made;
     }
@@ -312,10 +314,22 @@ final class Registry implements ServerStatus {
         });
     }
 
+    /** The threads that hold connections of service {@code id}. */
+    private List<HeldStreams> held(String id) {
+        List<HeldStreams> of = new ArrayList<>();
+        for (HeldStreams held : everyHeld) {
+            if (held.binding().definition().id().equals(id)) {
+                of.add(held);
+            }
+        }
+        return of;
+    }
+
     /** {@code <n> services, <m> connections}: listening services, open connections and running servers. */
     private String statusLine() {
         long listening = entries.values().stream().filter(e -> e.binding() != null).count();
-        int open = (everyConnection == null ? 0 : everyConnection.size()) + children.all().size();
+        int open = (everyConnection == null ? 0 : everyConnection.size()) + children.all().size()
+                + everyHeld.stream().mapToInt(HeldStreams::size).sum();
         return listening + " services, " + open + " connections";
     }
 
@@ -370,6 +384,7 @@ final class Registry implements ServerStatus {
             entries.clear();
             passed.close();
             everyConnection.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            List.copyOf(everyHeld).forEach(HeldStreams::closeAll);
             transport.close();
             retired.forEach(Transport::close);
             retired.clear();
@@ -479,6 +494,11 @@ final class Registry implements ServerStatus {
         }
         everyConnection.close(channel -> channel.attr(Listeners.HANDLER).get() == leaving)
                 .awaitUninterruptibly(2, TimeUnit.SECONDS);
+        for (HeldStreams held : everyHeld) {
+            if (held.answers() == leaving) {
+                held.endAll();
+            }
+        }
     }
 
     void addPolicy(Object key, Collection<String> names, int ranking, AccessPolicy policy) {
@@ -509,7 +529,8 @@ final class Registry implements ServerStatus {
     @Override
     public String dump() {
         return StateDump.text(new StateDump.Input(java.time.Instant.now(), created, List.copyOf(entries.values()),
-                occupancies::get, children.all(), everyConnection == null ? List.of() : everyConnection, slots,
+                occupancies::get, children.all(), everyConnection == null ? List.of() : everyConnection,
+                everyHeld.stream().flatMap(held -> held.statuses().stream()).toList(), slots,
                 connectionLog));
     }
 
@@ -534,6 +555,9 @@ final class Registry implements ServerStatus {
                         Peers.local(channel), Peers.remote(channel),
                         live.accepted(), live.in(channel), live.out(channel), 0));
             }
+        }
+        for (HeldStreams held : everyHeld) {
+            all.addAll(held.statuses());
         }
         for (LiveChildren.Child child : children.all()) {
             ServiceDefinition d = child.definition();
@@ -582,6 +606,16 @@ final class Registry implements ServerStatus {
                                     + " administrator", d.name(), d.protocol().configName(), id,
                             Addresses.format(Peers.remote(channel)));
                     channel.close();
+                    return true;
+                }
+            }
+        }
+        for (HeldStreams held : everyHeld) {
+            for (HeldStreams.Open connection : held.open()) {
+                if (connection.id() == id && held.end(id)) {
+                    ServiceDefinition d = held.binding().definition();
+                    LOG.warn("KILL service={} protocol={} connection={} from={} action=closed reason=by the"
+                            + " administrator", d.name(), d.protocol().configName(), id, Addresses.format(connection.remote()));
                     return true;
                 }
             }
@@ -697,9 +731,10 @@ final class Registry implements ServerStatus {
                 LOG.info("RECHECK service={} protocol={} origin={} reason=access rules changed; asking the policies"
                                 + " again about its clients", after.name(), after.protocol().configName(), after.origin());
                 Recheck.askAgain(after, everyConnection, children, policyChain, resumes, occupancy(id));
+                Recheck.askAgain(after, held(id), policyChain, resumes, occupancy(id));
             }
             if (after.instances() > 0 && (before.instances() == 0 || after.instances() < before.instances())) {
-                Recheck.trimToInstances(after, everyConnection, children, resumes, occupancy(id));
+                Recheck.trimToInstances(after, everyConnection, held(id), children, resumes, occupancy(id));
             }
         });
     }
@@ -709,7 +744,7 @@ final class Registry implements ServerStatus {
         occupancies.remove(definition.id());
         connectionLog.forget(definition.id());
         if (Recheck.endsClientsWhenRemoved(definition)) {
-            Recheck.endAll(definition, everyConnection, children, resumes);
+            Recheck.endAll(definition, everyConnection, held(definition.id()), children, resumes);
         }
     }
 
@@ -808,7 +843,7 @@ final class Registry implements ServerStatus {
         ServiceDefinition definition = binding.definition();
         LOG.info("CLOSE service={} protocol={} address={} origin={} reason={} open_connections={}", definition.name(),
                 definition.protocol().configName(), Addresses.format(binding.boundAddress()), definition.origin(),
-                reason, binding.connections().size());
+                reason, binding.openConnections());
         entry.unbound(entry.definition(), ListenerState.STARTING, "");
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.superserver.api.LogField;
 import org.superserver.api.ServiceDefinition;
+import org.superserver.api.status.ConnectionStatus;
 import org.superserver.api.status.ListenerStatus;
 
 /**
@@ -29,8 +30,8 @@ final class StateDump {
 
     /** What the dump reads. */
     record Input(Instant now, Instant started, List<Entry> entries, Function<String, Occupancy> occupancy,
-                 List<LiveChildren.Child> children, Iterable<Channel> connections, ChildSlots slots,
-                 ConnectionLog log) {
+                 List<LiveChildren.Child> children, Iterable<Channel> connections, List<ConnectionStatus> held,
+                 ChildSlots slots, ConnectionLog log) {
     }
 
     private StateDump() {
@@ -72,6 +73,12 @@ final class StateDump {
                     + "\tfrom = " + Addresses.format(Peers.remote(channel)) + "\n"
                     + "\tto = " + Addresses.format(Peers.local(channel)) + "\n"
                     + "\taccepted = " + (accepted == null ? "-" : ctime(accepted)) + "\n");
+        }
+        for (ConnectionStatus c : in.held()) {
+            lines.add(c.serviceId() + " connection\n"
+                    + "\tfrom = " + Addresses.format(c.remote()) + "\n"
+                    + "\tto = " + Addresses.format(c.local()) + "\n"
+                    + "\taccepted = " + ctime(c.started()) + "\n");
         }
         lines.sort(null);
         lines.forEach(l -> out.append(l).append('\n'));

@@ -91,6 +91,16 @@ abstract class CoreFixture {
         return socket;
     }
 
+    /** Connects from {@code source}, a loopback address other than 127.0.0.1 if need be. */
+    Socket connectFrom(String source, int port) throws IOException {
+        Socket socket = new Socket();
+        opened.add(socket);
+        socket.bind(new InetSocketAddress(source, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(5_000);
+        return socket;
+    }
+
     DatagramSocket datagramSocket() throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         opened.add(socket);

@@ -52,14 +52,6 @@ public class ReloadRecheckTest extends CoreFixture {
         ScriptDir.delete(dir);
     }
 
-    private Socket connectFrom(String source, int port) throws IOException {
-        Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(source, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(5_000);
-        return socket;
-    }
-
     private static ServiceDefinition gated(String id, String... denied) {
         return tcp(id).policies(List.of("gate")).attribute("deny", List.of(denied)).build();
     }

@@ -48,14 +48,6 @@ public class XinetdLimitsTest extends CoreFixture {
         Files.deleteIfExists(dir);
     }
 
-    private Socket connectFrom(String source, int port) throws IOException {
-        Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(source, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(5_000);
-        return socket;
-    }
-
     private static String readAll(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         return new String(in.readAllBytes(), StandardCharsets.US_ASCII);

@@ -1,0 +1,376 @@
+package org.superserver.core.internal;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.Epoll;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.Assume;
+import org.junit.Before;
+import org.junit.Test;
+import org.superserver.api.ConnectionInfo;
+import org.superserver.api.Handler;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
+import org.superserver.api.StreamAnswer;
+import org.superserver.api.access.Decision;
+import org.superserver.api.status.ConnectionStatus;
+
+/**
+ * Stream handlers that are {@link StreamAnswer}s have their connections held as bare descriptors by
+ * the listener's threads, unless a policy or an option needs a pipeline: the answers are the bytes
+ * the pipeline would send, and the held connections are listed, numbered, ended by the
+ * administrator, rechecked by reloads, bounded by {@code instances}, and closed with the core.
+ */
+public class HeldStreamsTest extends CoreFixture {
+
+    /** Sends every byte back with bit 5 flipped, through its pipeline or as a {@link StreamAnswer}. */
+    static final class Flipping implements Handler, StreamAnswer {
+
+        final AtomicInteger piped = new AtomicInteger();
+        final Queue<String> answeredOn = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public boolean supports(SocketType socketType) {
+            return socketType == SocketType.STREAM;
+        }
+
+        @Override
+        public void initStream(Channel channel, ConnectionInfo connection, ServiceDefinition definition) {
+            piped.incrementAndGet();
+            channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf bytes = (ByteBuf) msg;
+                    for (int i = bytes.readerIndex(); i < bytes.writerIndex(); i++) {
+                        bytes.setByte(i, bytes.getByte(i) ^ 0x20);
+                    }
+                    ctx.writeAndFlush(bytes);
+                }
+            });
+        }
+
+        @Override
+        public void initDatagram(Channel channel, ServiceDefinition definition) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ByteBuffer answer(ByteBuffer read) {
+            answeredOn.add(Thread.currentThread().getName());
+            if (read.remaining() >= 4 && read.get(read.position()) == '!' && read.get(read.position() + 1) == '!') {
+                throw new IllegalStateException("told to fail");
+            }
+            for (int i = read.position(); i < read.limit(); i++) {
+                read.put(i, (byte) (read.get(i) ^ 0x20));
+            }
+            return read;
+        }
+    }
+
+    private final Flipping handler = new Flipping();
+
+    @Before
+    public void startCore() throws Exception {
+        Assume.assumeTrue("held connections are served on an epoll transport's sockets", Epoll.isAvailable());
+        start(SETTINGS);
+        registry.addHandler("h", List.of("flip"), 0, handler);
+    }
+
+    private static String flipped(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] ^= 0x20;
+        }
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
+    private static void assertAnswers(Socket socket, String text) throws IOException {
+        byte[] sent = text.getBytes(StandardCharsets.US_ASCII);
+        socket.getOutputStream().write(sent);
+        socket.getOutputStream().flush();
+        assertEquals(flipped(text), new String(readFully(socket.getInputStream(), sent.length),
+                StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] payload(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (i * 7 + i / 251);
+        }
+        return bytes;
+    }
+
+    private static byte[] flipped(byte[] bytes) {
+        byte[] out = bytes.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] ^= 0x20;
+        }
+        return out;
+    }
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+    }
+
+    private static void waitFor(String what, java.util.function.BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue("timed out waiting: " + what, System.nanoTime() < deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private ServiceDefinition.Builder flip(String id) {
+        return tcp(id).handler("flip");
+    }
+
+    @Test
+    public void connectionsAreHeldByTheListenersThreadsAndListedNumberedAndDumped() throws Exception {
+        registry.addDefinition("d", flip("f").build());
+        int port = port("f");
+        try (Socket one = connect(port); Socket two = connect(port)) {
+            assertAnswers(one, "Hello, held world\n");
+            assertAnswers(two, "second\n");
+            assertAnswers(one, "again\n");
+
+            assertEquals("no pipeline was set up", 0, handler.piped.get());
+            assertTrue(handler.answeredOn.toString(), handler.answeredOn.stream()
+                    .allMatch(name -> name.startsWith("superserver-held-f-" + port)));
+            assertEquals(DirectAnswer.threadsWanted(), threadsNamed("superserver-held-f-" + port));
+            assertEquals(2, status("f").activeConnections());
+            assertEquals(2, status("f").accepted());
+
+            List<ConnectionStatus> listed = registry.connections();
+            assertEquals(listed.toString(), 2, listed.size());
+            ConnectionStatus first = listed.stream()
+                    .filter(c -> c.remote().equals(one.getLocalSocketAddress())).findFirst().orElseThrow();
+            assertEquals(ConnectionStatus.Kind.HANDLER, first.kind());
+            assertEquals("f", first.serviceId());
+            assertEquals(new InetSocketAddress("127.0.0.1", port), first.local());
+            assertEquals(24, first.bytesIn());
+            assertEquals(24, first.bytesOut());
+            assertTrue("numbered apart", listed.get(0).id() != listed.get(1).id());
+
+            String dump = registry.dump();
+            assertTrue(dump, dump.contains("f connection\n\tfrom = 127.0.0.1:" + one.getLocalPort() + "\n\tto = 127.0.0.1:"
+                    + port + "\n"));
+        }
+        waitFor("the closed connections to leave the list", () -> registry.connections().isEmpty());
+        assertEquals("their bytes count for the service once closed", 31,
+                registry.binding("f").occupancy().bytesIn.get());
+    }
+
+    @Test
+    public void theAnswersAreTheBytesThePipelineSends() throws Exception {
+        registry.addDefinition("d", flip("held").build());
+        String text = "The quick brown fox, 0123456789 {}\n";
+        try (Socket held = connect(port("held"))) {
+            assertAnswers(held, text);
+        }
+        System.setProperty(DirectAnswer.THREADS_PROPERTY, "0");
+        try {
+            registry.addDefinition("e", flip("piped").build());
+            try (Socket piped = connect(port("piped"))) {
+                assertAnswers(piped, text);
+            }
+        } finally {
+            System.clearProperty(DirectAnswer.THREADS_PROPERTY);
+        }
+        assertEquals("with no answer threads the connection takes a pipeline", 1, handler.piped.get());
+    }
+
+    @Test
+    public void aClientThatSendsWithoutReadingGetsEveryByteBackInOrder() throws Exception {
+        registry.addDefinition("d", flip("f").build());
+        byte[] sent = payload(8 * 1024 * 1024 + 17);
+        try (Socket client = connect(port("f"))) {
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = client.getOutputStream();
+                    for (int at = 0; at < sent.length; at += 100_000) {
+                        out.write(sent, at, Math.min(100_000, sent.length - at));
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(500); // both sides' buffers fill: the server keeps an answer it cannot send
+            byte[] back = readFully(client.getInputStream(), sent.length);
+            writing.get(10, TimeUnit.SECONDS);
+            assertArrayEquals(flipped(sent), back);
+            assertAnswers(client, "still answering\n");
+        }
+    }
+
+    @Test
+    public void aClientThatShutsItsSendingSideDownGetsWhatWasAnsweredThenTheEnd() throws Exception {
+        registry.addDefinition("d", flip("f").build());
+        byte[] sent = payload(2 * 1024 * 1024);
+        try (Socket client = connect(port("f"))) {
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                try {
+                    client.getOutputStream().write(sent);
+                    client.shutdownOutput();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            InputStream in = client.getInputStream();
+            assertArrayEquals(flipped(sent), readFully(in, sent.length));
+            writing.get(10, TimeUnit.SECONDS);
+            assertEquals("closed once everything was sent", -1, in.read());
+        }
+    }
+
+    @Test
+    public void theAdministratorEndsAHeldConnectionByItsNumber() throws Exception {
+        registry.addDefinition("d", flip("f").build());
+        int port = port("f");
+        try (Socket ended = connect(port); Socket kept = connect(port)) {
+            assertAnswers(ended, "a\n");
+            assertAnswers(kept, "b\n");
+            long id = registry.connections().stream().filter(c -> c.remote().equals(ended.getLocalSocketAddress()))
+                    .findFirst().orElseThrow().id();
+            assertTrue(registry.close(id));
+            assertClosedByServer(ended);
+            assertAnswers(kept, "still here\n");
+            waitFor("the ended connection to leave the list", () -> registry.connections().size() == 1);
+            assertFalse("an ended connection cannot be ended again", registry.close(id));
+        }
+    }
+
+    @Test
+    public void aRemovedInetdServiceKeepsItsHeldConnectionsUntilTheyEndThenItsThreadsEnd() throws Exception {
+        registry.addDefinition("d", flip("f").build());
+        int port = port("f");
+        Socket client = connect(port);
+        assertAnswers(client, "before\n");
+        registry.removeDefinition("d");
+        settle();
+        assertRefused(port);
+        assertAnswers(client, "left to finish, as inetd does\n");
+        assertEquals(1, registry.connections().size());
+        client.close();
+        waitFor("the threads to end with the last connection", () -> threadsNamed("superserver-held-f-") == 0);
+        assertTrue(registry.connections().isEmpty());
+    }
+
+    @Test
+    public void aServiceThatAPolicyGuardsTakesThePipeline() throws Exception {
+        registry.addPolicy("p", List.of("gate"), 0, (c, d) -> CompletableFuture.completedFuture(Decision.allow("ok")));
+        registry.addDefinition("d", flip("g").policies(List.of("gate")).build());
+        try (Socket client = connect(port("g"))) {
+            assertAnswers(client, "asked first\n");
+        }
+        assertEquals(1, handler.piped.get());
+        assertTrue(handler.answeredOn.toString(), handler.answeredOn.isEmpty());
+    }
+
+    @Test
+    public void instancesBoundTheHeldConnections() throws Exception {
+        registry.addDefinition("d", flip("f").instances(1).build());
+        int port = port("f");
+        try (Socket first = connect(port); Socket second = connect(port)) {
+            assertAnswers(first, "in\n");
+            assertClosedByServer(second);
+            assertEquals(1, registry.binding("f").occupancy().refusedBy.get(Admission.SERVICE_LIMIT).get());
+            assertEquals(0, handler.piped.get());
+        }
+        waitFor("the first connection's close to give its place back", () -> registry.connections().isEmpty());
+        try (Socket third = connect(port)) {
+            assertAnswers(third, "room again once the first closed\n");
+        }
+    }
+
+    @Test
+    public void aReloadThatLowersInstancesEndsTheNewestHeldConnection() throws Exception {
+        registry.addDefinition("d", flip("f").instances(2).build());
+        int port = port("f");
+        try (Socket older = connect(port)) {
+            assertAnswers(older, "1\n");
+            Thread.sleep(5); // accepted a few milliseconds apart
+            try (Socket newer = connect(port)) {
+                assertAnswers(newer, "2\n");
+                registry.addDefinition("d", flip("f").instances(1).build());
+                settle();
+                assertClosedByServer(newer);
+                assertAnswers(older, "kept\n");
+                assertEquals(1, registry.binding("f").occupancy().revoked.get());
+            }
+        }
+    }
+
+    @Test
+    public void aReloadThatAddsADenyingPolicyEndsTheDeniedHeldConnection() throws Exception {
+        registry.addPolicy("p", List.of("gate"), 0, (c, d) -> CompletableFuture.completedFuture(
+                d.attribute("deny").contains(c.remote().getAddress().getHostAddress())
+                        ? Decision.deny("listed") : Decision.allow("not listed")));
+        registry.addDefinition("d", flip("f").build());
+        int port = port("f");
+        try (Socket denied = connectFrom("127.0.0.2", port); Socket kept = connectFrom("127.0.0.3", port)) {
+            assertAnswers(denied, "before\n");
+            assertAnswers(kept, "before\n");
+            registry.addDefinition("d", flip("f").policies(List.of("gate")).attribute("deny", List.of("127.0.0.2"))
+                    .build());
+            settle();
+            assertClosedByServer(denied);
+            assertAnswers(kept, "still allowed\n");
+            waitFor("the revocation to be counted", () -> registry.binding("f").occupancy().revoked.get() == 1);
+        }
+    }
+
+    @Test
+    public void theHandlerLeavingEndsItsHeldConnections() throws Exception {
+        registry.addDefinition("d", flip("f").build());
+        try (Socket client = connect(port("f"))) {
+            assertAnswers(client, "before\n");
+            registry.removeHandler("h");
+            settle();
+            assertClosedByServer(client);
+        }
+    }
+
+    @Test
+    public void aHandlerThatFailsClosesOnlyItsOwnConnection() throws Exception {
+        registry.addDefinition("d", flip("f").build());
+        int port = port("f");
+        try (Socket failing = connect(port); Socket kept = connect(port)) {
+            failing.getOutputStream().write("!!fail\n".getBytes(StandardCharsets.US_ASCII));
+            assertClosedByServer(failing);
+            assertAnswers(kept, "unaffected\n");
+        }
+    }
+
+    @Test
+    public void stoppingTheCoreClosesTheHeldConnectionsAndEndsTheThreads() throws Exception {
+        registry.addDefinition("d", flip("f").build());
+        int port = port("f");
+        try (Socket client = connect(port)) {
+            assertAnswers(client, "before\n");
+            registry.stop();
+            assertClosedByServer(client);
+            assertEquals(0, threadsNamed("superserver-held-f-"));
+        }
+    }
+}
