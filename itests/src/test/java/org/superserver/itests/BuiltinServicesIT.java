@@ -63,6 +63,11 @@ public class BuiltinServicesIT extends ItestSupport {
         try (Socket socket = connect(tcp)) {
             assertEchoes(socket, "hello, superserver\n");
             assertEchoes(socket, "a second line on the same connection\r\n");
+            assertTrue("the listener's threads hold the connection, without a channel",
+                    Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive()
+                            && t.getName().startsWith("superserver-held-echo-" + tcp.getPort())));
+            assertEquals("and the status lists it", 1, serverStatus().connections().stream()
+                    .filter(c -> c.remote().equals(socket.getLocalSocketAddress())).count());
         }
         InetSocketAddress udp = serve("itest-echo-udp", "echo", Protocol.UDP);
         assertEquals("datagram echo", "ping 42", ascii(exchange(udp, ascii("ping 42"))));

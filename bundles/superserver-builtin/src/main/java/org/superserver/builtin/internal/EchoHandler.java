@@ -7,14 +7,16 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.superserver.api.DatagramAnswer;
 import org.superserver.api.Handler;
+import org.superserver.api.StreamAnswer;
 
 /**
  * The echo service (RFC 862) over TCP and UDP, registered as handler {@code echo}. As a {@link
  * DatagramAnswer} it lets the core answer datagrams without a pipeline, as {@link
- * EchoDatagramHandler} does in one.
+ * EchoDatagramHandler} does in one; as a {@link StreamAnswer}, it lets the core hold connections
+ * without a channel and send back what they send, as {@link EchoStreamHandler} does in a pipeline.
  */
 @Component(service = Handler.class, property = Handler.NAME_PROPERTY + "=echo")
-public final class EchoHandler extends TcpAndUdpHandler implements DatagramAnswer {
+public final class EchoHandler extends TcpAndUdpHandler implements DatagramAnswer, StreamAnswer {
 
     @Activate
     public EchoHandler(@Reference DatagramGuard guard) {
@@ -29,5 +31,11 @@ public final class EchoHandler extends TcpAndUdpHandler implements DatagramAnswe
         }
         reply.put(request);
         return true;
+    }
+
+    /** Every byte read goes back as it came. */
+    @Override
+    public ByteBuffer answer(ByteBuffer read) {
+        return read;
     }
 }

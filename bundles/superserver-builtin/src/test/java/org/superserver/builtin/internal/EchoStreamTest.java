@@ -41,6 +41,18 @@ public class EchoStreamTest {
     }
 
     @Test
+    public void asAStreamAnswerItSendsBackEveryByteReadWhereverTheBytesSit() {
+        EchoHandler echo = new EchoHandler(Guards.standard());
+        byte[] bytes = "xxhello, held world\r\nyy".getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer read = java.nio.ByteBuffer.allocateDirect(bytes.length).put(bytes);
+        read.position(2).limit(bytes.length - 2);
+        java.nio.ByteBuffer answer = echo.answer(read);
+        byte[] back = new byte[answer.remaining()];
+        answer.get(back);
+        assertArrayEquals("hello, held world\r\n".getBytes(StandardCharsets.US_ASCII), back);
+    }
+
+    @Test
     public void whatWasSentBeforeTheClientShutsDownItsSideIsEchoedThenTheConnectionCloses()
             throws IOException {
         InetSocketAddress address = loopback.stream(new EchoHandler(Guards.standard()), "echo", 0);
