@@ -159,7 +159,8 @@ final class DirectAnswer implements AutoCloseable {
      * Threads per listener from {@value #THREADS_PROPERTY}: unless set, 2 where the machine has
      * two processors or more and 1 otherwise (two threads took daytime from 29.8k to 34.9k
      * connections per second on two cores, bench/answer-threads.sh); 0 answers on the listener's
-     * event loop instead ({@link AnswerOnAccept}); at most 16.
+     * event loop instead ({@link AnswerOnAccept}), and gives a {@link HeldStreams} listener's
+     * connections channels; at most 16.
      */
     static int threadsWanted() {
         String value = FrameworkProperty.get(THREADS_PROPERTY);

@@ -354,7 +354,7 @@ final class HeldStreams {
                     }
                     for (int i = 0; i < n; i++) {
                         long at = (long) i * Libc.EPOLL_EVENT_SIZE;
-                        int fd = events.getInt(at + Libc.EPOLL_DATA_OFFSET);
+                        int fd = (int) events.getLong(at + Libc.EPOLL_DATA_OFFSET);
                         if (fd == wakeFd) {
                             Libc.read(wakeFd, new byte[8], 8);
                         } else if (fd == socket.intValue()) {
@@ -484,7 +484,15 @@ final class HeldStreams {
                 return;
             }
             if (answer.hasRemaining()) {
-                ByteBuffer rest = ByteBuffer.allocateDirect(answer.remaining());
+                ByteBuffer rest;
+                try {
+                    rest = ByteBuffer.allocateDirect(answer.remaining());
+                } catch (OutOfMemoryError e) { // the direct memory limit: this connection goes, the others stay
+                    LOG.warn("HELD service={} error=no memory for an answer of {} bytes the client does not read; closed",
+                            binding.definition().name(), answer.remaining());
+                    close(held);
+                    return;
+                }
                 rest.put(answer).flip();
                 held.pending = rest;
                 if (!control(Libc.EPOLL_CTL_MOD, held.fd, EPOLLOUT)) {
