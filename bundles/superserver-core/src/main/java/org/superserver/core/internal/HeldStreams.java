@@ -382,6 +382,12 @@ final class HeldStreams {
                 listenerOut.countDown();
                 release();
                 if (running.decrementAndGet() == 0) {
+                    if (accepting && !closing && listening.isOpen()) {
+                        // the last thread failed: the event loop accepts from now on, a channel per connection
+                        LOG.error("HELD service={} no thread is left; the event loop accepts its connections",
+                                binding.definition().name());
+                        listening.config().setAutoRead(true);
+                    }
                     ended.accept(HeldStreams.this);
                 }
             }

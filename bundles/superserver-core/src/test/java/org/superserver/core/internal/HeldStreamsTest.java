@@ -77,6 +77,9 @@ public class HeldStreamsTest extends CoreFixture {
         public ByteBuffer answer(ByteBuffer read) {
             answeredOn.add(Thread.currentThread().getName());
             if (read.remaining() >= 4 && read.get(read.position()) == '!' && read.get(read.position() + 1) == '!') {
+                if (read.get(read.position() + 2) == 'E') {
+                    throw new AssertionError("told to fail beyond an exception");
+                }
                 throw new IllegalStateException("told to fail");
             }
             for (int i = read.position(); i < read.limit(); i++) {
@@ -360,6 +363,28 @@ public class HeldStreamsTest extends CoreFixture {
             assertClosedByServer(failing);
             assertAnswers(kept, "unaffected\n");
         }
+    }
+
+    @Test
+    public void whenTheLastThreadFailsBeyondAnExceptionTheEventLoopAcceptsWithChannels() throws Exception {
+        int port;
+        System.setProperty(DirectAnswer.THREADS_PROPERTY, "1");
+        try {
+            registry.addDefinition("d", flip("f").build());
+            port = port("f"); // bound with one thread
+        } finally {
+            System.clearProperty(DirectAnswer.THREADS_PROPERTY);
+        }
+        assertEquals(1, threadsNamed("superserver-held-f-" + port));
+        try (Socket failing = connect(port)) {
+            failing.getOutputStream().write("!!Error\n".getBytes(StandardCharsets.US_ASCII));
+            assertClosedByServer(failing);
+        }
+        waitFor("the thread to end", () -> threadsNamed("superserver-held-f-" + port) == 0);
+        try (Socket client = connect(port)) {
+            assertAnswers(client, "through a channel now\n");
+        }
+        assertEquals(1, handler.piped.get());
     }
 
     @Test
