@@ -184,6 +184,37 @@ public class HeldStreamsTest extends CoreFixture {
     }
 
     @Test
+    public void aThousandConnectionsAreHeldAnsweredListedAndLetGo() throws Exception {
+        registry.addDefinition("d", flip("f").build());
+        int port = port("f");
+        List<Socket> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 1_000; i++) {
+                Socket client = connect(port);
+                clients.add(client);
+                client.getOutputStream().write(("client " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            for (int i = 0; i < clients.size(); i++) { // every answer went to its own client
+                String text = "client " + i + "\n";
+                assertEquals(flipped(text), new String(readFully(clients.get(i).getInputStream(), text.length()),
+                        StandardCharsets.US_ASCII));
+            }
+            assertEquals(1_000, registry.connections().size());
+            assertEquals(1_000, status("f").activeConnections());
+            assertEquals(0, handler.piped.get());
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+        waitFor("every connection to be let go", () -> registry.connections().isEmpty());
+        assertEquals(0, status("f").activeConnections());
+        try (Socket after = connect(port)) {
+            assertAnswers(after, "and the next one is served\n");
+        }
+    }
+
+    @Test
     public void theAnswersAreTheBytesThePipelineSends() throws Exception {
         registry.addDefinition("d", flip("held").build());
         String text = "The quick brown fox, 0123456789 {}\n";
