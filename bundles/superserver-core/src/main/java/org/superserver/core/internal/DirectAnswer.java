@@ -69,8 +69,7 @@ final class DirectAnswer implements AutoCloseable {
         this.listening = listening;
         this.socket = (Socket) ((UnixChannel) listening).fd();
         InetSocketAddress local = (InetSocketAddress) listening.localAddress();
-        // a socket bound to a wildcard address asks each connection for its own local address
-        this.bound = local.getAddress().isAnyLocalAddress() ? null : local;
+        this.bound = DirectAnswer.fixedLocal(local);
         this.alloc = listening.alloc();
         // a listener closed by another way than close() (it is not expected) is not accepted on again
         listening.closeFuture().addListener(f -> closed = true);
@@ -83,6 +82,14 @@ final class DirectAnswer implements AutoCloseable {
             thread.setDaemon(true);
             this.threads.add(thread);
         }
+    }
+
+    /**
+     * The local address of every connection accepted on a socket bound to {@code local}, or {@code
+     * null} when the socket is bound to a wildcard address and each connection has its own.
+     */
+    static InetSocketAddress fixedLocal(InetSocketAddress local) {
+        return local.getAddress().isAnyLocalAddress() ? null : local;
     }
 
     /** The framework (or system) property that gives each thread a listening socket of its own. */

@@ -122,8 +122,7 @@ final class HeldStreams {
         this.listening = listening;
         this.socket = (Socket) ((UnixChannel) listening).fd();
         InetSocketAddress local = (InetSocketAddress) listening.localAddress();
-        // a socket bound to a wildcard address asks each connection for its own local address
-        this.bound = local.getAddress().isAnyLocalAddress() ? null : local;
+        this.bound = DirectAnswer.fixedLocal(local);
         this.ids = ids;
         this.ended = ended;
         String name = "superserver-held-" + binding.definition().name() + "-" + local.getPort();
