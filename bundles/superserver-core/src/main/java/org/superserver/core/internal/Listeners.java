@@ -2,10 +2,12 @@ package org.superserver.core.internal;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.unix.UnixChannel;
@@ -66,6 +68,13 @@ final class Listeners {
     private final ConnectionNumbers ids;
     private final java.util.Set<HeldStreams> everyHeld;
     private PassedSockets sockets = PassedSockets.none();
+    /** The water marks of the accepted connections, from {@link #settings}: one object for them all. */
+    private volatile WriteBufferWaterMark waterMark;
+    /**
+     * How much the accepted connections read at once, adapting to what they get: one allocator for
+     * them all (Netty makes one per connection otherwise); each connection keeps its own handle.
+     */
+    private static final RecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator();
 
     /**
      * @param everyConnection receives every accepted connection, across all listeners
@@ -97,6 +106,7 @@ final class Listeners {
         this.transport = transport;
         this.slots = slots;
         this.settings = settings;
+        this.waterMark = new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh());
         this.policies = policies;
         this.everyConnection = everyConnection;
         this.launcher = launcher;
@@ -122,6 +132,7 @@ final class Listeners {
      * write buffer water marks of later connections.
      */
     void settings(Settings next) {
+        this.waterMark = new WriteBufferWaterMark(next.writeBufferLow(), next.writeBufferHigh());
         this.settings = next;
     }
 
@@ -270,6 +281,7 @@ final class Listeners {
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()))
                 .childOption(ChannelOption.AUTO_READ, !exec)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -436,6 +448,7 @@ final class Listeners {
                 .option(ChannelOption.AUTO_READ, !(exec && binding.definition().isWait()) && !direct && !holds)
                 // An exec'd connection is never read by the server: its bytes are the child's.
                 .childOption(ChannelOption.AUTO_READ, !exec)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -483,8 +496,7 @@ final class Listeners {
     }
 
     private void accepted(Binding binding, Channel channel) {
-        Settings now = settings;
-        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(now.writeBufferLow(), now.writeBufferHigh()));
+        channel.config().setWriteBufferWaterMark(waterMark);
         if (binding.definition().socketPath() == null) {
             SocketOptions.accepted(channel, binding.definition(), binding.handsOverSocket());
         }

@@ -53,7 +53,8 @@ final class Peers {
 
     /** The server's end of {@code channel}, as {@link #local(Channel, ServiceDefinition)}. */
     static InetSocketAddress local(Channel channel) {
-        String path = channel.attr(SOCKET_PATH).get();
+        // hasAttr first: attr() would add an empty attribute to every connection it is asked about
+        String path = channel.hasAttr(SOCKET_PATH) ? channel.attr(SOCKET_PATH).get() : null;
         return path != null ? InetSocketAddress.createUnresolved(path, 0) : inet(channel.localAddress());
     }
 
