@@ -32,6 +32,23 @@ final class ServedPorts {
     }
 
     /**
+     * The server's log once it holds {@code wanted}, waiting up to 30 s: the launcher's "Superserver
+     * started" line comes once the framework's start returns, which may be after the first port
+     * listens.
+     */
+    static String awaitLog(Path log, String wanted) throws Exception {
+        String text = Files.readString(log);
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); !text.contains(wanted);
+                text = Files.readString(log)) {
+            if (System.nanoTime() > deadline) {
+                fail("no '" + wanted + "' in the log within 30 s: " + text);
+            }
+            Thread.sleep(20);
+        }
+        return text;
+    }
+
+    /**
      * What a daytime service on 127.0.0.1:{@code port} answers, once {@code server} serves it
      * (within 60 s); fails with the server's {@code log} when it exits or never serves.
      */

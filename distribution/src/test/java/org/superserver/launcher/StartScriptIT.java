@@ -76,7 +76,7 @@ public class StartScriptIT {
 
         String answer = ServedPorts.awaitDaytime(server, port, log);
         assertTrue("ctime + CRLF: " + answer, answer.matches("[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\r\n"));
-        String text = Files.readString(log);
+        String text = ServedPorts.awaitLog(log, "Superserver started");
         assertTrue("the framework gets the open-file limit the server was started with: " + text,
                 text.contains("superserver.rlimit.nofile 512:" + hard + ")"));
 
@@ -110,12 +110,7 @@ public class StartScriptIT {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
 
         ServedPorts.awaitDaytime(server, port, log);
-        // the launcher's line comes once the framework has started, which may be after the first port listens
-        String text = Files.readString(log);
-        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                !text.contains("Superserver started") && System.nanoTime() < deadline; text = Files.readString(log)) {
-            Thread.sleep(20);
-        }
+        String text = ServedPorts.awaitLog(log, "Superserver started");
         assertTrue(text, text.contains(", home " + home.toRealPath() + ", data " + caller.resolve("data") + ","));
         assertEquals(Long.toString(server.pid()), Files.readString(caller.resolve("data/superserver.pid")).trim());
         stopAndAwait(log);
