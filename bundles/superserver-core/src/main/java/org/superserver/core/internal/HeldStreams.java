@@ -557,17 +557,19 @@ final class HeldStreams {
                 if (byFd[held.fd] != held) {
                     return;
                 }
+                // what it held and counted first: whoever no longer sees it listed sees its place
+                // given back and its bytes in the service's totals
+                if (held.admitted != null) {
+                    held.admitted.release();
+                }
+                Occupancy occupancy = binding.occupancy();
+                occupancy.bytesIn.addAndGet(held.in);
+                occupancy.bytesOut.addAndGet(held.out);
+                occupancy.durations.record(System.nanoTime() - held.acceptedNanos);
                 byFd[held.fd] = null;
                 count--;
             }
             Libc.close(held.fd);
-            if (held.admitted != null) {
-                held.admitted.release();
-            }
-            Occupancy occupancy = binding.occupancy();
-            occupancy.bytesIn.addAndGet(held.in);
-            occupancy.bytesOut.addAndGet(held.out);
-            occupancy.durations.record(System.nanoTime() - held.acceptedNanos);
             if (held.served != null) {
                 held.served.ended(null, held.traffic ? held.in : -1, held.traffic ? held.out : -1);
             }
