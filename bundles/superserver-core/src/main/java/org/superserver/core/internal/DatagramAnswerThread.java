@@ -61,7 +61,7 @@ final class DatagramAnswerThread implements AutoCloseable {
     private final DatagramAnswer answers;
     private final Channel channel;
     private final int fd;
-    private final int wakeFd;
+    private final WakeUp wakeUp;
     private final InetSocketAddress local;
     private final Thread thread;
     /** The two vectors of headers, their iovecs, the senders' addresses and the pollfds. */
@@ -80,8 +80,6 @@ final class DatagramAnswerThread implements AutoCloseable {
     private final long pollFds;
     private final Pointer pollVector;
     private volatile boolean closed;
-    /** Whether {@link #wakeFd} is closed; guarded by {@code this}, so that it is never written after. */
-    private boolean wakeClosed;
 
     DatagramAnswerThread(Binding binding, DatagramAnswer answers, Channel channel) {
         this.binding = binding;
@@ -89,11 +87,7 @@ final class DatagramAnswerThread implements AutoCloseable {
         this.channel = channel;
         this.fd = ((UnixChannel) channel).fd().intValue();
         this.local = (InetSocketAddress) channel.localAddress();
-        int wake = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-        if (wake < 0) {
-            throw new IllegalStateException("eventfd: " + Libc.describe(Libc.errno()));
-        }
-        this.wakeFd = wake;
+        this.wakeUp = new WakeUp();
         this.headers = new Memory(2L * BATCH * MMSGHDR + 2L * BATCH * IOVEC + (long) BATCH * NAME + 2L * POLLFD);
         headers.clear();
         this.base = Pointer.nativeValue(headers);
@@ -121,7 +115,7 @@ final class DatagramAnswerThread implements AutoCloseable {
         }
         headers.setInt(pollFds, fd);
         headers.setShort(pollFds + 4, POLLIN);
-        headers.setInt(pollFds + POLLFD, wakeFd);
+        headers.setInt(pollFds + POLLFD, wakeUp.fd());
         headers.setShort(pollFds + POLLFD + 4, POLLIN);
         this.pollVector = headers.share(pollFds);
         this.thread = new Thread(null, this::run,
@@ -130,7 +124,7 @@ final class DatagramAnswerThread implements AutoCloseable {
         // a channel closed by another way than close() (it is not expected) is not read again
         channel.closeFuture().addListener(f -> {
             closed = true;
-            wake();
+            wakeUp.wake();
         });
     }
 
@@ -268,18 +262,11 @@ final class DatagramAnswerThread implements AutoCloseable {
         }
     }
 
-    /** Makes the thread's poll return. */
-    private synchronized void wake() {
-        if (!wakeClosed) {
-            Libc.write(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0}, 8);
-        }
-    }
-
     /** Wakes and ends the thread; the caller closes the channel afterwards. */
     @Override
     public void close() {
         closed = true;
-        wake();
+        wakeUp.wake();
         if (thread != Thread.currentThread()) {
             try {
                 thread.join(JOIN_MILLIS);
@@ -292,11 +279,6 @@ final class DatagramAnswerThread implements AutoCloseable {
                 return; // its memory and eventfd stay with it rather than be freed under it
             }
         }
-        synchronized (this) {
-            if (!wakeClosed) {
-                wakeClosed = true;
-                Libc.close(wakeFd);
-            }
-        }
+        wakeUp.close();
     }
 }

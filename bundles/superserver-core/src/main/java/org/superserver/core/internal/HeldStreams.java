@@ -58,10 +58,6 @@ final class HeldStreams {
     private static final int MAX_EVENTS = 64;
     /** Connections accepted per wake-up before the others' events are looked at. */
     private static final int ACCEPTS_PER_WAKE = 64;
-    private static final int EPOLLIN = 0x1;
-    private static final int EPOLLOUT = 0x4;
-    private static final int EPOLL_CTL_DEL = 2;
-    private static final int EPOLLEXCLUSIVE = 1 << 28;
     private static final long ERROR_PAUSE_MILLIS = 100;
     private static final long STACK_BYTES = 256 * 1024;
     private static final long JOIN_MILLIS = 2_000;
@@ -246,24 +242,23 @@ final class HeldStreams {
      * Ends connection number {@code id} if it is held here: shuts its socket down, and its thread
      * closes it.
      *
-     * @return false when no connection of that number is held here
+     * @return the connection ended, or {@code null} when none of that number is held here
      */
-    boolean end(long id) {
+    Open end(long id) {
         for (Loop loop : loops) {
-            if (loop.end(id)) {
-                return true;
+            Open ended = loop.end(id);
+            if (ended != null) {
+                return ended;
             }
         }
-        return false;
+        return null;
     }
 
-    /** Ends every held connection; how many there were. */
+    /** Ends every held connection, as {@link #end} does; how many there were. */
     int endAll() {
         int n = 0;
-        for (Open o : open()) {
-            if (end(o.id())) {
-                n++;
-            }
+        for (Loop loop : loops) {
+            n += loop.endAll();
         }
         return n;
     }
@@ -284,7 +279,7 @@ final class HeldStreams {
 
         private final Thread thread;
         private final int epollFd;
-        private final int wakeFd;
+        private final WakeUp wakeUp;
         private final Memory events = new Memory((long) MAX_EVENTS * Libc.EPOLL_EVENT_SIZE);
         private final Memory event = new Memory(16);
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(READ_BYTES);
@@ -293,7 +288,7 @@ final class HeldStreams {
         /** The held connections by descriptor; guarded by {@code this}, written by the thread only. */
         private Held[] byFd = new Held[64];
         private int count;
-        /** Whether {@link #wakeFd} and {@link #epollFd} are closed; guarded by {@code this}. */
+        /** Whether {@link #epollFd} is closed; guarded by {@code this}. */
         private boolean released;
         /** Whether the listening socket is still in this thread's epoll set. */
         private boolean watchesListener = true;
@@ -303,16 +298,15 @@ final class HeldStreams {
             if (epoll < 0) {
                 throw new IOException("epoll_create1: " + Libc.describe(Libc.errno()));
             }
-            int wake = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-            if (wake < 0) {
-                String why = Libc.describe(Libc.errno());
-                Libc.close(epoll);
-                throw new IOException("eventfd: " + why);
-            }
             this.epollFd = epoll;
-            this.wakeFd = wake;
-            if (!control(Libc.EPOLL_CTL_ADD, wakeFd, EPOLLIN)
-                    || !control(Libc.EPOLL_CTL_ADD, socket.intValue(), EPOLLIN | EPOLLEXCLUSIVE)) {
+            try {
+                this.wakeUp = new WakeUp();
+            } catch (IllegalStateException e) {
+                Libc.close(epoll);
+                throw new IOException(e.getMessage(), e);
+            }
+            if (!control(Libc.EPOLL_CTL_ADD, wakeUp.fd(), Libc.EPOLLIN)
+                    || !control(Libc.EPOLL_CTL_ADD, socket.intValue(), Libc.EPOLLIN | Libc.EPOLLEXCLUSIVE)) {
                 String why = Libc.describe(Libc.errno());
                 release();
                 throw new IOException("epoll_ctl: " + why);
@@ -322,9 +316,7 @@ final class HeldStreams {
         }
 
         private boolean control(int op, int fd, int flags) {
-            event.setInt(0, flags);
-            event.setLong(Libc.EPOLL_DATA_OFFSET, fd);
-            return Libc.epoll_ctl(epollFd, op, fd, Pointer.nativeValue(event)) == 0;
+            return Libc.epollControl(event, epollFd, op, fd, flags, fd);
         }
 
         @Override
@@ -337,7 +329,7 @@ final class HeldStreams {
                         return;
                     }
                     if (watchesListener && !accepting) {
-                        Libc.epoll_ctl(epollFd, EPOLL_CTL_DEL, socket.intValue(), Pointer.nativeValue(event));
+                        control(Libc.EPOLL_CTL_DEL, socket.intValue(), 0);
                         watchesListener = false;
                         listenerOut.countDown();
                     }
@@ -354,8 +346,8 @@ final class HeldStreams {
                     for (int i = 0; i < n; i++) {
                         long at = (long) i * Libc.EPOLL_EVENT_SIZE;
                         int fd = (int) events.getLong(at + Libc.EPOLL_DATA_OFFSET);
-                        if (fd == wakeFd) {
-                            Libc.read(wakeFd, new byte[8], 8);
+                        if (fd == wakeUp.fd()) {
+                            wakeUp.drain();
                         } else if (fd == socket.intValue()) {
                             if (watchesListener) {
                                 acceptSome();
@@ -450,7 +442,7 @@ final class HeldStreams {
                 byFd[fd] = held;
                 count++;
             }
-            if (!control(Libc.EPOLL_CTL_ADD, fd, EPOLLIN)) {
+            if (!control(Libc.EPOLL_CTL_ADD, fd, Libc.EPOLLIN)) {
                 LOG.warn("HELD service={} error=epoll_ctl: {}", definition.name(), Libc.describe(Libc.errno()));
                 close(held);
             }
@@ -500,7 +492,7 @@ final class HeldStreams {
                 }
                 rest.put(answer).flip();
                 held.pending = rest;
-                if (!control(Libc.EPOLL_CTL_MOD, held.fd, EPOLLOUT)) {
+                if (!control(Libc.EPOLL_CTL_MOD, held.fd, Libc.EPOLLOUT)) {
                     close(held);
                 }
             }
@@ -546,7 +538,7 @@ final class HeldStreams {
             }
             if (!pending.hasRemaining()) {
                 held.pending = null;
-                if (!control(Libc.EPOLL_CTL_MOD, held.fd, EPOLLIN)) {
+                if (!control(Libc.EPOLL_CTL_MOD, held.fd, Libc.EPOLLIN)) {
                     close(held);
                 }
             }
@@ -593,32 +585,53 @@ final class HeldStreams {
 
         synchronized void open(List<Open> into) {
             for (Held held : byFd) {
-                if (held == null) {
-                    continue;
+                if (held != null) {
+                    into.add(open(held));
                 }
-                InetSocketAddress remote;
-                try {
-                    remote = new Socket(held.fd).remoteAddress();
-                } catch (RuntimeException e) {
-                    remote = null;
-                }
-                into.add(new Open(held.id, Instant.ofEpochMilli(held.acceptedMillis), local(held.fd), remote,
-                        held.in, held.out));
             }
         }
 
-        synchronized boolean end(long id) {
+        /** One held connection with its addresses; under the lock, so that its descriptor is still its own. */
+        private Open open(Held held) {
+            InetSocketAddress remote;
+            try {
+                remote = new Socket(held.fd).remoteAddress();
+            } catch (RuntimeException e) {
+                remote = null;
+            }
+            return new Open(held.id, Instant.ofEpochMilli(held.acceptedMillis), local(held.fd), remote, held.in,
+                    held.out);
+        }
+
+        synchronized Open end(long id) {
             for (Held held : byFd) {
                 if (held != null && held.id == id) {
-                    try {
-                        new Socket(held.fd).shutdown(true, true);
-                    } catch (IOException e) {
-                        LOG.debug("SHUTDOWN service={} error={}", binding.definition().name(), e.toString());
-                    }
-                    return true;
+                    Open ended = open(held);
+                    shutDown(held);
+                    return ended;
                 }
             }
-            return false;
+            return null;
+        }
+
+        synchronized int endAll() {
+            int n = 0;
+            for (Held held : byFd) {
+                if (held != null) {
+                    shutDown(held);
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** Ends both directions of the connection: the thread reads its end and closes it. */
+        private void shutDown(Held held) {
+            try {
+                new Socket(held.fd).shutdown(true, true);
+            } catch (IOException e) {
+                LOG.debug("SHUTDOWN service={} error={}", binding.definition().name(), e.toString());
+            }
         }
 
         private void failed(String call) {
@@ -637,16 +650,14 @@ final class HeldStreams {
         }
 
         /** Makes the thread's epoll_wait return. */
-        synchronized void wake() {
-            if (!released) {
-                Libc.write(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0}, 8);
-            }
+        void wake() {
+            wakeUp.wake();
         }
 
         synchronized void release() {
             if (!released) {
                 released = true;
-                Libc.close(wakeFd);
+                wakeUp.close();
                 Libc.close(epollFd);
             }
         }

@@ -51,8 +51,11 @@ final class Libc {
     static final int ECHILD = 10;
     static final int EPOLL_CLOEXEC = 0x80000;
     static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
     static final int EPOLL_CTL_MOD = 3;
     static final int EPOLLIN = 0x1;
+    static final int EPOLLOUT = 0x4;
+    static final int EPOLLEXCLUSIVE = 1 << 28;
     static final int EPOLLONESHOT = 1 << 30;
     /** {@code struct epoll_event} is packed on x86_64 (12 bytes) and naturally aligned elsewhere (16). */
     static final int EPOLL_EVENT_SIZE = Platform.isIntel() ? 12 : 16;
@@ -136,6 +139,16 @@ final class Libc {
 
     /** {@code event} is the native address of one {@code struct epoll_event}. */
     static native int epoll_ctl(int epfd, int op, int fd, long event);
+
+    /**
+     * {@code epoll_ctl(set, operation, fd)} for the events {@code flags}, reported with {@code data};
+     * {@code event} is the caller's scratch memory for one {@code struct epoll_event} (16 bytes).
+     */
+    static boolean epollControl(com.sun.jna.Memory event, int set, int operation, int fd, int flags, long data) {
+        event.setInt(0, flags);
+        event.setLong(EPOLL_DATA_OFFSET, data);
+        return epoll_ctl(set, operation, fd, com.sun.jna.Pointer.nativeValue(event)) == 0;
+    }
 
     /** {@code events} is the native address of {@code max} {@code struct epoll_event}s. */
     static native int epoll_wait(int epfd, long events, int max, int timeoutMillis);

@@ -432,10 +432,10 @@ final class Listeners {
         // the passed socket was not bound with SO_REUSEPORT, so no thread can have a socket of its own beside it
         int answerThreads = passed != null && DirectAnswer.reusePortWanted()
                 ? Math.min(1, DirectAnswer.threadsWanted()) : DirectAnswer.threadsWanted();
-        boolean direct = binding.handler() instanceof ImmediateAnswer && answerThreads > 0
-                && transport.name().equals("epoll") && !binding.definition().tls();
-        boolean holds = !direct && !exec && binding.handler() instanceof StreamAnswer && answerThreads > 0
-                && transport.name().equals("epoll") && !binding.definition().tls()
+        // threads of the listener's own: they answer from the accepted descriptor, or hold the connections
+        boolean ownThreads = answerThreads > 0 && transport.name().equals("epoll") && !binding.definition().tls();
+        boolean direct = ownThreads && binding.handler() instanceof ImmediateAnswer;
+        boolean holds = ownThreads && !direct && !exec && binding.handler() instanceof StreamAnswer
                 && binding.definition().socketPath() == null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())

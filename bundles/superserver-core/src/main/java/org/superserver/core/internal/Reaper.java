@@ -159,9 +159,8 @@ final class Reaper implements AutoCloseable {
      */
     private boolean register(int set, int operation, int fd, long data) {
         synchronized (registration) {
-            registration.setInt(0, data == WAKE ? Libc.EPOLLIN : Libc.EPOLLIN | Libc.EPOLLONESHOT);
-            registration.setLong(Libc.EPOLL_DATA_OFFSET, data);
-            return Libc.epoll_ctl(set, operation, fd, Pointer.nativeValue(registration)) == 0;
+            return Libc.epollControl(registration, set, operation, fd,
+                    data == WAKE ? Libc.EPOLLIN : Libc.EPOLLIN | Libc.EPOLLONESHOT, data);
         }
     }
 

@@ -103,7 +103,7 @@ final class Recheck {
                 ConnectionInfo info = info(definition, open.local(), open.remote(), open.accepted());
                 try {
                     timer.execute(() -> chain.check(info, definition, timer).thenAccept(verdict -> {
-                        if (!verdict.allowed() && streams.end(open.id())) {
+                        if (!verdict.allowed() && streams.end(open.id()) != null) {
                             occupancy.revoked.incrementAndGet();
                             LOG.warn("REVOKE service={} protocol={} from={} reason={} origin={} action=closed",
                                     definition.name(), definition.protocol().configName(),

@@ -611,13 +611,12 @@ final class Registry implements ServerStatus {
             }
         }
         for (HeldStreams held : everyHeld) {
-            for (HeldStreams.Open connection : held.open()) {
-                if (connection.id() == id && held.end(id)) {
-                    ServiceDefinition d = held.binding().definition();
-                    LOG.warn("KILL service={} protocol={} connection={} from={} action=closed reason=by the"
-                            + " administrator", d.name(), d.protocol().configName(), id, Addresses.format(connection.remote()));
-                    return true;
-                }
+            HeldStreams.Open ended = held.end(id);
+            if (ended != null) {
+                ServiceDefinition d = held.binding().definition();
+                LOG.warn("KILL service={} protocol={} connection={} from={} action=closed reason=by the"
+                        + " administrator", d.name(), d.protocol().configName(), id, Addresses.format(ended.remote()));
+                return true;
             }
         }
         for (LiveChildren.Child child : children.all()) {
