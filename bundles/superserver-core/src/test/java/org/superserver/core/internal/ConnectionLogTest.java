@@ -13,13 +13,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -56,28 +54,6 @@ public class ConnectionLogTest extends CoreFixture {
             }
         }
         Files.deleteIfExists(dir);
-    }
-
-    private List<String> awaitLines(Path file, int count, String... parts) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        List<String> found = List.of();
-        while (System.currentTimeMillis() < deadline) {
-            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                found = Files.readAllLines(file).stream().filter(l -> {
-                    for (String part : parts) {
-                        if (!l.contains(part)) {
-                            return false;
-                        }
-                    }
-                    return true;
-                }).collect(Collectors.toList());
-                if (found.size() >= count) {
-                    return found;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("expected " + count + " lines with " + List.of(parts) + ", found " + found);
     }
 
     @Test

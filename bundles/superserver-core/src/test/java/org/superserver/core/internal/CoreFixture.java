@@ -12,9 +12,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.After;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
@@ -106,6 +110,29 @@ abstract class CoreFixture {
         opened.add(socket);
         socket.setSoTimeout(2_000);
         return socket;
+    }
+
+    /** The lines of {@code file} that hold every one of {@code parts}, once there are {@code count}; 10 s at most. */
+    static List<String> awaitLines(Path file, int count, String... parts) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        List<String> found = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                found = Files.readAllLines(file).stream().filter(l -> {
+                    for (String part : parts) {
+                        if (!l.contains(part)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }).collect(Collectors.toList());
+                if (found.size() >= count) {
+                    return found;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("expected " + count + " lines with " + List.of(parts) + ", found " + found);
     }
 
     /** Sends {@code text} and expects it back. */

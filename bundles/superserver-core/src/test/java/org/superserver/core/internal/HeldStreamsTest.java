@@ -28,6 +28,8 @@ import org.junit.Before;
 import org.junit.Test;
 import org.superserver.api.ConnectionInfo;
 import org.superserver.api.Handler;
+import org.superserver.api.LogField;
+import org.superserver.api.LogTarget;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
 import org.superserver.api.StreamAnswer;
@@ -90,6 +92,9 @@ public class HeldStreamsTest extends CoreFixture {
     }
 
     private final Flipping handler = new Flipping();
+
+    @org.junit.Rule
+    public final org.junit.rules.TemporaryFolder folder = new org.junit.rules.TemporaryFolder();
 
     @Before
     public void startCore() throws Exception {
@@ -212,6 +217,25 @@ public class HeldStreamsTest extends CoreFixture {
         try (Socket after = connect(port)) {
             assertAnswers(after, "and the next one is served\n");
         }
+    }
+
+    @Test
+    public void aHeldConnectionGetsItsStartAndExitLinesWithItsBytes() throws Exception {
+        java.nio.file.Path logFile = folder.newFolder("log").toPath().resolve("connections.log");
+        registry.addDefinition("d", flip("f")
+                .logOnSuccess(java.util.EnumSet.of(LogField.HOST, LogField.DURATION, LogField.TRAFFIC))
+                .logTarget(LogTarget.file(logFile.toString(), 0, 0)).build());
+        int clientPort;
+        try (Socket client = connect(port("f"))) {
+            clientPort = client.getLocalPort();
+            assertAnswers(client, "twelve bytes");
+        }
+        assertEquals("held, not piped", 0, handler.piped.get());
+        String start = awaitLines(logFile, 1, "START service=f").get(0);
+        assertTrue(start, start.endsWith(" START service=f from=127.0.0.1:" + clientPort));
+        String exit = awaitLines(logFile, 1, "EXIT service=f").get(0);
+        assertTrue(exit, exit.matches(".* EXIT service=f from=127\\.0\\.0\\.1:" + clientPort
+                + " duration=\\d+ms in=12 out=12"));
     }
 
     @Test
