@@ -114,6 +114,9 @@ final class Clients {
                 socket.connect(address, READ_TIMEOUT_MILLIS);
             } catch (ConnectException refused) {
                 return;
+            } catch (SocketException reset) {
+                // a connection that reached the listening socket as it closed is reset rather than
+                // refused: the next attempt, in 50 ms, finds the port closed
             }
             if (System.nanoTime() > deadline) {
                 fail(address + " still accepts connections after " + timeout);
