@@ -2,7 +2,9 @@
 # Daytime and time answered from the accepted descriptor by 1, 2, ... threads per listener
 # (superserver.answer.threads) and by the accepting event loop (0), side by side: one server per
 # setting, all running at once on their own loopback ports, driven in turn for ROUNDS rounds.
-# Prints the median conn/s and the server's own CPU per connection of each setting. A setting
+# Prints the median conn/s, the server's own CPU per connection, the whole machine's CPU per
+# connection (the load generator's and the kernel's included) and the whole machine's context
+# switches per connection of each setting. A setting
 # with an "r" (2r) gives every thread after the first a listening socket of its own bound with
 # SO_REUSEPORT (superserver.answer.reuseport=true) instead of sharing the listener's.
 #
@@ -36,6 +38,7 @@ BENCH_NAME=answer-threads.sh
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+per_conn() { awk -v d="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}'; }
 
 user=$(id -un)
 i=0
@@ -59,26 +62,27 @@ for t in $THREADS; do
   "$ssbench" conn -p "${port[$t]}" -t "$CONC" -d 2 -s 0 > /dev/null   # warm-up
 done
 
-declare -A rates cpus
+declare -A rates cpus machine switches
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$ROUNDS"); do
   for t in $THREADS; do
-    before=$(cpu_ticks "${jvm[$t]}")
+    before=$(cpu_ticks "${jvm[$t]}"); m0=$(machine_ticks); c0=$(machine_switches)
     line=$("$ssbench" conn -p "${port[$t]}" -t "$CONC" -d "$DUR" -s 0 | tail -1)
-    after=$(cpu_ticks "${jvm[$t]}")
+    after=$(cpu_ticks "${jvm[$t]}"); m1=$(machine_ticks); c1=$(machine_switches)
     ok=$(kv "$line" ok)
     rates[$t]="${rates[$t]:-} $(kv "$line" rate)"
-    cpus[$t]="${cpus[$t]:-} $(awk -v d=$((after - before)) -v n="$ok" -v hz="$(getconf CLK_TCK)" \
-        'BEGIN{printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}')"
+    cpus[$t]="${cpus[$t]:-} $(per_conn $((after - before)) "$ok")"
+    machine[$t]="${machine[$t]:-} $(per_conn $((m1 - m0)) "$ok")"
+    switches[$t]="${switches[$t]:-} $(awk -v d=$((c1 - c0)) -v n="$ok" 'BEGIN{printf "%.2f", (n > 0 ? d / n : 0)}')"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| answer threads | daytime conn/s | server CPU us/conn |"
-echo "|---|---|---|"
+echo "| answer threads | daytime conn/s | server CPU us/conn | machine CPU us/conn | machine context switches/conn |"
+echo "|---|---|---|---|---|"
 for t in $THREADS; do
   # shellcheck disable=SC2086
   case $t in 0) label="0 (event loop)" ;; *r) label="${t%r}, SO_REUSEPORT" ;; *) label="$t, one socket" ;; esac
-  printf '| %s | %s | %s |\n' "$label" \
-      "$(median ${rates[$t]})" "$(median ${cpus[$t]})"
+  printf '| %s | %s | %s | %s | %s |\n' "$label" \
+      "$(median ${rates[$t]})" "$(median ${cpus[$t]})" "$(median ${machine[$t]})" "$(median ${switches[$t]})"
 done

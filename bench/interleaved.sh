@@ -29,8 +29,9 @@
 #     also cutime+cstime (16+17, the per-connection children it has reaped), giving microseconds of
 #     CPU per connection; and the whole machine's busy time from /proc/stat (user, nice, system, irq
 #     and softirq of every processor: the load generator, the kernel's network work and the daemon
-#     together), which tells how much of a connection's whole cost the daemon's own share is. The
-#     tables show the median over rounds.
+#     together), which tells how much of a connection's whole cost the daemon's own share is, and
+#     the context switches of every processor (/proc/stat ctxt) per connection, which tell how often a
+#     connection puts a waiting thread to sleep or wakes one. The tables show the median over rounds.
 #  4. The idle RSS again after the rounds (SETTLE seconds after the last run), then everything stops.
 #
 # Superserver's UDP built-ins limit the replies per source address (PID org.superserver.builtin,
@@ -357,11 +358,6 @@ mem_of() { # DAEMON -> "rss_kib nproc" summed over its main processes and their 
   [ ${#files[@]} -gt 0 ] || { echo "0 0"; return; }
   cat "${files[@]}" 2>/dev/null | awk '/^VmRSS:/ { rss += $2; n++ } END { printf "%d %d\n", rss, n }'
 }
-machine_ticks() { # -> the busy time of every processor since boot, in clock ticks (/proc/stat: user nice system irq softirq)
-  local label user nice system idle iowait irq softirq rest
-  read -r label user nice system idle iowait irq softirq rest < /proc/stat
-  echo $((user + nice + system + irq + softirq))
-}
 cpu_ticks() { # PIDS... -> "own children": utime+stime and cutime+cstime summed, in clock ticks
   local p s own=0 ch=0 f
   for p; do
@@ -390,7 +386,7 @@ is_conn() { case $1 in echo|daytime|time|exec|tcpd|udp) return 0;; esac; return 
 gcc -O2 -Wall -pthread -o "$SSB" "$here/ssbench.c" || exit 1
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"   # the hard limit, where it cannot be raised
 ln -s /bin/cat "$TMP/benchcat"   # tcpd's daemon name is argv[0]'s basename: benchcat
-printf 'round\tscenario\tdaemon\tslot\tvalue\tunit\tok\terrors\tcpu_own_ticks\tcpu_own_plus_children_ticks\tcpu_own_us_per_op\tcpu_all_us_per_op\tloadavg1\tssbench\tmachine_us_per_op\n' > "$RAW"
+printf 'round\tscenario\tdaemon\tslot\tvalue\tunit\tok\terrors\tcpu_own_ticks\tcpu_own_plus_children_ticks\tcpu_own_us_per_op\tcpu_all_us_per_op\tloadavg1\tssbench\tmachine_us_per_op\tmachine_switches_per_op\n' > "$RAW"
 
 ACTIVE=()
 for d in $PEERS; do
@@ -464,16 +460,16 @@ log "idle RSS at start (KiB): $(for d in "${ACTIVE[@]}"; do printf '%s=%s ' "$d"
 RUN_SCEN=()
 for s in echo daytime time exec tcpd chargen discard udp; do has "$s" && RUN_SCEN+=("$s"); done
 
-declare -A VAL=() CPU=() CPUALL=() CPUM=() ERR=()
+declare -A VAL=() CPU=() CPUALL=() CPUM=() CSW=() ERR=()
 run_one() { # ROUND SCENARIO DAEMON SLOT [warm-up seconds]
   local r=$1 s=$2 d=$3 slot=$4 dur=${5:-$DUR} port=${PORT[$3|$2]} line before after v unit ok err own=- all=- cown=- call=-
-  local m0 m1 cmach=-
+  local m0 m1 c0 c1 cmach=- cswitch=-
   [ -n "$port" ] || return 0
   # shellcheck disable=SC2046
   before=$(cpu_ticks ${LPIDS[$d|$s]})
-  m0=$(machine_ticks)
+  m0=$(machine_ticks); c0=$(machine_switches)
   line=$("$SSB" $(scen_args "$s" "$port") -d "$dur" 2>&1 | tail -1)
-  m1=$(machine_ticks)
+  m1=$(machine_ticks); c1=$(machine_switches)
   sleep 0.3   # the per-connection children of the last connections are reaped
   after=$(cpu_ticks ${LPIDS[$d|$s]})
   [ "$r" = warmup ] && { sleep 0.2; return 0; }
@@ -489,12 +485,14 @@ run_one() { # ROUND SCENARIO DAEMON SLOT [warm-up seconds]
   if is_conn "$s" && [ "${ok:-0}" != - ] && [ "${ok:-0}" -gt 0 ]; then
     cmach=$(awk -v t="$((m1 - m0))" -v n="$ok" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }')
     CPUM[$s|$d]="${CPUM[$s|$d]:-} $cmach"
+    cswitch=$(awk -v c="$((c1 - c0))" -v n="$ok" 'BEGIN { printf "%.2f", c / n }')
+    CSW[$s|$d]="${CSW[$s|$d]:-} $cswitch"
   fi
   VAL[$s|$d]="${VAL[$s|$d]:-} ${v:-0}"
   [ "${err:-0}" != 0 ] && ERR[$s|$d]=$(( ${ERR[$s|$d]:-0} + ${err%%.*} ))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$d" "$slot" "${v:-0}" "$unit" "${ok:--}" \
-    "${err:--}" "$own" "$all" "$cown" "$call" "$(cut -d' ' -f1 /proc/loadavg)" "$line" "$cmach" >> "$RAW"
-  log "round $r $s $d: $line cpu_us/op=$cown (with children $call, whole machine $cmach)"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$d" "$slot" "${v:-0}" "$unit" "${ok:--}" \
+    "${err:--}" "$own" "$all" "$cown" "$call" "$(cut -d' ' -f1 /proc/loadavg)" "$line" "$cmach" "$cswitch" >> "$RAW"
+  log "round $r $s $d: $line cpu_us/op=$cown (with children $call, whole machine $cmach, $cswitch context switches)"
   sleep 0.2
 }
 
@@ -557,6 +555,11 @@ for s in "${RUN_SCEN[@]}"; do
   op=conn; [ "$s" = udp ] && op=req
   ROWS+=("cpum|$s|$(label_of "$s"): whole machine CPU us/$op (load generator, kernel, daemon)|l|1")
 done
+for s in "${RUN_SCEN[@]}"; do
+  is_conn "$s" || continue
+  op=conn; [ "$s" = udp ] && op=req
+  ROWS+=("csw|$s|$(label_of "$s"): whole machine context switches/$op|l|2")
+done
 ROWS+=("rss0|-|idle RSS KiB at start (lower is better)|l|0" "rss1|-|idle RSS KiB after the rounds (lower is better)|l|0")
 
 cell() { # KIND SCENARIO DAEMON -> the median (or the RSS), empty if none
@@ -565,6 +568,7 @@ cell() { # KIND SCENARIO DAEMON -> the median (or the RSS), empty if none
     cpu) median ${CPU[$2|$3]:-} ;;
     cpuall) median ${CPUALL[$2|$3]:-} ;;
     cpum) median ${CPUM[$2|$3]:-} ;;
+    csw) median ${CSW[$2|$3]:-} ;;
     rss0) echo "${RSS0[$3]:--}" ;;
     rss1) echo "${RSS1[$3]:--}" ;;
   esac
@@ -574,7 +578,7 @@ cell() { # KIND SCENARIO DAEMON -> the median (or the RSS), empty if none
   echo "rotating each round; medians over the rounds. conn: $CONC client threads, $PAYLOAD B + CRLF; udp: $UDPCONC threads;"
   echo "Superserver's UDP reply budget raised to $UDP_BUDGET replies/s. CPU: utime+stime of the listening process(es)"
   echo "per connection (children: + cutime+cstime, what it reaped); whole machine: every processor's busy time in /proc/stat"
-  echo "per connection. * = some requests failed or timed out (raw.tsv)."
+  echo "per connection, and the context switches of every processor (/proc/stat ctxt) per connection. * = some requests failed or timed out (raw.tsv)."
   echo
   printf '| scenario |'; for d in "${ACTIVE[@]}"; do printf ' %s |' "$d"; done
   [ "$HAVE_SS" = 1 ] && printf ' superserver / best peer |'

@@ -18,3 +18,13 @@ median() { printf '%s\n' "$@" | grep -E '^-?[0-9.]+$' | sort -g | awk '{ a[NR] =
 
 # Whether process PID exists and is not a zombie.
 alive() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*) }; [ "${s:0:1}" != Z ]; }
+
+# The busy time of every processor since boot, in clock ticks (/proc/stat: user nice system irq softirq).
+machine_ticks() {
+  local label user nice system idle iowait irq softirq rest
+  read -r label user nice system idle iowait irq softirq rest < /proc/stat
+  echo $((user + nice + system + irq + softirq))
+}
+
+# The context switches of every processor since boot (/proc/stat: ctxt).
+machine_switches() { awk '$1 == "ctxt" { print $2; exit }' /proc/stat; }
