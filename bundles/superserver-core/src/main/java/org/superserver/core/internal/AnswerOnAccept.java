@@ -13,6 +13,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ConnectionInfo;
@@ -67,8 +70,122 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
      * send a {@code banner_fail} file, or connections are logged one by one at debug level.
      */
     static boolean needsPipeline(ServiceDefinition definition) {
-        return PolicyChain.guards(definition) || Listeners.logsConnections() || definition.tls()
+        return PolicyChain.guards(definition) || needsPipelineBesidesPolicies(definition);
+    }
+
+    /**
+     * Whether a connection to {@code definition} must go through a pipeline whether or not access
+     * policies guard it: TLS, a {@code banner_fail} file to send on a refusal by a limit, or
+     * connections logged one by one at debug level. A guarded service's connection without these
+     * can be served by {@link #serveGuarded}.
+     */
+    static boolean needsPipelineBesidesPolicies(ServiceDefinition definition) {
+        return Listeners.logsConnections() || definition.tls()
                 || (definition.bannerFail() != null && Admission.applies(definition));
+    }
+
+    /**
+     * Serves one accepted connection to a service that access policies guard, and that {@link
+     * #needsPipelineBesidesPolicies needs no pipeline otherwise}, as the ordinary path would: counts
+     * it, checks the limits, asks the policies, and acts on their verdict (the socket options it
+     * asks for; a twist command; a denial, with its DENY and FAIL lines and banners; or the banners
+     * and the answer). A verdict that is ready at once (tcpd's, when no rule needs a name or a user
+     * looked up) is acted on here; a later one in {@code executor}, which then closes {@code fd}.
+     *
+     * @return whether the caller closes {@code fd} now ({@code false}: the verdict closes it)
+     */
+    static boolean serveGuarded(Binding binding, ImmediateAnswer answers, PolicyChain policies,
+                                Supplier<Launcher> launcher, Executor executor, FileDescriptor fd,
+                                InetSocketAddress local, InetSocketAddress remote, ByteBufAllocator alloc) {
+        ServiceDefinition definition = binding.definition();
+        binding.countAccepted();
+        if (binding.isHandlerGone() || !binding.admit()) {
+            return true;
+        }
+        if (!(admit(binding, definition, local, remote) instanceof Admission.Admitted held)) {
+            return true;
+        }
+        long startedNanos = System.nanoTime();
+        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
+                local, remote, Instant.now());
+        CompletableFuture<PolicyChain.Verdict> verdict;
+        try {
+            verdict = policies.check(connection, definition, executor).toCompletableFuture();
+        } catch (RuntimeException e) {
+            held.release();
+            throw e;
+        }
+        if (verdict.isDone()) {
+            try {
+                decided(binding, answers, launcher, fd, connection, definition, verdict, alloc);
+            } finally {
+                held.release();
+                binding.occupancy().durations.record(System.nanoTime() - startedNanos);
+            }
+            return true;
+        }
+        verdict.whenComplete((v, e) -> {
+            try {
+                decided(binding, answers, launcher, fd, connection, definition, verdict, alloc);
+            } finally {
+                held.release();
+                binding.occupancy().durations.record(System.nanoTime() - startedNanos);
+                close(fd, definition);
+            }
+        });
+        return false;
+    }
+
+    /** Acts on the policies' completed {@code verdict}, as {@link StreamDispatcher} does; the caller closes {@code fd}. */
+    private static void decided(Binding binding, ImmediateAnswer answers, Supplier<Launcher> launcher,
+                                FileDescriptor fd, ConnectionInfo connection, ServiceDefinition definition,
+                                CompletableFuture<PolicyChain.Verdict> completed, ByteBufAllocator alloc) {
+        InetSocketAddress remote = connection.remote();
+        PolicyChain.Verdict verdict;
+        try {
+            verdict = completed.join();
+        } catch (RuntimeException e) { // not expected: the chain turns a failure into a denial; closed unanswered
+            LOG.error("POLICY service={} from={} origin={} error={}, denied", definition.name(),
+                    Addresses.format(remote), definition.origin(), e.toString());
+            return;
+        }
+        if (binding.isHandlerGone()) {
+            return;
+        }
+        int descriptor = fd.intValue();
+        SocketOptions.apply(descriptor, verdict.tuning(), definition, remote);
+        if (verdict.twist() != null) {
+            Launcher starter = launcher == null ? null : launcher.get();
+            if (starter == null) {
+                LOG.error("TWIST service={} from={} origin={} error=no launcher to run the twist command",
+                        definition.name(), Addresses.format(remote), definition.origin());
+                return;
+            }
+            Twist.run(starter, binding, definition, verdict, descriptor, connection.local(), remote);
+            return;
+        }
+        if (!verdict.allowed()) {
+            LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
+                    definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
+                    definition.origin());
+            ServedClients.denied(binding, definition, connection, verdict.policy());
+            if (!verdict.banners().isEmpty()) {
+                ExecDispatcher.send(descriptor, String.join("", verdict.banners()));
+            }
+            return;
+        }
+        if (!verdict.banners().isEmpty()) {
+            ExecDispatcher.send(descriptor, String.join("", verdict.banners()));
+        }
+        answer(binding, answers, fd, definition, connection.local(), remote, alloc);
+    }
+
+    private static void close(FileDescriptor fd, ServiceDefinition definition) {
+        try {
+            fd.close();
+        } catch (IOException e) {
+            LOG.debug("CLOSE service={} error={}", definition.name(), e.toString());
+        }
     }
 
     /**

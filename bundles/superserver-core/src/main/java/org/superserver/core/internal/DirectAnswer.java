@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ImmediateAnswer;
+import org.superserver.api.ServiceDefinition;
 
 /**
  * Serves a service whose handler is an {@link ImmediateAnswer} (daytime, time) without a channel
@@ -26,10 +27,12 @@ import org.superserver.api.ImmediateAnswer;
  *
  * <p>The listening channel stays Netty's (bound, configured and closed as any other) but is never
  * read by its event loop. A connection that needs more than an answer ({@link
- * AnswerOnAccept#needsPipeline}: an access policy, a {@code banner_fail} file, connection logging)
- * is wrapped in a channel and passed into the listening channel's pipeline, where it takes the
- * ordinary path as if the event loop had accepted it; the limits ({@link Admission}) are checked
- * here as in {@link AnswerOnAccept}.
+ * AnswerOnAccept#needsPipelineBesidesPolicies}: TLS, a {@code banner_fail} file, connection logging
+ * at debug level) is wrapped in a channel and passed into the listening channel's pipeline, where
+ * it takes the ordinary path as if the event loop had accepted it. The limits ({@link Admission})
+ * are checked here as in {@link AnswerOnAccept}, and so are the access policies of a guarded
+ * service ({@link AnswerOnAccept#serveGuarded}): a verdict ready at once (tcpd's, when no rule
+ * needs a name looked up) is acted on by this thread, a later one by the listener's event loop.
  *
  * <p>Closing shuts the listening socket's receive side down, which wakes every thread blocked in
  * {@code accept4(2)}; the threads end before the channel is closed, so they never touch a
@@ -51,6 +54,8 @@ final class DirectAnswer implements AutoCloseable {
     private final Socket socket;
     private final InetSocketAddress bound;
     private final ByteBufAllocator alloc;
+    private final PolicyChain policies;
+    private final java.util.function.Supplier<Launcher> launcher;
     private final List<Thread> threads = new ArrayList<>();
     /** The listening sockets of their own that the second and later threads accept on (SO_REUSEPORT). */
     private final List<Socket> ownSockets = new ArrayList<>();
@@ -64,7 +69,19 @@ final class DirectAnswer implements AutoCloseable {
      */
     DirectAnswer(Binding binding, ImmediateAnswer answers, Channel listening, int threads, int backlog)
             throws IOException {
+        this(binding, answers, listening, threads, backlog, null, null);
+    }
+
+    /**
+     * @param policies asked on the accepting thread for a service they guard ({@code null}: such a
+     *                 connection takes the listening channel's pipeline)
+     * @param launcher runs a twist command an access policy gives
+     */
+    DirectAnswer(Binding binding, ImmediateAnswer answers, Channel listening, int threads, int backlog,
+                 PolicyChain policies, java.util.function.Supplier<Launcher> launcher) throws IOException {
         this.binding = binding;
+        this.policies = policies;
+        this.launcher = launcher;
         this.answers = answers;
         this.listening = listening;
         this.socket = (Socket) ((UnixChannel) listening).fd();
@@ -221,22 +238,33 @@ final class DirectAnswer implements AutoCloseable {
     }
 
     private void served(int fd, byte[] address) {
-        if (AnswerOnAccept.needsPipeline(binding.definition())) {
+        ServiceDefinition definition = binding.definition();
+        boolean guarded = PolicyChain.guards(definition);
+        if (AnswerOnAccept.needsPipelineBesidesPolicies(definition) || (guarded && policies == null)) {
             toPipeline(binding, listening, fd);
             return;
         }
         FileDescriptor connection = new FileDescriptor(fd);
+        boolean closeNow = true;
         try {
             InetSocketAddress remote = NativeInetAddress.address(address, 1, address[0]);
             InetSocketAddress local = bound != null ? bound : new Socket(fd).localAddress();
-            AnswerOnAccept.serve(binding, answers, connection, local, remote, alloc);
+            if (guarded) {
+                // a verdict that is not ready at once is acted on by the listener's idle event loop
+                closeNow = AnswerOnAccept.serveGuarded(binding, answers, policies, launcher, listening.eventLoop(),
+                        connection, local, remote, alloc);
+            } else {
+                AnswerOnAccept.serve(binding, answers, connection, local, remote, alloc);
+            }
         } catch (RuntimeException e) {
-            LOG.warn("ANSWER service={} error={}", binding.definition().name(), e.toString());
+            LOG.warn("ANSWER service={} error={}", definition.name(), e.toString());
         } finally {
-            try {
-                connection.close();
-            } catch (IOException e) {
-                LOG.debug("CLOSE service={} error={}", binding.definition().name(), e.toString());
+            if (closeNow) {
+                try {
+                    connection.close();
+                } catch (IOException e) {
+                    LOG.debug("CLOSE service={} error={}", definition.name(), e.toString());
+                }
             }
         }
     }

@@ -468,7 +468,7 @@ final class Listeners {
             DirectAnswer answer;
             try {
                 answer = new DirectAnswer(binding, (ImmediateAnswer) binding.handler(), channel, answerThreads,
-                        settings.backlog());
+                        settings.backlog(), policies, launcher);
                 answer.start();
             } catch (java.io.IOException e) {
                 channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);

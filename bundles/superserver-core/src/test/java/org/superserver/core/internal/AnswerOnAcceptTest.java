@@ -28,8 +28,8 @@ import org.superserver.api.access.Decision;
 import org.superserver.api.status.ListenerState;
 
 /**
- * Handlers that are {@link ImmediateAnswer}s are answered on the accepting thread, unless an access
- * policy applies; limits, counters and failures behave as on the ordinary path.
+ * Handlers that are {@link ImmediateAnswer}s are answered on the accepting thread, access policies
+ * asked there too; limits, counters, denials and failures behave as on the ordinary path.
  */
 public class AnswerOnAcceptTest extends CoreFixture {
 
@@ -180,23 +180,93 @@ public class AnswerOnAcceptTest extends CoreFixture {
     }
 
     @Test
-    public void aServiceUnderAnAccessPolicyIsAnsweredThroughItsPipeline() throws Exception {
-        registry.addPolicy("p", List.of("allow"), 0, (c, d) -> CompletableFuture.completedFuture(
-                Decision.builder(true).reason("hosts.allow:1").build()));
+    public void aServiceUnderAnAccessPolicyThatDecidesAtOnceIsAnsweredOnTheAcceptingThread() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        registry.addPolicy("p", List.of("allow"), 0, (c, d) -> {
+            asked.incrementAndGet();
+            return CompletableFuture.completedFuture(Decision.builder(true).reason("hosts.allow:1")
+                    .banner("welcome\r\n").build());
+        });
         registry.addDefinition("d", tcp("guarded").handler("answer").policies(List.of("allow")).build());
-        assertEquals("pipeline\r\n", readToEnd(connect(port("guarded"))));
-        assertEquals(1, handler.pipelines.get());
-        assertTrue(handler.answered.isEmpty());
+        int port = port("guarded");
+        String answer = readToEnd(connect(port));
+        String thread = io.netty.channel.epoll.Epoll.isAvailable() ? "superserver-answer-guarded-" + port + "(-\\d+)?"
+                : "superserver-accept-\\d+-1";
+        assertTrue(answer, answer.matches("welcome\r\nimmediate " + thread + "\r\n"));
+        assertEquals("asked once", 1, asked.get());
+        assertEquals(0, handler.pipelines.get());
     }
 
     @Test
-    public void aDeniedClientOfAWrappedServiceGetsNothing() throws Exception {
+    public void withNoAnswerThreadsAGuardedServiceIsAnsweredThroughItsPipeline() throws Exception {
+        System.setProperty(DirectAnswer.THREADS_PROPERTY, "0");
+        try {
+            registry.addPolicy("p", List.of("allow"), 0, (c, d) -> CompletableFuture.completedFuture(
+                    Decision.builder(true).reason("hosts.allow:1").build()));
+            registry.addDefinition("d", tcp("guarded").handler("answer").policies(List.of("allow")).build());
+            assertEquals("pipeline\r\n", readToEnd(connect(port("guarded"))));
+            assertEquals(1, handler.pipelines.get());
+            assertTrue(handler.answered.isEmpty());
+        } finally {
+            System.clearProperty(DirectAnswer.THREADS_PROPERTY);
+        }
+    }
+
+    @Test
+    public void aDeniedClientOfAWrappedServiceGetsNothingButTheBannerAndIsCounted() throws Exception {
         registry.addPolicy("p", List.of("deny"), 0, (c, d) -> CompletableFuture.completedFuture(
-                Decision.builder(false).reason("hosts.deny:1").build()));
+                Decision.builder(false).reason("hosts.deny:1").banner("go away\r\n").build()));
         registry.addDefinition("d", tcp("guarded").handler("answer").policies(List.of("deny")).build());
-        assertEquals("", readToEnd(connect(port("guarded"))));
+        assertEquals("go away\r\n", readToEnd(connect(port("guarded"))));
         assertEquals(0, handler.pipelines.get());
         assertTrue(handler.answered.isEmpty());
+        assertEquals(1L, registry.stats().stream().filter(s -> s.serviceId().equals("guarded")).findFirst()
+                .orElseThrow().denied());
+    }
+
+    @Test
+    public void aVerdictThatComesLaterIsActedOnWhenItComes() throws Exception {
+        java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try {
+            AtomicInteger asked = new AtomicInteger();
+            registry.addPolicy("p", List.of("slow"), 0, (c, d) -> {
+                CompletableFuture<Decision> decision = new CompletableFuture<>();
+                boolean allowed = asked.getAndIncrement() % 2 == 0; // the first, third, ... client
+                later.schedule(() -> decision.complete(Decision.builder(allowed).reason("looked up").build()),
+                        200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return decision;
+            });
+            registry.addDefinition("d", tcp("slow").handler("answer").policies(List.of("slow")).instances(10).build());
+            int port = port("slow");
+            int allowed = 0;
+            int denied = 0;
+            for (int i = 0; i < 4; i++) {
+                try (Socket client = connect(port)) {
+                    String answer = readToEnd(client);
+                    if (i % 2 == 0) {
+                        assertTrue(answer, answer.startsWith("immediate "));
+                        allowed++;
+                    } else {
+                        assertEquals("", answer);
+                        denied++;
+                    }
+                }
+            }
+            assertEquals(2, allowed);
+            assertEquals(2, denied);
+            assertEquals(0, handler.pipelines.get());
+            assertEquals(allowed, handler.answered.size());
+            assertEquals(denied, registry.stats().stream().filter(s -> s.serviceId().equals("slow")).findFirst()
+                    .orElseThrow().denied());
+            // every place is given back once its verdict was acted on (the client saw the close just before)
+            for (int i = 0; i < 100 && registry.binding("slow").occupancy().connections.get() != 0; i++) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, registry.binding("slow").occupancy().connections.get());
+        } finally {
+            later.shutdownNow();
+        }
     }
 
     @Test
