@@ -10,16 +10,18 @@ import org.osgi.annotation.versioning.ConsumerType;
  * implements this lets the core send the answer from the accepting thread and close the socket
  * there, without setting up a pipeline for the connection.
  *
- * <p>The core does so only when nothing else has to happen first: no access policy applies to the
- * service and connections are not being logged one by one. Otherwise it calls {@link
- * Handler#initStream} as for any handler, which must then send the same answer.
+ * <p>The core does so when nothing but the service's limits and access policies has to happen
+ * first (no TLS, no {@code banner_fail} file, connections not logged one by one); the policies are
+ * asked on that thread, and a verdict that waits for a lookup is acted on by the listener's event
+ * loop, which then calls {@link #answer}. Otherwise it calls {@link Handler#initStream} as for any
+ * handler, which must then send the same answer.
  */
 @ConsumerType
 public interface ImmediateAnswer {
 
     /**
-     * The answer for one connection. Called on the accepting thread: it must be quick and must not
-     * block. The core writes it once and releases it.
+     * The answer for one connection. Called on the accepting thread or the listener's event loop:
+     * it must be quick and must not block. The core writes it once and releases it.
      *
      * @param alloc where to allocate the answer
      * @param connection who connected to what

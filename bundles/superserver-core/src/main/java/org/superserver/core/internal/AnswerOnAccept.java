@@ -57,8 +57,10 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         }
         Channel connection = (Channel) msg;
         try {
-            serve(binding, answers, ((UnixChannel) connection).fd(), (InetSocketAddress) connection.localAddress(),
-                    (InetSocketAddress) connection.remoteAddress(), ctx.alloc());
+            // not guarded (needsPipeline above), so served at once and closed here
+            serve(binding, answers, null, null, null, ((UnixChannel) connection).fd(),
+                    (InetSocketAddress) connection.localAddress(), (InetSocketAddress) connection.remoteAddress(),
+                    ctx.alloc());
         } finally {
             connection.unsafe().closeForcibly();
         }
@@ -77,63 +79,11 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
      * Whether a connection to {@code definition} must go through a pipeline whether or not access
      * policies guard it: TLS, a {@code banner_fail} file to send on a refusal by a limit, or
      * connections logged one by one at debug level. A guarded service's connection without these
-     * can be served by {@link #serveGuarded}.
+     * is served by {@link #serve} on the accepting thread.
      */
     static boolean needsPipelineBesidesPolicies(ServiceDefinition definition) {
         return Listeners.logsConnections() || definition.tls()
                 || (definition.bannerFail() != null && Admission.applies(definition));
-    }
-
-    /**
-     * Serves one accepted connection to a service that access policies guard, and that {@link
-     * #needsPipelineBesidesPolicies needs no pipeline otherwise}, as the ordinary path would: counts
-     * it, checks the limits, asks the policies, and acts on their verdict (the socket options it
-     * asks for; a twist command; a denial, with its DENY and FAIL lines and banners; or the banners
-     * and the answer). A verdict that is ready at once (tcpd's, when no rule needs a name or a user
-     * looked up) is acted on here; a later one in {@code executor}, which then closes {@code fd}.
-     *
-     * @return whether the caller closes {@code fd} now ({@code false}: the verdict closes it)
-     */
-    static boolean serveGuarded(Binding binding, ImmediateAnswer answers, PolicyChain policies,
-                                Supplier<Launcher> launcher, Executor executor, FileDescriptor fd,
-                                InetSocketAddress local, InetSocketAddress remote, ByteBufAllocator alloc) {
-        ServiceDefinition definition = binding.definition();
-        binding.countAccepted();
-        if (binding.isHandlerGone() || !binding.admit()) {
-            return true;
-        }
-        if (!(admit(binding, definition, local, remote) instanceof Admission.Admitted held)) {
-            return true;
-        }
-        long startedNanos = System.nanoTime();
-        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
-                local, remote, Instant.now());
-        CompletableFuture<PolicyChain.Verdict> verdict;
-        try {
-            verdict = policies.check(connection, definition, executor).toCompletableFuture();
-        } catch (RuntimeException e) {
-            held.release();
-            throw e;
-        }
-        if (verdict.isDone()) {
-            try {
-                decided(binding, answers, launcher, fd, connection, definition, verdict, alloc);
-            } finally {
-                held.release();
-                binding.occupancy().durations.record(System.nanoTime() - startedNanos);
-            }
-            return true;
-        }
-        verdict.whenComplete((v, e) -> {
-            try {
-                decided(binding, answers, launcher, fd, connection, definition, verdict, alloc);
-            } finally {
-                held.release();
-                binding.occupancy().durations.record(System.nanoTime() - startedNanos);
-                close(fd, definition);
-            }
-        });
-        return false;
     }
 
     /** Acts on the policies' completed {@code verdict}, as {@link StreamDispatcher} does; the caller closes {@code fd}. */
@@ -165,22 +115,18 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!verdict.allowed()) {
-            LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
-                    definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
-                    definition.origin());
-            ServedClients.denied(binding, definition, connection, verdict.policy());
-            if (!verdict.banners().isEmpty()) {
-                ExecDispatcher.send(descriptor, String.join("", verdict.banners()));
-            }
-            return;
+            ServedClients.deniedBy(verdict, binding, definition, connection);
         }
         if (!verdict.banners().isEmpty()) {
             ExecDispatcher.send(descriptor, String.join("", verdict.banners()));
         }
-        answer(binding, answers, fd, definition, connection.local(), remote, alloc);
+        if (verdict.allowed()) {
+            answer(binding, answers, fd, connection, definition, alloc);
+        }
     }
 
-    private static void close(FileDescriptor fd, ServiceDefinition definition) {
+    /** Closes a connection's descriptor; a failure is logged at debug level. */
+    static void close(FileDescriptor fd, ServiceDefinition definition) {
         try {
             fd.close();
         } catch (IOException e) {
@@ -189,27 +135,65 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Serves one accepted connection that {@link #needsPipeline needs no pipeline}: counts it,
-     * checks the limits, writes the answer and logs it. The caller closes {@code fd}.
+     * Serves one accepted connection that {@link #needsPipelineBesidesPolicies needs no pipeline}, as
+     * the ordinary path would: counts it, checks the limits, asks the access policies when they
+     * guard the service, and acts on their verdict (the socket options it asks for; a twist command;
+     * a denial, with its DENY and FAIL lines and banners; or the banners and the answer), then logs
+     * it. A verdict that is ready at once (tcpd's, when no rule needs a name or a user looked up) is
+     * acted on here; a later one in {@code executor}, which then closes {@code fd}.
+     *
+     * @param policies asked when they guard the service; {@code null} only where {@link
+     *                 #needsPipeline} sent every guarded connection to the pipeline
+     * @return whether the caller closes {@code fd} now ({@code false}: the verdict closes it)
      */
-    static void serve(Binding binding, ImmediateAnswer answers, FileDescriptor fd, InetSocketAddress local,
-                      InetSocketAddress remote, ByteBufAllocator alloc) {
+    static boolean serve(Binding binding, ImmediateAnswer answers, PolicyChain policies, Supplier<Launcher> launcher,
+                         Executor executor, FileDescriptor fd, InetSocketAddress local, InetSocketAddress remote,
+                         ByteBufAllocator alloc) {
         ServiceDefinition definition = binding.definition();
         binding.countAccepted();
         if (binding.isHandlerGone() || !binding.admit()) {
-            return;
+            return true;
         }
-        Object admitted = admit(binding, definition, local, remote);
-        if (admitted instanceof Admission.Admitted held) {
-            long startedNanos = System.nanoTime();
+        if (!(admit(binding, definition, local, remote) instanceof Admission.Admitted held)) {
+            return true;
+        }
+        long startedNanos = System.nanoTime();
+        CompletableFuture<PolicyChain.Verdict> verdict = OPEN;
+        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
+                local, remote, Instant.now());
+        try {
+            if (PolicyChain.guards(definition)) {
+                verdict = policies.check(connection, definition, executor).toCompletableFuture();
+            }
+        } catch (RuntimeException e) {
+            held.release();
+            throw e;
+        }
+        if (verdict.isDone()) {
             try {
-                answer(binding, answers, fd, definition, local, remote, alloc);
+                decided(binding, answers, launcher, fd, connection, definition, verdict, alloc);
             } finally {
                 held.release();
                 binding.occupancy().durations.record(System.nanoTime() - startedNanos);
             }
+            return true;
         }
+        CompletableFuture<PolicyChain.Verdict> later = verdict;
+        later.whenComplete((v, e) -> {
+            try {
+                decided(binding, answers, launcher, fd, connection, definition, later, alloc);
+            } finally {
+                held.release();
+                binding.occupancy().durations.record(System.nanoTime() - startedNanos);
+                close(fd, definition);
+            }
+        });
+        return false;
     }
+
+    /** The verdict for a service no access policy guards. */
+    private static final CompletableFuture<PolicyChain.Verdict> OPEN =
+            CompletableFuture.completedFuture(PolicyChain.Verdict.OPEN);
 
     /**
      * The definition's limits ({@link Admission}) for this client: what it holds, or the refusal
@@ -229,14 +213,13 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         return result;
     }
 
-    private static void answer(Binding binding, ImmediateAnswer answers, FileDescriptor fd,
-                               ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
-                               ByteBufAllocator alloc) {
+    private static void answer(Binding binding, ImmediateAnswer answers, FileDescriptor fd, ConnectionInfo connection,
+                               ServiceDefinition definition, ByteBufAllocator alloc) {
+        InetSocketAddress local = connection.local();
+        InetSocketAddress remote = connection.remote();
         ByteBuf answer;
         try {
-            answer = Objects.requireNonNull(answers.answer(alloc, new ConnectionInfo(definition.id(),
-                    definition.name(), definition.protocol(), local, remote, Instant.now())),
-                    "the handler gave no answer");
+            answer = Objects.requireNonNull(answers.answer(alloc, connection), "the handler gave no answer");
         } catch (RuntimeException | LinkageError e) {
             StreamDispatcher.handlerFailed(definition, remote, e);
             return;

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ImmediateAnswer;
@@ -31,7 +32,7 @@ import org.superserver.api.ServiceDefinition;
  * at debug level) is wrapped in a channel and passed into the listening channel's pipeline, where
  * it takes the ordinary path as if the event loop had accepted it. The limits ({@link Admission})
  * are checked here as in {@link AnswerOnAccept}, and so are the access policies of a guarded
- * service ({@link AnswerOnAccept#serveGuarded}): a verdict ready at once (tcpd's, when no rule
+ * service ({@link AnswerOnAccept#serve}): a verdict ready at once (tcpd's, when no rule
  * needs a name looked up) is acted on by this thread, a later one by the listener's event loop.
  *
  * <p>Closing shuts the listening socket's receive side down, which wakes every thread blocked in
@@ -55,7 +56,7 @@ final class DirectAnswer implements AutoCloseable {
     private final InetSocketAddress bound;
     private final ByteBufAllocator alloc;
     private final PolicyChain policies;
-    private final java.util.function.Supplier<Launcher> launcher;
+    private final Supplier<Launcher> launcher;
     private final List<Thread> threads = new ArrayList<>();
     /** The listening sockets of their own that the second and later threads accept on (SO_REUSEPORT). */
     private final List<Socket> ownSockets = new ArrayList<>();
@@ -67,18 +68,8 @@ final class DirectAnswer implements AutoCloseable {
      * @param backlog the listen backlog of each socket of its own ({@link #reusePortWanted})
      * @throws IOException when a socket of its own cannot be bound
      */
-    DirectAnswer(Binding binding, ImmediateAnswer answers, Channel listening, int threads, int backlog)
-            throws IOException {
-        this(binding, answers, listening, threads, backlog, null, null);
-    }
-
-    /**
-     * @param policies asked on the accepting thread for a service they guard ({@code null}: such a
-     *                 connection takes the listening channel's pipeline)
-     * @param launcher runs a twist command an access policy gives
-     */
     DirectAnswer(Binding binding, ImmediateAnswer answers, Channel listening, int threads, int backlog,
-                 PolicyChain policies, java.util.function.Supplier<Launcher> launcher) throws IOException {
+                 PolicyChain policies, Supplier<Launcher> launcher) throws IOException {
         this.binding = binding;
         this.policies = policies;
         this.launcher = launcher;
@@ -239,8 +230,7 @@ final class DirectAnswer implements AutoCloseable {
 
     private void served(int fd, byte[] address) {
         ServiceDefinition definition = binding.definition();
-        boolean guarded = PolicyChain.guards(definition);
-        if (AnswerOnAccept.needsPipelineBesidesPolicies(definition) || (guarded && policies == null)) {
+        if (AnswerOnAccept.needsPipelineBesidesPolicies(definition)) {
             toPipeline(binding, listening, fd);
             return;
         }
@@ -249,22 +239,14 @@ final class DirectAnswer implements AutoCloseable {
         try {
             InetSocketAddress remote = NativeInetAddress.address(address, 1, address[0]);
             InetSocketAddress local = bound != null ? bound : new Socket(fd).localAddress();
-            if (guarded) {
-                // a verdict that is not ready at once is acted on by the listener's idle event loop
-                closeNow = AnswerOnAccept.serveGuarded(binding, answers, policies, launcher, listening.eventLoop(),
-                        connection, local, remote, alloc);
-            } else {
-                AnswerOnAccept.serve(binding, answers, connection, local, remote, alloc);
-            }
+            // a verdict that is not ready at once is acted on by the listener's idle event loop
+            closeNow = AnswerOnAccept.serve(binding, answers, policies, launcher, listening.eventLoop(), connection,
+                    local, remote, alloc);
         } catch (RuntimeException e) {
             LOG.warn("ANSWER service={} error={}", definition.name(), e.toString());
         } finally {
             if (closeNow) {
-                try {
-                    connection.close();
-                } catch (IOException e) {
-                    LOG.debug("CLOSE service={} error={}", definition.name(), e.toString());
-                }
+                AnswerOnAccept.close(connection, definition);
             }
         }
     }

@@ -121,10 +121,7 @@ final class ExecDispatcher extends ChannelInboundHandlerAdapter {
                 }
                 spawn(program, copy, local, remote, verdict, pending);
             } else {
-                LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
-                        definition.protocol().configName(), Addresses.format(remote), verdict.reason(),
-                        definition.origin());
-                ServedClients.denied(binding, definition, connection, verdict.policy());
+                ServedClients.deniedBy(verdict, binding, definition, connection);
                 if (!verdict.banners().isEmpty()) {
                     send(copy, String.join("", verdict.banners()));
                 }

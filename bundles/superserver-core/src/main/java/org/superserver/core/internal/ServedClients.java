@@ -1,17 +1,22 @@
 package org.superserver.core.internal;
 
 import io.netty.channel.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.superserver.api.ConnectionInfo;
 import org.superserver.api.LogField;
 import org.superserver.api.ServiceDefinition;
 
 /**
  * What happens to a client of an in-process stream service besides its handler: the definition's
- * limits when it is accepted ({@link Admission}, {@link Refusal}), its FAIL line when a policy
- * denies it, its START and EXIT lines when it is served ({@link ConnectionLog}). Called by {@link
- * StreamDispatcher} on the connection's event loop.
+ * limits when it is accepted ({@link Admission}, {@link Refusal}), its DENY and FAIL lines when a
+ * policy denies it, its START and EXIT lines when it is served ({@link ConnectionLog}). Called by
+ * {@link StreamDispatcher} on the connection's event loop; the DENY line also by {@link
+ * ExecDispatcher} and {@link AnswerOnAccept}.
  */
 final class ServedClients {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServedClients.class);
 
     private ServedClients() {
     }
@@ -35,6 +40,18 @@ final class ServedClients {
             channel.closeFuture().addListener(f -> admitted.release());
         }
         return true;
+    }
+
+    /**
+     * Logs the DENY line of a client that the access policies' {@code verdict} turns away, then counts
+     * and logs it as {@link #denied} does.
+     */
+    static void deniedBy(PolicyChain.Verdict verdict, Binding binding, ServiceDefinition definition,
+                         ConnectionInfo connection) {
+        LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
+                definition.protocol().configName(), Addresses.format(connection.remote()), verdict.reason(),
+                definition.origin());
+        denied(binding, definition, connection, verdict.policy());
     }
 
     /** Counts and logs (FAIL, reason {@code access}) a client an access policy denied. */

@@ -84,10 +84,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!verdict.allowed()) {
-            LOG.info("DENY service={} protocol={} from={} reason={} origin={}", definition.name(),
-                    definition.protocol().configName(), Addresses.format(connection.remote()), verdict.reason(),
-                    definition.origin());
-            ServedClients.denied(binding, definition, connection, verdict.policy());
+            ServedClients.deniedBy(verdict, binding, definition, connection);
             if (verdict.banners().isEmpty()) {
                 ctx.close();
             } else {

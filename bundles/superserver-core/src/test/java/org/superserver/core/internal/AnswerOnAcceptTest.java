@@ -225,6 +225,53 @@ public class AnswerOnAcceptTest extends CoreFixture {
     }
 
     @Test
+    public void aTwistFromThePolicyOfAnAnsweredServiceRunsItsCommandInsteadOfTheAnswer() throws Exception {
+        registry.addPolicy("p", List.of("twister"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(false).reason("hosts.deny:1").twist("/bin/echo 421 go away").build()));
+        registry.addDefinition("d", tcp("twisted").handler("answer").policies(List.of("twister")).build());
+        try (Socket client = connect(port("twisted"))) {
+            client.setSoTimeout(10_000);
+            assertEquals("421 go away\n", readToEnd(client));
+        }
+        assertTrue(handler.answered.isEmpty());
+        assertEquals(0, handler.pipelines.get());
+    }
+
+    @Test
+    public void theLimitsAreCheckedBeforeThePoliciesAreAsked() throws Exception {
+        java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try {
+            AtomicInteger asked = new AtomicInteger();
+            registry.addPolicy("p", List.of("slow"), 0, (c, d) -> {
+                asked.incrementAndGet();
+                CompletableFuture<Decision> decision = new CompletableFuture<>();
+                later.schedule(() -> decision.complete(Decision.allow("looked up")), 500,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                return decision;
+            });
+            registry.addDefinition("d", tcp("one").handler("answer").policies(List.of("slow")).instances(1).build());
+            int port = port("one");
+            try (Socket first = connect(port)) {
+                // the first holds the only place while its verdict is awaited
+                for (int i = 0; i < 100 && asked.get() == 0; i++) {
+                    Thread.sleep(10);
+                }
+                assertEquals(1, asked.get());
+                try (Socket second = connect(port)) {
+                    assertEquals("refused by the limit, not asked", "", readToEnd(second));
+                }
+                assertEquals(1, asked.get());
+                assertTrue(readToEnd(first).startsWith("immediate "));
+            }
+            assertEquals(java.util.Map.of("service_limit", 1L), registry.stats().stream()
+                    .filter(st -> st.serviceId().equals("one")).findFirst().orElseThrow().refusedBy());
+        } finally {
+            later.shutdownNow();
+        }
+    }
+
+    @Test
     public void aVerdictThatComesLaterIsActedOnWhenItComes() throws Exception {
         java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors
                 .newSingleThreadScheduledExecutor();

@@ -23,8 +23,8 @@ public final class TunedSimpleServiceProvider extends SimpleServiceProvider {
         cacheTheDateFormat();
     }
 
-    /** Whether the configuration's date format now formats once per second. */
-    static boolean cacheTheDateFormat() {
+    /** Wraps the configuration's date format, when slf4j-simple has one, in a {@link SecondCachedDateFormat}. */
+    private static void cacheTheDateFormat() {
         try {
             Field config = SimpleLogger.class.getDeclaredField("CONFIG_PARAMS");
             config.setAccessible(true);
@@ -32,13 +32,10 @@ public final class TunedSimpleServiceProvider extends SimpleServiceProvider {
             Field formatter = SimpleLoggerConfiguration.class.getDeclaredField("dateFormatter");
             formatter.setAccessible(true);
             if (params != null && formatter.get(params) instanceof DateFormat format) {
-                DateFormat cached = SecondCachedDateFormat.of(format);
-                formatter.set(params, cached);
-                return cached instanceof SecondCachedDateFormat;
+                formatter.set(params, SecondCachedDateFormat.of(format));
             }
-            return false;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
+            // another slf4j-simple: its lines are formatted as it formats them
         }
     }
 }

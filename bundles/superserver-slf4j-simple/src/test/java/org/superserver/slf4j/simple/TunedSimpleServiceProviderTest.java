@@ -5,10 +5,13 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
+import org.slf4j.simple.SimpleLogger;
+import org.slf4j.simple.SimpleLoggerConfiguration;
 import org.slf4j.spi.SLF4JServiceProvider;
 import org.junit.Test;
 
@@ -29,7 +32,12 @@ public class TunedSimpleServiceProviderTest {
             assertEquals("the fragment's services file names this provider",
                     TunedSimpleServiceProvider.class, provider.getClass());
             provider.initialize();
-            assertTrue("slf4j-simple's date format is reached and cached", TunedSimpleServiceProvider.cacheTheDateFormat());
+            Field config = SimpleLogger.class.getDeclaredField("CONFIG_PARAMS");
+            config.setAccessible(true);
+            Field formatter = SimpleLoggerConfiguration.class.getDeclaredField("dateFormatter");
+            formatter.setAccessible(true);
+            assertTrue("initialize() reached slf4j-simple's date format and cached it",
+                    formatter.get(config.get(null)) instanceof SecondCachedDateFormat);
             Logger log = provider.getLoggerFactory().getLogger("org.superserver.core.internal.ConnectionLog");
             for (int i = 0; i < 3; i++) {
                 log.info("START service={} pid={}", "cat", i);
