@@ -10,10 +10,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  * own, with a few dozen bytes of bookkeeping, instead of a channel and a pipeline: a server with
  * tens of thousands of idle connections then spends far less memory on them.
  *
- * <p>The core does so only when nothing else has to happen: no access policy applies to the
- * service, it does not use TLS, connections are not logged one by one at debug level, no socket
- * option is asked for ({@code KEEPALIVE}, {@code NODELAY}), and a refusal by a limit has no {@code
- * banner_fail} to send. Its limits and its {@code log_on_success} lines apply as for any handler. Otherwise it calls {@link
+ * <p>The core does so when nothing but the service's limits, access policies and {@code
+ * log_on_success} lines has to happen: it does not use TLS, connections are not logged one by one
+ * at debug level, no socket option is asked for ({@code KEEPALIVE}, {@code NODELAY}), and a refusal
+ * by a limit has no {@code banner_fail} to send. The policies are asked on the core's thread, and a
+ * connection they allow is held once their verdict has come. Otherwise it calls {@link
  * Handler#initStream} as for any handler, which must answer the same way. The core closes the
  * connection when the client closes or shuts its sending side down, once what was answered before
  * has been sent.

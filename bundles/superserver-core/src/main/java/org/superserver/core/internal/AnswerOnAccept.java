@@ -90,6 +90,23 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
     private static void decided(Binding binding, ImmediateAnswer answers, Supplier<Launcher> launcher,
                                 FileDescriptor fd, ConnectionInfo connection, ServiceDefinition definition,
                                 CompletableFuture<PolicyChain.Verdict> completed, ByteBufAllocator alloc) {
+        if (allowedBy(completed, binding, launcher, fd.intValue(), connection, definition)) {
+            answer(binding, answers, fd, connection, definition, alloc);
+        }
+    }
+
+    /**
+     * Acts on the access policies' {@code completed} verdict for a connection served from its bare
+     * descriptor {@code fd}, as {@link StreamDispatcher} does for a channel: applies the socket
+     * options it asks for; hands the connection to its twist command; or logs and counts a denial.
+     * Sends its banners to the client, allowed or denied.
+     *
+     * @return whether the client is allowed and is to be served now; if not, the caller closes
+     *         {@code fd} (a twist command has its own copy)
+     */
+    static boolean allowedBy(CompletableFuture<PolicyChain.Verdict> completed, Binding binding,
+                             Supplier<Launcher> launcher, int fd, ConnectionInfo connection,
+                             ServiceDefinition definition) {
         InetSocketAddress remote = connection.remote();
         PolicyChain.Verdict verdict;
         try {
@@ -97,32 +114,29 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) { // not expected: the chain turns a failure into a denial; closed unanswered
             LOG.error("POLICY service={} from={} origin={} error={}, denied", definition.name(),
                     Addresses.format(remote), definition.origin(), e.toString());
-            return;
+            return false;
         }
         if (binding.isHandlerGone()) {
-            return;
+            return false;
         }
-        int descriptor = fd.intValue();
-        SocketOptions.apply(descriptor, verdict.tuning(), definition, remote);
+        SocketOptions.apply(fd, verdict.tuning(), definition, remote);
         if (verdict.twist() != null) {
             Launcher starter = launcher == null ? null : launcher.get();
             if (starter == null) {
                 LOG.error("TWIST service={} from={} origin={} error=no launcher to run the twist command",
                         definition.name(), Addresses.format(remote), definition.origin());
-                return;
+                return false;
             }
-            Twist.run(starter, binding, definition, verdict, descriptor, connection.local(), remote);
-            return;
+            Twist.run(starter, binding, definition, verdict, fd, connection.local(), remote);
+            return false;
         }
         if (!verdict.allowed()) {
             ServedClients.deniedBy(verdict, binding, definition, connection);
         }
         if (!verdict.banners().isEmpty()) {
-            ExecDispatcher.send(descriptor, String.join("", verdict.banners()));
+            ExecDispatcher.send(fd, String.join("", verdict.banners()));
         }
-        if (verdict.allowed()) {
-            answer(binding, answers, fd, connection, definition, alloc);
-        }
+        return verdict.allowed();
     }
 
     /** Closes a connection's descriptor; a failure is logged at debug level. */
@@ -181,7 +195,9 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         CompletableFuture<PolicyChain.Verdict> later = verdict;
         later.whenComplete((v, e) -> {
             try {
-                decided(binding, answers, launcher, fd, connection, definition, later, alloc);
+                if (!stopped(executor)) { // the core stopped while the verdict was awaited: closed unanswered
+                    decided(binding, answers, launcher, fd, connection, definition, later, alloc);
+                }
             } finally {
                 held.release();
                 binding.occupancy().durations.record(System.nanoTime() - startedNanos);
@@ -189,6 +205,11 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
             }
         });
         return false;
+    }
+
+    /** Whether {@code executor} is an event loop of a core that has stopped. */
+    private static boolean stopped(Executor executor) {
+        return executor instanceof io.netty.util.concurrent.EventExecutor loop && loop.isShuttingDown();
     }
 
     /** The verdict for a service no access policy guards. */

@@ -15,11 +15,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.superserver.api.ConnectionInfo;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.StreamAnswer;
 import org.superserver.api.status.ConnectionStatus;
@@ -38,11 +46,14 @@ import org.superserver.api.status.ConnectionStatus;
  * answer. End of file, a reset, or an error closes the connection; so does the end of the
  * administrator's {@link #end} and of the whole core.
  *
- * <p>A connection that needs more ({@link #holds}: an access policy, TLS, connection logging at
- * debug level, a socket option, a {@code banner_fail}) is wrapped in a channel and passed into the
- * listening channel's pipeline, where it takes the ordinary path. The limits ({@link Admission})
- * and the rate limit are checked here, and the START and EXIT lines ({@code log_on_success}) are
- * logged here, as for a channel.
+ * <p>A connection that needs more ({@link #holds}: TLS, connection logging at debug level, a socket
+ * option, a {@code banner_fail}) is wrapped in a channel and passed into the listening channel's
+ * pipeline, where it takes the ordinary path. The limits ({@link Admission}) and the rate limit are
+ * checked here, then the access policies of a service they guard are asked, and their verdict is
+ * acted on as {@link StreamDispatcher} acts on it ({@link AnswerOnAccept#allowedBy}); a verdict that
+ * comes later (a name or a user to look up) is acted on where it completes, and the thread then
+ * holds the allowed connection. The START and EXIT lines ({@code log_on_success}) are logged here,
+ * as for a channel.
  *
  * <p>The listening channel stays Netty's, but its event loop never reads it. Closing the listener
  * ({@link #stopAccepting}) takes it out of the epoll sets before the channel closes; the held
@@ -78,11 +89,12 @@ final class HeldStreams {
         /** An answer not yet sent whole; while there is one, the connection is not read. */
         ByteBuffer pending;
 
-        Held(int fd, long id, Admission.Admitted admitted, ConnectionLog.Served served, boolean traffic) {
+        Held(int fd, long id, long acceptedMillis, long acceptedNanos, Admission.Admitted admitted,
+             ConnectionLog.Served served, boolean traffic) {
             this.fd = fd;
             this.id = id;
-            this.acceptedMillis = System.currentTimeMillis();
-            this.acceptedNanos = System.nanoTime();
+            this.acceptedMillis = acceptedMillis;
+            this.acceptedNanos = acceptedNanos;
             this.admitted = admitted;
             this.served = served;
             this.traffic = traffic;
@@ -95,6 +107,8 @@ final class HeldStreams {
 
     private final Binding binding;
     private final StreamAnswer answers;
+    private final PolicyChain policies;
+    private final Supplier<Launcher> launcher;
     private final Channel listening;
     private final Socket socket;
     private final InetSocketAddress bound;
@@ -107,14 +121,18 @@ final class HeldStreams {
     private volatile boolean closing;
 
     /**
+     * @param policies asked about each connection of a service they guard
+     * @param launcher starts the twist command of a policy's verdict (asked for only then)
      * @param threads how many threads serve the listener (each accepts for itself)
      * @param ids numbers each connection, as the core numbers its channels and children
      * @param ended told once the last thread has ended
      */
-    HeldStreams(Binding binding, StreamAnswer answers, Channel listening, int threads, ConnectionNumbers ids,
-                Consumer<HeldStreams> ended) throws IOException {
+    HeldStreams(Binding binding, StreamAnswer answers, PolicyChain policies, Supplier<Launcher> launcher,
+                Channel listening, int threads, ConnectionNumbers ids, Consumer<HeldStreams> ended) throws IOException {
         this.binding = binding;
         this.answers = answers;
+        this.policies = policies;
+        this.launcher = launcher;
         this.listening = listening;
         this.socket = (Socket) ((UnixChannel) listening).fd();
         InetSocketAddress local = (InetSocketAddress) listening.localAddress();
@@ -140,13 +158,13 @@ final class HeldStreams {
 
     /**
      * Whether a connection to {@code definition} can be held bare: nothing but its handler's
-     * answers, its limits and its START and EXIT lines has to happen to it (no policy, TLS,
-     * connection logging at debug level, {@code banner_fail} or socket option; see {@link
-     * AnswerOnAccept#needsPipeline}).
+     * answers, its limits, its access policies and its START and EXIT lines has to happen to it (no
+     * TLS, connection logging at debug level, {@code banner_fail} or socket option; see {@link
+     * AnswerOnAccept#needsPipelineBesidesPolicies}).
      */
     static boolean holds(ServiceDefinition definition) {
-        return !AnswerOnAccept.needsPipeline(definition) && !definition.keepAlive() && !definition.noDelay()
-                && definition.socketPath() == null;
+        return !AnswerOnAccept.needsPipelineBesidesPolicies(definition) && !definition.keepAlive()
+                && !definition.noDelay() && definition.socketPath() == null;
     }
 
     /** The handler whose answers these threads send. */
@@ -274,6 +292,68 @@ final class HeldStreams {
         }
     }
 
+    /** Gives back what a closing connection held, and adds its bytes and time to the service's. */
+    private void given(Held held) {
+        if (held.admitted != null) {
+            held.admitted.release();
+        }
+        Occupancy occupancy = binding.occupancy();
+        occupancy.bytesIn.addAndGet(held.in);
+        occupancy.bytesOut.addAndGet(held.out);
+        occupancy.durations.record(System.nanoTime() - held.acceptedNanos);
+    }
+
+    /** Closes a connection's descriptor and logs its EXIT line. */
+    private static void closed(Held held) {
+        Libc.close(held.fd);
+        if (held.served != null) {
+            held.served.ended(null, held.traffic ? held.in : -1, held.traffic ? held.out : -1);
+        }
+    }
+
+    /** A connection accepted and admitted by its limits, not yet held. */
+    private final class Arrival {
+        /** Whether its verdict, or its thread's end, has already decided what becomes of it. */
+        private final AtomicBoolean settled = new AtomicBoolean();
+        final int fd;
+        final long acceptedMillis;
+        final long acceptedNanos;
+        final Admission.Admitted admitted;
+        final InetSocketAddress remote;
+
+        Arrival(int fd, long acceptedMillis, long acceptedNanos, Admission.Admitted admitted,
+                InetSocketAddress remote) {
+            this.fd = fd;
+            this.acceptedMillis = acceptedMillis;
+            this.acceptedNanos = acceptedNanos;
+            this.admitted = admitted;
+            this.remote = remote;
+        }
+
+        /** The connection as held, its START line logged when {@code definition} logs successes. */
+        Held held(ServiceDefinition definition) {
+            DispatchServices services = binding.services();
+            ConnectionLog.Served served = services != null && !definition.logOnSuccess().isEmpty()
+                    ? services.log().served(definition, local(fd), remote, 0) : null;
+            return new Held(fd, ids.next(), acceptedMillis, acceptedNanos, admitted, served,
+                    definition.logOnSuccess().contains(org.superserver.api.LogField.TRAFFIC));
+        }
+
+        /** Claims the connection for whoever acts on it: its later verdict, or its thread's end; once. */
+        boolean settle() {
+            return settled.compareAndSet(false, true);
+        }
+
+        /** Closes a connection the policies turned away (or handed to a twist command), giving back its place. */
+        void turnAway() {
+            if (admitted != null) {
+                admitted.release();
+            }
+            binding.occupancy().durations.record(System.nanoTime() - acceptedNanos);
+            Libc.close(fd);
+        }
+    }
+
     /** One thread, its epoll set and the connections it accepted. */
     private final class Loop implements Runnable {
 
@@ -292,6 +372,14 @@ final class HeldStreams {
         private boolean released;
         /** Whether the listening socket is still in this thread's epoll set. */
         private boolean watchesListener = true;
+        /** Connections whose policies' verdict came later, allowed, for this thread to hold. */
+        private final Queue<Held> adopted = new ConcurrentLinkedQueue<>();
+        /**
+         * Connections accepted here whose policies' verdict has not come yet; those still here when
+         * the thread ends are closed then (a verdict may never come once the core's event loops
+         * have stopped).
+         */
+        private final Set<Arrival> awaiting = ConcurrentHashMap.newKeySet();
 
         Loop(String name) throws IOException {
             int epoll = Libc.epoll_create1(Libc.EPOLL_CLOEXEC);
@@ -333,7 +421,8 @@ final class HeldStreams {
                         watchesListener = false;
                         listenerOut.countDown();
                     }
-                    if (!watchesListener && size() == 0) {
+                    // awaiting before adopted: a verdict queues its connection before it stops being awaited
+                    if (!watchesListener && size() == 0 && awaiting.isEmpty() && adopted.isEmpty()) {
                         return;
                     }
                     int n = Libc.epoll_wait(epollFd, base, MAX_EVENTS, -1);
@@ -348,6 +437,7 @@ final class HeldStreams {
                         int fd = (int) events.getLong(at + Libc.EPOLL_DATA_OFFSET);
                         if (fd == wakeUp.fd()) {
                             wakeUp.drain();
+                            holdAdopted();
                         } else if (fd == socket.intValue()) {
                             if (watchesListener) {
                                 acceptSome();
@@ -411,17 +501,22 @@ final class HeldStreams {
                 DirectAnswer.toPipeline(binding, listening, fd);
                 return;
             }
+            long acceptedMillis = System.currentTimeMillis();
+            long acceptedNanos = System.nanoTime();
             binding.countAccepted();
             if (binding.isHandlerGone() || !binding.admit()) {
                 Libc.close(fd);
                 return;
             }
+            boolean guarded = PolicyChain.guards(definition);
             Admission.Admitted admitted = null;
-            ConnectionLog.Served served = null;
+            InetSocketAddress remote = null;
             DispatchServices services = binding.services();
             boolean logs = services != null && !definition.logOnSuccess().isEmpty();
+            if (guarded || logs || (services != null && Admission.applies(definition))) {
+                remote = NativeInetAddress.address(address, 1, address[0]);
+            }
             if (services != null && (logs || Admission.applies(definition))) {
-                InetSocketAddress remote = NativeInetAddress.address(address, 1, address[0]);
                 Object result = Admission.check(binding, remote, true, services.load());
                 if (result instanceof String reason) {
                     Refusal.record(binding, definition, reason, local(fd), remote, services);
@@ -429,22 +524,94 @@ final class HeldStreams {
                     return;
                 }
                 admitted = result == Admission.FREE ? null : (Admission.Admitted) result;
-                if (logs) {
-                    served = services.log().served(definition, local(fd), remote, 0);
-                }
             }
-            Held held = new Held(fd, ids.next(), admitted, served,
-                    definition.logOnSuccess().contains(org.superserver.api.LogField.TRAFFIC));
-            synchronized (this) {
-                if (fd >= byFd.length) {
-                    byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
+            Arrival arrival = new Arrival(fd, acceptedMillis, acceptedNanos, admitted, remote);
+            if (!guarded) {
+                hold(arrival.held(definition));
+                return;
+            }
+            ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(),
+                    definition.protocol(), local(fd), remote, Instant.now());
+            CompletableFuture<PolicyChain.Verdict> verdict;
+            try {
+                verdict = policies.check(connection, definition, listening.eventLoop()).toCompletableFuture();
+            } catch (RuntimeException e) {
+                LOG.error("POLICY service={} from={} origin={} error={}, denied", definition.name(),
+                        Addresses.format(remote), definition.origin(), e.toString());
+                arrival.turnAway();
+                return;
+            }
+            if (verdict.isDone()) {
+                if (AnswerOnAccept.allowedBy(verdict, binding, launcher, fd, connection, definition)) {
+                    hold(arrival.held(definition));
+                } else {
+                    arrival.turnAway();
                 }
-                byFd[fd] = held;
+                return;
+            }
+            // a later verdict (a name or a user looked up) is acted on where it completes
+            awaiting.add(arrival);
+            verdict.whenComplete((v, e) -> {
+                if (!arrival.settle()) {
+                    return; // closed when the thread ended
+                }
+                try {
+                    if (AnswerOnAccept.allowedBy(verdict, binding, launcher, fd, connection, definition)) {
+                        adopt(arrival.held(binding.definition()));
+                    } else {
+                        arrival.turnAway();
+                    }
+                } catch (RuntimeException | Error failure) {
+                    LOG.error("POLICY service={} from={} error={}, closed", definition.name(),
+                            Addresses.format(connection.remote()), failure.toString());
+                    arrival.turnAway();
+                } finally {
+                    awaiting.remove(arrival); // after adopt: the thread sees it queued or still awaited
+                    wake(); // nothing once the thread has ended
+                }
+            });
+        }
+
+        /** Lists {@code held} as this thread's and watches it for reading; on the thread only. */
+        private void hold(Held held) {
+            synchronized (this) {
+                if (held.fd >= byFd.length) {
+                    byFd = Arrays.copyOf(byFd, Math.max(held.fd + 1, byFd.length * 2));
+                }
+                byFd[held.fd] = held;
                 count++;
             }
-            if (!control(Libc.EPOLL_CTL_ADD, fd, Libc.EPOLLIN)) {
-                LOG.warn("HELD service={} error=epoll_ctl: {}", definition.name(), Libc.describe(Libc.errno()));
+            if (!control(Libc.EPOLL_CTL_ADD, held.fd, Libc.EPOLLIN)) {
+                LOG.warn("HELD service={} error=epoll_ctl: {}", binding.definition().name(),
+                        Libc.describe(Libc.errno()));
                 close(held);
+            }
+        }
+
+        /**
+         * Has this thread hold a connection allowed by a verdict that came on another thread; closes
+         * it instead when the thread has ended.
+         */
+        private void adopt(Held held) {
+            synchronized (this) {
+                if (!released) {
+                    adopted.add(held);
+                    wake();
+                    return;
+                }
+            }
+            finish(held);
+        }
+
+        /** Holds the connections that {@link #adopt} queued; on the thread only. */
+        private void holdAdopted() {
+            Held held;
+            while ((held = adopted.poll()) != null) {
+                if (closing) {
+                    finish(held);
+                } else {
+                    hold(held);
+                }
             }
         }
 
@@ -551,20 +718,17 @@ final class HeldStreams {
                 }
                 // what it held and counted first: whoever no longer sees it listed sees its place
                 // given back and its bytes in the service's totals
-                if (held.admitted != null) {
-                    held.admitted.release();
-                }
-                Occupancy occupancy = binding.occupancy();
-                occupancy.bytesIn.addAndGet(held.in);
-                occupancy.bytesOut.addAndGet(held.out);
-                occupancy.durations.record(System.nanoTime() - held.acceptedNanos);
+                given(held);
                 byFd[held.fd] = null;
                 count--;
             }
-            Libc.close(held.fd);
-            if (held.served != null) {
-                held.served.ended(null, held.traffic ? held.in : -1, held.traffic ? held.out : -1);
-            }
+            closed(held);
+        }
+
+        /** Closes a connection that was never listed here (its thread had ended). */
+        private void finish(Held held) {
+            given(held);
+            closed(held);
         }
 
         private void closeEveryone() {
@@ -659,6 +823,15 @@ final class HeldStreams {
                 released = true;
                 wakeUp.close();
                 Libc.close(epollFd);
+                Held held;
+                while ((held = adopted.poll()) != null) {
+                    finish(held);
+                }
+                for (Arrival arrival : awaiting) {
+                    if (arrival.settle()) {
+                        arrival.turnAway();
+                    }
+                }
             }
         }
     }

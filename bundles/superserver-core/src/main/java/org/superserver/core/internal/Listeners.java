@@ -480,8 +480,8 @@ final class Listeners {
         } else if (holds && HeldStreams.supports(channel)) {
             HeldStreams held;
             try {
-                held = new HeldStreams(binding, (StreamAnswer) binding.handler(), channel, answerThreads, ids,
-                        everyHeld::remove);
+                held = new HeldStreams(binding, (StreamAnswer) binding.handler(), policies, launcher, channel,
+                        answerThreads, ids, everyHeld::remove);
             } catch (java.io.IOException e) {
                 channel.close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 throw e;

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -145,7 +146,9 @@ final class PolicyChain {
      * this must be called there too. A chain whose policies all answer at once (a completed stage,
      * as the tcpd policy gives when no lookup is needed) is decided right here: the returned stage
      * is already complete, with no timer and no hand-over between tasks. Otherwise the returned
-     * stage completes on {@code executor}. It never completes exceptionally.
+     * stage completes on {@code executor}, or, once that has stopped taking tasks (the core
+     * stopped), on the thread that completes it: it always completes, so that whoever waits for it
+     * can close the connection. It never completes exceptionally.
      */
     CompletionStage<Verdict> check(ConnectionInfo connection, ServiceDefinition definition, Executor executor) {
         CompletableFuture<Verdict> result = new CompletableFuture<>();
@@ -155,7 +158,18 @@ final class PolicyChain {
         }
         return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .exceptionally(e -> timedOut(e, connection, definition))
-                .thenApplyAsync(v -> v, executor);
+                .thenApplyAsync(v -> v, orHere(executor));
+    }
+
+    /** {@code executor}, or the calling thread once {@code executor} refuses tasks (it has stopped). */
+    private static Executor orHere(Executor executor) {
+        return task -> {
+            try {
+                executor.execute(task);
+            } catch (RejectedExecutionException stopped) {
+                task.run();
+            }
+        };
     }
 
     private Verdict timedOut(Throwable e, ConnectionInfo connection, ServiceDefinition definition) {
@@ -227,7 +241,7 @@ final class PolicyChain {
             return;
         }
         stage.whenCompleteAsync((decision, error) -> decided(asked, askedName, decision, error, allowed, connection,
-                definition, executor, result), executor);
+                definition, executor, result), orHere(executor));
     }
 
     /** Goes on with the chain after policy {@code index} ({@code name}) answered. */

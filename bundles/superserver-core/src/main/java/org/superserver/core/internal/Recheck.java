@@ -87,8 +87,7 @@ final class Recheck {
 
     /**
      * Asks the policies of {@code definition} again about each connection of it held as a bare
-     * descriptor ({@link HeldStreams}); ends those denied. (A service that a policy guards has no
-     * new connections held: they take a pipeline.)
+     * descriptor ({@link HeldStreams}); ends those denied.
      */
     static void askAgain(ServiceDefinition definition, List<HeldStreams> held, PolicyChain chain,
                          ScheduledExecutorService timer, Occupancy occupancy) {

@@ -317,6 +317,28 @@ public class AnswerOnAcceptTest extends CoreFixture {
     }
 
     @Test
+    public void aConnectionWhoseVerdictComesAfterTheCoreStoppedIsClosedUnanswered() throws Exception {
+        CompletableFuture<Decision> decision = new CompletableFuture<>();
+        AtomicInteger asked = new AtomicInteger();
+        addWaitingPolicy("slow", decision, asked);
+        registry.addDefinition("d", tcp("slow").handler("answer").policies(List.of("slow")).instances(3).build());
+        int port = port("slow");
+        Occupancy occupancy = registry.binding("slow").occupancy();
+        try (Socket client = connect(port)) {
+            for (int i = 0; i < 100 && asked.get() == 0; i++) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, asked.get());
+            registry.stop();
+            decision.complete(Decision.allow("too late"));
+            client.setSoTimeout(2_000); // closed when the verdict comes, not when the chain's 5 s run out
+            assertEquals("", readToEnd(client));
+        }
+        assertTrue(handler.answered.isEmpty());
+        assertEquals("its place given back", 0, occupancy.connections.get());
+    }
+
+    @Test
     public void theRateLimitStillPausesTheService() throws Exception {
         int fixed = freePort();
         registry.addDefinition("d", tcp("limited").handler("answer").port(fixed).maxPerMinute(2).build());

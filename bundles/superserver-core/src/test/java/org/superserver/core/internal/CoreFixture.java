@@ -17,12 +17,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.After;
 import org.superserver.api.Protocol;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
+import org.superserver.api.access.Decision;
 import org.superserver.api.status.ListenerState;
 import org.superserver.api.status.ListenerStatus;
 
@@ -110,6 +113,17 @@ abstract class CoreFixture {
         opened.add(socket);
         socket.setSoTimeout(2_000);
         return socket;
+    }
+
+    /**
+     * Registers access policy {@code name}, whose every answer is {@code decision}: the connections
+     * it is asked about wait until the test completes it. Counts the questions in {@code asked}.
+     */
+    void addWaitingPolicy(String name, CompletableFuture<Decision> decision, AtomicInteger asked) {
+        registry.addPolicy("waiting-" + name, List.of(name), 0, (c, d) -> {
+            asked.incrementAndGet();
+            return decision;
+        });
     }
 
     /** The lines of {@code file} that hold every one of {@code parts}, once there are {@code count}; 10 s at most. */

@@ -38,9 +38,10 @@ import org.superserver.api.status.ConnectionStatus;
 
 /**
  * Stream handlers that are {@link StreamAnswer}s have their connections held as bare descriptors by
- * the listener's threads, unless a policy or an option needs a pipeline: the answers are the bytes
- * the pipeline would send, and the held connections are listed, numbered, ended by the
- * administrator, rechecked by reloads, bounded by {@code instances}, and closed with the core.
+ * the listener's threads, unless an option needs a pipeline: the access policies are asked there and
+ * their verdicts acted on, the answers are the bytes the pipeline would send, and the held
+ * connections are listed, numbered, ended by the administrator, rechecked by reloads, bounded by
+ * {@code instances}, and closed with the core.
  */
 public class HeldStreamsTest extends CoreFixture {
 
@@ -334,15 +335,158 @@ public class HeldStreamsTest extends CoreFixture {
         assertTrue(registry.connections().isEmpty());
     }
 
+    private static String readToEnd(Socket socket) throws IOException {
+        socket.setSoTimeout(10_000);
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+
     @Test
-    public void aServiceThatAPolicyGuardsTakesThePipeline() throws Exception {
-        registry.addPolicy("p", List.of("gate"), 0, (c, d) -> CompletableFuture.completedFuture(Decision.allow("ok")));
+    public void aServiceThatAPolicyAllowsAtOnceIsHeldAfterItsBanner() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        registry.addPolicy("p", List.of("gate"), 0, (c, d) -> {
+            asked.incrementAndGet();
+            return CompletableFuture.completedFuture(Decision.builder(true).reason("hosts.allow:1")
+                    .banner("welcome\r\n").build());
+        });
         registry.addDefinition("d", flip("g").policies(List.of("gate")).build());
-        try (Socket client = connect(port("g"))) {
+        int port = port("g");
+        try (Socket client = connect(port)) {
+            assertEquals("welcome\r\n", new String(readFully(client.getInputStream(), 9), StandardCharsets.US_ASCII));
             assertAnswers(client, "asked first\n");
+            assertAnswers(client, "then held\n");
+            assertEquals(1, registry.connections().size());
         }
-        assertEquals(1, handler.piped.get());
+        assertEquals("asked once", 1, asked.get());
+        assertEquals("no pipeline was set up", 0, handler.piped.get());
+        assertTrue(handler.answeredOn.toString(), handler.answeredOn.stream()
+                .allMatch(name -> name.startsWith("superserver-held-g-" + port)));
+    }
+
+    @Test
+    public void aDeniedClientOfAHeldServiceGetsOnlyTheBannerAndIsCounted() throws Exception {
+        registry.addPolicy("p", List.of("gate"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(false).reason("hosts.deny:1").banner("go away\r\n").build()));
+        registry.addDefinition("d", flip("g").policies(List.of("gate")).instances(5).build());
+        try (Socket client = connect(port("g"))) {
+            assertEquals("go away\r\n", readToEnd(client));
+        }
+        assertEquals(0, handler.piped.get());
         assertTrue(handler.answeredOn.toString(), handler.answeredOn.isEmpty());
+        assertEquals(1L, registry.stats().stream().filter(st -> st.serviceId().equals("g")).findFirst()
+                .orElseThrow().denied());
+        waitFor("the denied client's place to be given back",
+                () -> registry.binding("g").occupancy().connections.get() == 0);
+        assertTrue(registry.connections().isEmpty());
+    }
+
+    @Test
+    public void aTwistFromThePolicyOfAHeldServiceRunsItsCommandInsteadOfTheHandler() throws Exception {
+        registry.addPolicy("p", List.of("twister"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(false).reason("hosts.deny:1").twist("/bin/echo 421 go away").build()));
+        registry.addDefinition("d", flip("t").policies(List.of("twister")).build());
+        try (Socket client = connect(port("t"))) {
+            assertEquals("421 go away\n", readToEnd(client));
+        }
+        assertTrue(handler.answeredOn.toString(), handler.answeredOn.isEmpty());
+        assertEquals(0, handler.piped.get());
+        waitFor("the twist command to end, and nothing to be held",
+                () -> registry.connections().isEmpty() && registry.binding("t").occupancy().connections.get() == 0);
+    }
+
+    @Test
+    public void aVerdictThatComesLaterIsActedOnAndTheAllowedConnectionHeld() throws Exception {
+        java.nio.file.Path logFile = folder.newFolder("log").toPath().resolve("connections.log");
+        java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try {
+            AtomicInteger asked = new AtomicInteger();
+            registry.addPolicy("p", List.of("slow"), 0, (c, d) -> {
+                CompletableFuture<Decision> decision = new CompletableFuture<>();
+                boolean allowed = asked.getAndIncrement() % 2 == 0; // the first, third, ... client
+                later.schedule(() -> decision.complete(Decision.builder(allowed).reason("looked up").build()),
+                        200, TimeUnit.MILLISECONDS);
+                return decision;
+            });
+            registry.addDefinition("d", flip("s").policies(List.of("slow")).instances(10)
+                    .logOnSuccess(java.util.EnumSet.of(LogField.HOST, LogField.TRAFFIC))
+                    .logTarget(LogTarget.file(logFile.toString(), 0, 0)).build());
+            int port = port("s");
+            List<Socket> allowed = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket client = connect(port);
+                    if (i % 2 == 0) {
+                        allowed.add(client);
+                        assertAnswers(client, "allowed " + i + "\n"); // sent before the verdict, answered after
+                    } else {
+                        try (client) {
+                            assertEquals("", readToEnd(client));
+                        }
+                    }
+                }
+                assertEquals(2, registry.connections().size());
+                assertAnswers(allowed.get(0), "still held\n");
+            } finally {
+                for (Socket client : allowed) {
+                    client.close();
+                }
+            }
+            assertEquals(0, handler.piped.get());
+            assertTrue(handler.answeredOn.toString(), handler.answeredOn.stream()
+                    .allMatch(name -> name.startsWith("superserver-held-s-" + port)));
+            assertEquals(2L, registry.stats().stream().filter(st -> st.serviceId().equals("s")).findFirst()
+                    .orElseThrow().denied());
+            waitFor("every place to be given back", () -> registry.binding("s").occupancy().connections.get() == 0
+                    && registry.connections().isEmpty());
+            assertEquals("a START and an EXIT line for each allowed client, none for the denied",
+                    2, awaitLines(logFile, 2, "EXIT service=s").size());
+            assertEquals(2, awaitLines(logFile, 2, "START service=s").size());
+        } finally {
+            later.shutdownNow();
+        }
+    }
+
+    @Test
+    public void aConnectionWhoseVerdictComesAfterTheCoreStoppedIsClosed() throws Exception {
+        CompletableFuture<Decision> decision = new CompletableFuture<>();
+        AtomicInteger asked = new AtomicInteger();
+        addWaitingPolicy("slow", decision, asked);
+        registry.addDefinition("d", flip("s").policies(List.of("slow")).instances(3).build());
+        int port = port("s");
+        Occupancy occupancy = registry.binding("s").occupancy();
+        try (Socket client = connect(port)) {
+            waitFor("the policy to be asked", () -> asked.get() == 1);
+            assertEquals(1, occupancy.connections.get());
+            registry.stop();
+            waitFor("the threads to end though a verdict is awaited", () -> threadsNamed("superserver-held-s-") == 0);
+            decision.complete(Decision.allow("too late"));
+            assertClosedByServer(client);
+            assertEquals("its place given back", 0, occupancy.connections.get());
+        }
+        assertTrue(handler.answeredOn.toString(), handler.answeredOn.isEmpty());
+    }
+
+    @Test
+    public void aConnectionWhoseVerdictComesAfterItsServiceWasRemovedIsServedUntilItEnds() throws Exception {
+        CompletableFuture<Decision> decision = new CompletableFuture<>();
+        AtomicInteger asked = new AtomicInteger();
+        addWaitingPolicy("slow", decision, asked);
+        registry.addDefinition("d", flip("s").policies(List.of("slow")).build());
+        int port = port("s");
+        Socket client = connect(port);
+        try {
+            waitFor("the policy to be asked", () -> asked.get() == 1);
+            registry.removeDefinition("d");
+            settle();
+            assertRefused(port);
+            assertEquals("a thread stays for the awaited verdict", 1, threadsNamed("superserver-held-s-" + port));
+            decision.complete(Decision.allow("looked up"));
+            assertAnswers(client, "left to finish, as inetd does\n");
+        } finally {
+            client.close();
+        }
+        waitFor("the threads to end with the last connection", () -> threadsNamed("superserver-held-s-") == 0);
+        assertTrue(registry.connections().isEmpty());
     }
 
     @Test
