@@ -542,10 +542,9 @@ final class HeldStreams {
                 return;
             }
             if (verdict.isDone()) {
-                if (AnswerOnAccept.allowedBy(verdict, binding, launcher, fd, connection, definition)) {
-                    hold(arrival.held(definition));
-                } else {
-                    arrival.turnAway();
+                Held held = decided(arrival, verdict, connection, definition);
+                if (held != null) {
+                    hold(held);
                 }
                 return;
             }
@@ -556,20 +555,38 @@ final class HeldStreams {
                     return; // closed when the thread ended
                 }
                 try {
-                    if (AnswerOnAccept.allowedBy(verdict, binding, launcher, fd, connection, definition)) {
-                        adopt(arrival.held(binding.definition()));
-                    } else {
-                        arrival.turnAway();
+                    Held held = decided(arrival, verdict, connection, definition);
+                    if (held != null) {
+                        adopt(held);
                     }
-                } catch (RuntimeException | Error failure) {
-                    LOG.error("POLICY service={} from={} error={}, closed", definition.name(),
-                            Addresses.format(connection.remote()), failure.toString());
-                    arrival.turnAway();
                 } finally {
                     awaiting.remove(arrival); // after adopt: the thread sees it queued or still awaited
                     wake(); // nothing once the thread has ended
                 }
             });
+        }
+
+        /**
+         * Acts on the policies' completed verdict ({@link AnswerOnAccept#allowedBy}); a failure on the
+         * way closes this connection alone.
+         *
+         * @return the connection to hold, or {@code null} when it was turned away (and closed)
+         */
+        private Held decided(Arrival arrival, CompletableFuture<PolicyChain.Verdict> verdict,
+                             ConnectionInfo connection, ServiceDefinition definition) {
+            Held held = null;
+            try {
+                if (AnswerOnAccept.allowedBy(verdict, binding, launcher, arrival.fd, connection, definition)) {
+                    held = arrival.held(binding.definition());
+                }
+            } catch (RuntimeException | LinkageError failure) {
+                LOG.error("POLICY service={} from={} origin={} error={}, closed", definition.name(),
+                        Addresses.format(connection.remote()), definition.origin(), failure.toString());
+            }
+            if (held == null) {
+                arrival.turnAway();
+            }
+            return held;
         }
 
         /** Lists {@code held} as this thread's and watches it for reading; on the thread only. */
