@@ -49,8 +49,10 @@ for t in $THREADS; do
   mkdir -p "$work/$t"
   printf '127.0.0.1:%s\tstream\ttcp\tnowait\t%s\tinternal daytime\n' "${port[$t]}" "$user" > "$work/$t/inetd.conf"
   reuse=false; [ "${t%r}" != "$t" ] && reuse=true
+  # a session of its own, as a service manager starts it: with the scheduler's autogroups a server in
+  # the load generator's session would compete thread by thread, which favours more threads
   SUPERSERVER_OPTS="-Dsuperserver.answer.threads=${t%r} -Dsuperserver.answer.reuseport=$reuse" \
-      "$SS_HOME/bin/superserver" --inetd "$work/$t/inetd.conf" \
+      setsid "$SS_HOME/bin/superserver" --inetd "$work/$t/inetd.conf" \
       --data "$work/$t/data" --pid-file "$work/$t/pid" > "$work/$t/log" 2>&1 &
   pids+=($!)
   i=$((i + 1))

@@ -172,8 +172,9 @@ final class DirectAnswer implements AutoCloseable {
 
     /**
      * Threads per listener from {@value #THREADS_PROPERTY}: unless set, 2 where the machine has
-     * two processors or more and 1 otherwise (two threads took daytime from 29.8k to 34.9k
-     * connections per second on two cores, bench/answer-threads.sh); 0 answers on the listener's
+     * two processors or more, so that clients from elsewhere are accepted on two of them, and 1
+     * otherwise (on two cores shared with the load generator one thread and two are level,
+     * bench/answer-threads.sh, and both well ahead of the event loop); 0 answers on the listener's
      * event loop instead ({@link AnswerOnAccept}), and gives a {@link HeldStreams} listener's
      * connections channels; at most 16.
      */
