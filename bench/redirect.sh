@@ -114,11 +114,12 @@ start_server() { # xinetd | superserver
   case $1 in
     xinetd)
       [ -x "$XINETD" ] || { echo "no xinetd at $XINETD (run ../shared/bench/setup.sh, or set XINETD)" >&2; return 1; }
-      "$XINETD" -dontfork -f "$work/xinetd.conf" -filelog "$work/xinetd.log" > "$work/xinetd.out" 2>&1 &
+      # each server in a session of its own, as a service manager starts it (README.md, "Paired")
+      setsid "$XINETD" -dontfork -f "$work/xinetd.conf" -filelog "$work/xinetd.log" > "$work/xinetd.out" 2>&1 &
       server_pid=$! ;;
     superserver)
       [ -x "$SS_HOME/bin/superserver" ] || { echo "no distribution at $SS_HOME: run mvn -B -DskipTests install" >&2; return 1; }
-      "$SS_HOME/bin/superserver" --xinetd "$work/xinetd.conf" --data "$work/data" \
+      setsid "$SS_HOME/bin/superserver" --xinetd "$work/xinetd.conf" --data "$work/data" \
           --pid-file "$work/superserver.pid" > "$work/superserver.out" 2>&1 &
       server_pid=$! ;;
   esac

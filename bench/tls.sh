@@ -138,10 +138,11 @@ exec = /bin/cat
 execArgs = cat
 CONF
 
-"$SS_HOME/bin/superserver" --xinetd "$work/xinetd.conf" --data "$work/data" --pid-file "$work/superserver.pid" \
+# each server in a session of its own, as a service manager starts it (README.md, "Paired")
+setsid "$SS_HOME/bin/superserver" --xinetd "$work/xinetd.conf" --data "$work/data" --pid-file "$work/superserver.pid" \
     > "$work/superserver.out" 2>&1 &
 server_pid=$!
-"$stunnel" "$work/stunnel.conf" > "$work/stunnel.out" 2>&1 &
+setsid "$stunnel" "$work/stunnel.conf" > "$work/stunnel.out" 2>&1 &
 stunnel_pid=$!
 for p in "$BASE" "$((BASE + 1))" "$((BASE + 10))"; do
   wait_port "$p" || { echo "superserver did not listen on $p:" >&2; tail -20 "$work/superserver.out" >&2; exit 1; }
