@@ -51,6 +51,8 @@ public class SpawnLibraryIT {
         Process server = distribution.start("ulimit -Sn 256", log, "--xinetd", conf.toString(), "--data",
                 folder.newFolder("data").toString());
         ServedPorts.awaitDaytime(server, daytime, log);
+        // the services of one file are bound one after the other: daytime answering says nothing of limits
+        ServedPorts.awaitLog(log, "LISTEN service=limits ");
 
         assertEquals("hello 256:" + hard + "\n", exchange(limits, "hello\n"));
         String text = Files.readString(log);
