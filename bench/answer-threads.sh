@@ -37,8 +37,6 @@ trap 'exit 130' INT TERM
 BENCH_NAME=answer-threads.sh
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-per_conn() { awk -v d="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}'; }
 
 user=$(id -un)
 i=0
@@ -68,13 +66,13 @@ declare -A rates cpus machine switches
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$ROUNDS"); do
   for t in $THREADS; do
-    before=$(cpu_ticks "${jvm[$t]}"); m0=$(machine_ticks); c0=$(machine_switches)
+    before=$(own_ticks "${jvm[$t]}"); m0=$(machine_ticks); c0=$(machine_switches)
     line=$("$ssbench" conn -p "${port[$t]}" -t "$CONC" -d "$DUR" -s 0 | tail -1)
-    after=$(cpu_ticks "${jvm[$t]}"); m1=$(machine_ticks); c1=$(machine_switches)
+    after=$(own_ticks "${jvm[$t]}"); m1=$(machine_ticks); c1=$(machine_switches)
     ok=$(kv "$line" ok)
     rates[$t]="${rates[$t]:-} $(kv "$line" rate)"
-    cpus[$t]="${cpus[$t]:-} $(per_conn $((after - before)) "$ok")"
-    machine[$t]="${machine[$t]:-} $(per_conn $((m1 - m0)) "$ok")"
+    cpus[$t]="${cpus[$t]:-} $(us_per_op $((after - before)) "$ok")"
+    machine[$t]="${machine[$t]:-} $(us_per_op $((m1 - m0)) "$ok")"
     switches[$t]="${switches[$t]:-} $(awk -v d=$((c1 - c0)) -v n="$ok" 'BEGIN{printf "%.2f", (n > 0 ? d / n : 0)}')"
   done
 done

@@ -65,7 +65,7 @@ done
 setsid "$SS_HOME/bin/superserver" --xinetd "$work/superserver/xinetd.conf" --services "$work/superserver/services" \
     --data "$work/superserver/data" --pid-file "$work/superserver/pid" > "$work/superserver/log" 2>&1 &
 pids+=($!)
-setsid unshare -m --propagation private sh -c 'mount --bind "$0" /etc/services && exec "$@"' "$work/xinetd/services" \
+setsid "${IN_SERVICES[@]}" "$work/xinetd/services" \
     "$xinetd" -dontfork -pidfile "$work/xinetd/pid" -f "$work/xinetd/xinetd.conf" > "$work/xinetd/log" 2>&1 &
 pids+=($!)
 
@@ -79,8 +79,6 @@ for d in $DAEMONS; do
   alive "${pid[$d]}" || die "$d is not running: $(cat "$work/$d/log")"
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-per_conn() { awk -v d="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}'; }
 drive() { # SERVICE PORT SECONDS
   local size=0; [ "$1" = echo ] && size=$PAYLOAD
   "$ssbench" conn -p "$2" -t "$CONC" -d "$3" -s "$size" | tail -1
@@ -92,14 +90,14 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$ROUNDS"); do
   for s in $SERVICES; do
     for d in $DAEMONS; do
-      before=$(cpu_ticks "${pid[$d]}"); m0=$(machine_ticks)
+      before=$(own_ticks "${pid[$d]}"); m0=$(machine_ticks)
       line=$(drive "$s" "${port[$d.$s]}" "$DUR")
-      after=$(cpu_ticks "${pid[$d]}"); m1=$(machine_ticks)
+      after=$(own_ticks "${pid[$d]}"); m1=$(machine_ticks)
       ok=$(kv "$line" ok)
       rates[$d.$s]="${rates[$d.$s]:-} $(kv "$line" rate)"
       errors[$d.$s]=$(( ${errors[$d.$s]:-0} + $(kv "$line" errors) ))
-      cpus[$d.$s]="${cpus[$d.$s]:-} $(per_conn $((after - before)) "$ok")"
-      machine[$d.$s]="${machine[$d.$s]:-} $(per_conn $((m1 - m0)) "$ok")"
+      cpus[$d.$s]="${cpus[$d.$s]:-} $(us_per_op $((after - before)) "$ok")"
+      machine[$d.$s]="${machine[$d.$s]:-} $(us_per_op $((m1 - m0)) "$ok")"
     done
   done
 done

@@ -308,17 +308,17 @@ start_daemon() { # DAEMON
       launch "$d" "${SS_ARGV[@]}" ;;
     openbsd-inetd)
       mk_services "$dir/services" "$b"; mk_inetd_conf "$dir/inetd.conf"
-      launch "$d" unshare -m --propagation private sh -c 'mount --bind "$0" /etc/services && exec "$@"' "$dir/services" \
+      launch "$d" "${IN_SERVICES[@]}" "$dir/services" \
         /usr/sbin/inetd -i -R 100000000 -q 128 "$dir/inetd.conf" ;;
     xinetd)
       mk_services "$dir/services" "$b"; mk_xinetd_conf "$dir/xinetd.conf"
-      launch "$d" unshare -m --propagation private sh -c 'mount --bind "$0" /etc/services && exec "$@"' "$dir/services" \
+      launch "$d" "${IN_SERVICES[@]}" "$dir/services" \
         "$(xinetd_bin)" -dontfork -pidfile "$dir/xinetd.pid" -f "$dir/xinetd.conf" ;;
     inetutils-inetd)
       # no foreground mode without debug output: it daemonizes (a session of its own), found by its pid file
       mk_services "$dir/services" "$b"; mk_inetd_conf "$dir/inetd.conf"
       rm -f "$dir/inetutils-inetd.pid"
-      launch "$d" unshare -m --propagation private sh -c 'mount --bind "$0" /etc/services && exec "$@"' "$dir/services" \
+      launch "$d" "${IN_SERVICES[@]}" "$dir/services" \
         "$(inetutils_bin)" -R 100000000 --pidfile="$dir/inetutils-inetd.pid" "$dir/inetd.conf"
       local i pid
       for i in $(seq 1 100); do [ -s "$dir/inetutils-inetd.pid" ] && break; sleep 0.05; done

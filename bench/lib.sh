@@ -26,5 +26,16 @@ machine_ticks() {
   echo $((user + nice + system + irq + softirq))
 }
 
+# utime+stime of process PID since it started, in clock ticks (/proc/PID/stat).
+own_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# Microseconds per operation: us_per_op TICKS COUNT (clock ticks spent on COUNT operations).
+us_per_op() { awk -v d="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}'; }
+
+# A command prefix that runs CMD in a mount namespace of its own whose /etc/services is FILE, so
+# that a daemon that reads its ports from there gets the benchmark's: "${IN_SERVICES[@]}" FILE CMD...
+# (an array, not a function, so that setsid can run it)
+IN_SERVICES=(unshare -m --propagation private sh -c 'mount --bind "$0" /etc/services && exec "$@"')
+
 # The context switches of every processor since boot (/proc/stat: ctxt).
 machine_switches() { awk '$1 == "ctxt" { print $2; exit }' /proc/stat; }

@@ -67,13 +67,13 @@ setsid "$SS_HOME/bin/superserver" --inetd "$work/superserver/inetd.conf" --data 
 pids+=($!)
 if [ "$PEER" = openbsd-inetd ]; then
   # -R: the rate limit raised (256 a minute would stop a service); -q: the backlog Superserver has
-  setsid unshare -m --propagation private sh -c 'mount --bind "$0" /etc/services && exec "$@"' "$work/peer/services" \
+  setsid "${IN_SERVICES[@]}" "$work/peer/services" \
       "$peer_bin" -i -R 100000000 -q 128 "$work/peer/inetd.conf" > "$work/peer/log" 2>&1 &
   pids+=($!)
   peer_pid=$!
 else
   # no foreground mode without debug output: it daemonizes, found by its pid file
-  setsid unshare -m --propagation private sh -c 'mount --bind "$0" /etc/services && exec "$@"' "$work/peer/services" \
+  setsid "${IN_SERVICES[@]}" "$work/peer/services" \
       "$peer_bin" -R 100000000 --pidfile="$work/peer/pid" "$work/peer/inetd.conf" > "$work/peer/log" 2>&1
 fi
 ports() { local d=$1 s list=""; for s in $SERVICES; do list="$list${list:+,}${port[$d.$s]}"; done; echo "$list"; }
@@ -89,8 +89,6 @@ fi
 pid[peer]=$peer_pid
 for d in superserver peer; do alive "${pid[$d]}" || die "$d is not running: $(cat "$work/$d/log")"; done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-per_conn() { awk -v d="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}'; }
 quartile() { # Q (0.25, 0.5, 0.75) VALUES... : the quartile, by linear interpolation
   local q=$1; shift
   printf '%s\n' "$@" | sort -g | awk -v q="$q" '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit }
@@ -99,13 +97,13 @@ quartile() { # Q (0.25, 0.5, 0.75) VALUES... : the quartile, by linear interpola
 declare -A rate cpu machine
 slice() { # DAEMON SERVICE : one slice; sets last_rate
   local d=$1 s=$2 before after m0 m1 line ok
-  before=$(cpu_ticks "${pid[$d]}"); m0=$(machine_ticks)
+  before=$(own_ticks "${pid[$d]}"); m0=$(machine_ticks)
   line=$("$ssbench" conn -p "${port[$d.$s]}" -t "$CONC" -d "$SLICE" -s 0 | tail -1)
-  after=$(cpu_ticks "${pid[$d]}"); m1=$(machine_ticks)
+  after=$(own_ticks "${pid[$d]}"); m1=$(machine_ticks)
   ok=$(kv "$line" ok); last_rate=$(kv "$line" rate)
   rate[$d.$s]="${rate[$d.$s]:-} $last_rate"
-  cpu[$d.$s]="${cpu[$d.$s]:-} $(per_conn $((after - before)) "$ok")"
-  machine[$d.$s]="${machine[$d.$s]:-} $(per_conn $((m1 - m0)) "$ok")"
+  cpu[$d.$s]="${cpu[$d.$s]:-} $(us_per_op $((after - before)) "$ok")"
+  machine[$d.$s]="${machine[$d.$s]:-} $(us_per_op $((m1 - m0)) "$ok")"
 }
 for s in $SERVICES; do for d in superserver peer; do "$ssbench" conn -p "${port[$d.$s]}" -t "$CONC" -d 1 -s 0 > /dev/null; done; done
 

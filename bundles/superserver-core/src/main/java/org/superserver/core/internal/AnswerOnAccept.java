@@ -90,53 +90,9 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
     private static void decided(Binding binding, ImmediateAnswer answers, Supplier<Launcher> launcher,
                                 FileDescriptor fd, ConnectionInfo connection, ServiceDefinition definition,
                                 CompletableFuture<PolicyChain.Verdict> completed, ByteBufAllocator alloc) {
-        if (allowedBy(completed, binding, launcher, fd.intValue(), connection, definition)) {
+        if (ServedClients.allowedBy(completed, binding, launcher, fd.intValue(), connection, definition)) {
             answer(binding, answers, fd, connection, definition, alloc);
         }
-    }
-
-    /**
-     * Acts on the access policies' {@code completed} verdict for a connection served from its bare
-     * descriptor {@code fd}, as {@link StreamDispatcher} does for a channel: applies the socket
-     * options it asks for; hands the connection to its twist command; or logs and counts a denial.
-     * Sends its banners to the client, allowed or denied.
-     *
-     * @return whether the client is allowed and is to be served now; if not, the caller closes
-     *         {@code fd} (a twist command has its own copy)
-     */
-    static boolean allowedBy(CompletableFuture<PolicyChain.Verdict> completed, Binding binding,
-                             Supplier<Launcher> launcher, int fd, ConnectionInfo connection,
-                             ServiceDefinition definition) {
-        InetSocketAddress remote = connection.remote();
-        PolicyChain.Verdict verdict;
-        try {
-            verdict = completed.join();
-        } catch (RuntimeException e) { // not expected: the chain turns a failure into a denial; closed unanswered
-            LOG.error("POLICY service={} from={} origin={} error={}, denied", definition.name(),
-                    Addresses.format(remote), definition.origin(), e.toString());
-            return false;
-        }
-        if (binding.isHandlerGone()) {
-            return false;
-        }
-        SocketOptions.apply(fd, verdict.tuning(), definition, remote);
-        if (verdict.twist() != null) {
-            Launcher starter = launcher == null ? null : launcher.get();
-            if (starter == null) {
-                LOG.error("TWIST service={} from={} origin={} error=no launcher to run the twist command",
-                        definition.name(), Addresses.format(remote), definition.origin());
-                return false;
-            }
-            Twist.run(starter, binding, definition, verdict, fd, connection.local(), remote);
-            return false;
-        }
-        if (!verdict.allowed()) {
-            ServedClients.deniedBy(verdict, binding, definition, connection);
-        }
-        if (!verdict.banners().isEmpty()) {
-            ExecDispatcher.send(fd, String.join("", verdict.banners()));
-        }
-        return verdict.allowed();
     }
 
     /** Closes a connection's descriptor; a failure is logged at debug level. */
@@ -173,8 +129,7 @@ final class AnswerOnAccept extends ChannelInboundHandlerAdapter {
         }
         long startedNanos = System.nanoTime();
         CompletableFuture<PolicyChain.Verdict> verdict = OPEN;
-        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
-                local, remote, Instant.now());
+        ConnectionInfo connection = Peers.info(definition, local, remote, Instant.now());
         try {
             if (PolicyChain.guards(definition)) {
                 verdict = policies.check(connection, definition, executor).toCompletableFuture();

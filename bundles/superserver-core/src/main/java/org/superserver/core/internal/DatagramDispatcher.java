@@ -96,8 +96,8 @@ final class DatagramDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         pending.put(sender, packet);
-        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
-                (InetSocketAddress) ctx.channel().localAddress(), sender, Instant.now());
+        ConnectionInfo connection = Peers.info(definition, (InetSocketAddress) ctx.channel().localAddress(), sender,
+                Instant.now());
         policies.check(connection, definition, ctx.executor()).thenAccept(verdict -> {
             DatagramPacket held = pending.remove(sender);
             if (verdictsFor == definition) {

@@ -50,7 +50,7 @@ import org.superserver.api.status.ConnectionStatus;
  * option, a {@code banner_fail}) is wrapped in a channel and passed into the listening channel's
  * pipeline, where it takes the ordinary path. The limits ({@link Admission}) and the rate limit are
  * checked here, then the access policies of a service they guard are asked, and their verdict is
- * acted on as {@link StreamDispatcher} acts on it ({@link AnswerOnAccept#allowedBy}); a verdict that
+ * acted on as {@link StreamDispatcher} acts on it ({@link ServedClients#allowedBy}); a verdict that
  * comes later (a name or a user to look up) is acted on where it completes, and the thread then
  * holds the allowed connection. The START and EXIT lines ({@code log_on_success}) are logged here,
  * as for a channel.
@@ -294,13 +294,18 @@ final class HeldStreams {
 
     /** Gives back what a closing connection held, and adds its bytes and time to the service's. */
     private void given(Held held) {
-        if (held.admitted != null) {
-            held.admitted.release();
-        }
+        givenBack(held.admitted, held.acceptedNanos);
         Occupancy occupancy = binding.occupancy();
         occupancy.bytesIn.addAndGet(held.in);
         occupancy.bytesOut.addAndGet(held.out);
-        occupancy.durations.record(System.nanoTime() - held.acceptedNanos);
+    }
+
+    /** Gives back the place {@code admitted} holds, if any, and adds the connection's time to the service's. */
+    private void givenBack(Admission.Admitted admitted, long acceptedNanos) {
+        if (admitted != null) {
+            admitted.release();
+        }
+        binding.occupancy().durations.record(System.nanoTime() - acceptedNanos);
     }
 
     /** Closes a connection's descriptor and logs its EXIT line. */
@@ -346,10 +351,7 @@ final class HeldStreams {
 
         /** Closes a connection the policies turned away (or handed to a twist command), giving back its place. */
         void turnAway() {
-            if (admitted != null) {
-                admitted.release();
-            }
-            binding.occupancy().durations.record(System.nanoTime() - acceptedNanos);
+            givenBack(admitted, acceptedNanos);
             Libc.close(fd);
         }
     }
@@ -530,8 +532,7 @@ final class HeldStreams {
                 hold(arrival.held(definition));
                 return;
             }
-            ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(),
-                    definition.protocol(), local(fd), remote, Instant.now());
+            ConnectionInfo connection = Peers.info(definition, local(fd), remote, Instant.now());
             CompletableFuture<PolicyChain.Verdict> verdict;
             try {
                 verdict = policies.check(connection, definition, listening.eventLoop()).toCompletableFuture();
@@ -567,7 +568,7 @@ final class HeldStreams {
         }
 
         /**
-         * Acts on the policies' completed verdict ({@link AnswerOnAccept#allowedBy}); a failure on the
+         * Acts on the policies' completed verdict ({@link ServedClients#allowedBy}); a failure on the
          * way closes this connection alone.
          *
          * @return the connection to hold, or {@code null} when it was turned away (and closed)
@@ -576,7 +577,7 @@ final class HeldStreams {
                              ConnectionInfo connection, ServiceDefinition definition) {
             Held held = null;
             try {
-                if (AnswerOnAccept.allowedBy(verdict, binding, launcher, arrival.fd, connection, definition)) {
+                if (ServedClients.allowedBy(verdict, binding, launcher, arrival.fd, connection, definition)) {
                     held = arrival.held(binding.definition());
                 }
             } catch (RuntimeException | LinkageError failure) {

@@ -67,8 +67,13 @@ final class Peers {
                     path != null ? path : definition.socketPath(), peer == null ? new PeerCredentials(0, -1, -1) : peer,
                     accepted);
         }
-        return new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
-                local(channel, definition), remote(channel), accepted);
+        return info(definition, local(channel, definition), remote(channel), accepted);
+    }
+
+    /** What the access policies learn of a client at {@code remote} of {@code definition}'s socket at {@code local}. */
+    static ConnectionInfo info(ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
+                               Instant accepted) {
+        return new ConnectionInfo(definition.id(), definition.name(), definition.protocol(), local, remote, accepted);
     }
 
     /**

@@ -243,7 +243,6 @@ final class Recheck {
 
     private static ConnectionInfo info(ServiceDefinition definition, InetSocketAddress local, InetSocketAddress remote,
                                        Instant accepted) {
-        return new ConnectionInfo(definition.id(), definition.name(), definition.protocol(), local, remote,
-                accepted == null ? Instant.now() : accepted);
+        return Peers.info(definition, local, remote, accepted == null ? Instant.now() : accepted);
     }
 }

@@ -1,6 +1,9 @@
 package org.superserver.core.internal;
 
 import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.superserver.api.ConnectionInfo;
@@ -12,7 +15,8 @@ import org.superserver.api.ServiceDefinition;
  * limits when it is accepted ({@link Admission}, {@link Refusal}), its DENY and FAIL lines when a
  * policy denies it, its START and EXIT lines when it is served ({@link ConnectionLog}). Called by
  * {@link StreamDispatcher} on the connection's event loop; the DENY line also by {@link
- * ExecDispatcher} and {@link AnswerOnAccept}.
+ * ExecDispatcher}, and the whole verdict ({@link #allowedBy}) by the threads that serve
+ * connections from their bare descriptors ({@link AnswerOnAccept}, {@link HeldStreams}).
  */
 final class ServedClients {
 
@@ -40,6 +44,51 @@ final class ServedClients {
             channel.closeFuture().addListener(f -> admitted.release());
         }
         return true;
+    }
+
+    /**
+     * Acts on the access policies' {@code completed} verdict for a connection served from its bare
+     * descriptor {@code fd}, as {@link StreamDispatcher} does for a channel (daytime's answer threads,
+     * {@link AnswerOnAccept}, and echo's held threads, {@link HeldStreams}): applies the socket
+     * options it asks for; hands the connection to its twist command; or logs and counts a denial.
+     * Sends its banners to the client, allowed or denied.
+     *
+     * @return whether the client is allowed and is to be served now; if not, the caller closes
+     *         {@code fd} (a twist command has its own copy)
+     */
+    static boolean allowedBy(CompletableFuture<PolicyChain.Verdict> completed, Binding binding,
+                             Supplier<Launcher> launcher, int fd, ConnectionInfo connection,
+                             ServiceDefinition definition) {
+        InetSocketAddress remote = connection.remote();
+        PolicyChain.Verdict verdict;
+        try {
+            verdict = completed.join();
+        } catch (RuntimeException e) { // not expected: the chain turns a failure into a denial; closed unanswered
+            LOG.error("POLICY service={} from={} origin={} error={}, denied", definition.name(),
+                    Addresses.format(remote), definition.origin(), e.toString());
+            return false;
+        }
+        if (binding.isHandlerGone()) {
+            return false;
+        }
+        SocketOptions.apply(fd, verdict.tuning(), definition, remote);
+        if (verdict.twist() != null) {
+            Launcher starter = launcher == null ? null : launcher.get();
+            if (starter == null) {
+                LOG.error("TWIST service={} from={} origin={} error=no launcher to run the twist command",
+                        definition.name(), Addresses.format(remote), definition.origin());
+                return false;
+            }
+            Twist.run(starter, binding, definition, verdict, fd, connection.local(), remote);
+            return false;
+        }
+        if (!verdict.allowed()) {
+            ServedClients.deniedBy(verdict, binding, definition, connection);
+        }
+        if (!verdict.banners().isEmpty()) {
+            ExecDispatcher.send(fd, String.join("", verdict.banners()));
+        }
+        return verdict.allowed();
     }
 
     /**

@@ -295,8 +295,7 @@ final class WaitService implements AutoCloseable {
 
     private PolicyChain.Verdict decide(ServiceDefinition definition, InetSocketAddress remote)
             throws InterruptedException {
-        ConnectionInfo connection = new ConnectionInfo(definition.id(), definition.name(), definition.protocol(),
-                local, remote, Instant.now());
+        ConnectionInfo connection = Peers.info(definition, local, remote, Instant.now());
         try {
             // The chain times out by itself; this bound only keeps the thread from waiting for good.
             return policies.check(connection, definition, Runnable::run).toCompletableFuture()

@@ -239,81 +239,57 @@ public class AnswerOnAcceptTest extends CoreFixture {
 
     @Test
     public void theLimitsAreCheckedBeforeThePoliciesAreAsked() throws Exception {
-        java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor();
-        try {
-            AtomicInteger asked = new AtomicInteger();
-            registry.addPolicy("p", List.of("slow"), 0, (c, d) -> {
-                asked.incrementAndGet();
-                CompletableFuture<Decision> decision = new CompletableFuture<>();
-                later.schedule(() -> decision.complete(Decision.allow("looked up")), 500,
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
-                return decision;
-            });
-            registry.addDefinition("d", tcp("one").handler("answer").policies(List.of("slow")).instances(1).build());
-            int port = port("one");
-            try (Socket first = connect(port)) {
-                // the first holds the only place while its verdict is awaited
-                for (int i = 0; i < 100 && asked.get() == 0; i++) {
-                    Thread.sleep(10);
-                }
-                assertEquals(1, asked.get());
-                try (Socket second = connect(port)) {
-                    assertEquals("refused by the limit, not asked", "", readToEnd(second));
-                }
-                assertEquals(1, asked.get());
-                assertTrue(readToEnd(first).startsWith("immediate "));
+        AtomicInteger asked = new AtomicInteger();
+        addSlowPolicy("slow", 500, question -> true, asked);
+        registry.addDefinition("d", tcp("one").handler("answer").policies(List.of("slow")).instances(1).build());
+        int port = port("one");
+        try (Socket first = connect(port)) {
+            // the first holds the only place while its verdict is awaited
+            for (int i = 0; i < 100 && asked.get() == 0; i++) {
+                Thread.sleep(10);
             }
-            assertEquals(java.util.Map.of("service_limit", 1L), registry.stats().stream()
-                    .filter(st -> st.serviceId().equals("one")).findFirst().orElseThrow().refusedBy());
-        } finally {
-            later.shutdownNow();
+            assertEquals(1, asked.get());
+            try (Socket second = connect(port)) {
+                assertEquals("refused by the limit, not asked", "", readToEnd(second));
+            }
+            assertEquals(1, asked.get());
+            assertTrue(readToEnd(first).startsWith("immediate "));
         }
+        assertEquals(java.util.Map.of("service_limit", 1L), registry.stats().stream()
+                .filter(st -> st.serviceId().equals("one")).findFirst().orElseThrow().refusedBy());
     }
 
     @Test
     public void aVerdictThatComesLaterIsActedOnWhenItComes() throws Exception {
-        java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor();
-        try {
-            AtomicInteger asked = new AtomicInteger();
-            registry.addPolicy("p", List.of("slow"), 0, (c, d) -> {
-                CompletableFuture<Decision> decision = new CompletableFuture<>();
-                boolean allowed = asked.getAndIncrement() % 2 == 0; // the first, third, ... client
-                later.schedule(() -> decision.complete(Decision.builder(allowed).reason("looked up").build()),
-                        200, java.util.concurrent.TimeUnit.MILLISECONDS);
-                return decision;
-            });
-            registry.addDefinition("d", tcp("slow").handler("answer").policies(List.of("slow")).instances(10).build());
-            int port = port("slow");
-            int allowed = 0;
-            int denied = 0;
-            for (int i = 0; i < 4; i++) {
-                try (Socket client = connect(port)) {
-                    String answer = readToEnd(client);
-                    if (i % 2 == 0) {
-                        assertTrue(answer, answer.startsWith("immediate "));
-                        allowed++;
-                    } else {
-                        assertEquals("", answer);
-                        denied++;
-                    }
+        AtomicInteger asked = new AtomicInteger();
+        addSlowPolicy("slow", 200, question -> question % 2 == 0, asked); // the first, third, ... client
+        registry.addDefinition("d", tcp("slow").handler("answer").policies(List.of("slow")).instances(10).build());
+        int port = port("slow");
+        int allowed = 0;
+        int denied = 0;
+        for (int i = 0; i < 4; i++) {
+            try (Socket client = connect(port)) {
+                String answer = readToEnd(client);
+                if (i % 2 == 0) {
+                    assertTrue(answer, answer.startsWith("immediate "));
+                    allowed++;
+                } else {
+                    assertEquals("", answer);
+                    denied++;
                 }
             }
-            assertEquals(2, allowed);
-            assertEquals(2, denied);
-            assertEquals(0, handler.pipelines.get());
-            assertEquals(allowed, handler.answered.size());
-            assertEquals(denied, registry.stats().stream().filter(s -> s.serviceId().equals("slow")).findFirst()
-                    .orElseThrow().denied());
-            // every place is given back once its verdict was acted on (the client saw the close just before)
-            for (int i = 0; i < 100 && registry.binding("slow").occupancy().connections.get() != 0; i++) {
-                Thread.sleep(20);
-            }
-            assertEquals(0, registry.binding("slow").occupancy().connections.get());
-        } finally {
-            later.shutdownNow();
         }
+        assertEquals(2, allowed);
+        assertEquals(2, denied);
+        assertEquals(0, handler.pipelines.get());
+        assertEquals(allowed, handler.answered.size());
+        assertEquals(denied, registry.stats().stream().filter(s -> s.serviceId().equals("slow")).findFirst()
+                .orElseThrow().denied());
+        // every place is given back once its verdict was acted on (the client saw the close just before)
+        for (int i = 0; i < 100 && registry.binding("slow").occupancy().connections.get() != 0; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, registry.binding("slow").occupancy().connections.get());
     }
 
     @Test

@@ -126,6 +126,25 @@ abstract class CoreFixture {
         });
     }
 
+    /**
+     * Registers access policy {@code name}, which decides each question {@code millis} later, as
+     * one that looks a name up would: it allows the client when {@code allows} holds for the
+     * question's number (0 for the first). Counts the questions in {@code asked}. The timer stops
+     * with the test.
+     */
+    void addSlowPolicy(String name, long millis, java.util.function.IntPredicate allows, AtomicInteger asked) {
+        java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        opened.add(later::shutdownNow);
+        registry.addPolicy("slow-" + name, List.of(name), 0, (c, d) -> {
+            CompletableFuture<Decision> decision = new CompletableFuture<>();
+            boolean allowed = allows.test(asked.getAndIncrement());
+            later.schedule(() -> decision.complete(Decision.builder(allowed).reason("looked up").build()), millis,
+                    TimeUnit.MILLISECONDS);
+            return decision;
+        });
+    }
+
     /** The lines of {@code file} that hold every one of {@code parts}, once there are {@code count}; 10 s at most. */
     static List<String> awaitLines(Path file, int count, String... parts) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;

@@ -363,6 +363,39 @@ public class HeldStreamsTest extends CoreFixture {
     }
 
     @Test
+    public void aGuardedServiceSendsTheSameBytesHeldAsThroughThePipeline() throws Exception {
+        registry.addPolicy("p", List.of("gate"), 0, (c, d) -> CompletableFuture.completedFuture(
+                Decision.builder(true).reason("hosts.allow:1").banner("welcome\r\n").build()));
+        String text = "The quick brown fox, 0123456789 {}\n";
+        registry.addDefinition("d", flip("held").policies(List.of("gate")).build());
+        String held;
+        try (Socket client = connect(port("held"))) {
+            held = exchange(client, text);
+        }
+        System.setProperty(DirectAnswer.THREADS_PROPERTY, "0");
+        String piped;
+        try {
+            registry.addDefinition("e", flip("piped").policies(List.of("gate")).build());
+            try (Socket client = connect(port("piped"))) {
+                piped = exchange(client, text);
+            }
+        } finally {
+            System.clearProperty(DirectAnswer.THREADS_PROPERTY);
+        }
+        assertEquals("with no answer threads the connection takes a pipeline", 1, handler.piped.get());
+        assertEquals(piped, held);
+        assertEquals("welcome\r\n" + flipped(text), held);
+    }
+
+    /** The banner and the answer to {@code text}: as many bytes as both, read after sending it. */
+    private static String exchange(Socket client, String text) throws IOException {
+        client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        client.getOutputStream().flush();
+        return new String(readFully(client.getInputStream(), "welcome\r\n".length() + text.length()),
+                StandardCharsets.US_ASCII);
+    }
+
+    @Test
     public void aDeniedClientOfAHeldServiceGetsOnlyTheBannerAndIsCounted() throws Exception {
         registry.addPolicy("p", List.of("gate"), 0, (c, d) -> CompletableFuture.completedFuture(
                 Decision.builder(false).reason("hosts.deny:1").banner("go away\r\n").build()));
@@ -396,54 +429,42 @@ public class HeldStreamsTest extends CoreFixture {
     @Test
     public void aVerdictThatComesLaterIsActedOnAndTheAllowedConnectionHeld() throws Exception {
         java.nio.file.Path logFile = folder.newFolder("log").toPath().resolve("connections.log");
-        java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor();
+        AtomicInteger asked = new AtomicInteger();
+        addSlowPolicy("slow", 200, question -> question % 2 == 0, asked); // the first, third, ... client
+        registry.addDefinition("d", flip("s").policies(List.of("slow")).instances(10)
+                .logOnSuccess(java.util.EnumSet.of(LogField.HOST, LogField.TRAFFIC))
+                .logTarget(LogTarget.file(logFile.toString(), 0, 0)).build());
+        int port = port("s");
+        List<Socket> allowed = new java.util.ArrayList<>();
         try {
-            AtomicInteger asked = new AtomicInteger();
-            registry.addPolicy("p", List.of("slow"), 0, (c, d) -> {
-                CompletableFuture<Decision> decision = new CompletableFuture<>();
-                boolean allowed = asked.getAndIncrement() % 2 == 0; // the first, third, ... client
-                later.schedule(() -> decision.complete(Decision.builder(allowed).reason("looked up").build()),
-                        200, TimeUnit.MILLISECONDS);
-                return decision;
-            });
-            registry.addDefinition("d", flip("s").policies(List.of("slow")).instances(10)
-                    .logOnSuccess(java.util.EnumSet.of(LogField.HOST, LogField.TRAFFIC))
-                    .logTarget(LogTarget.file(logFile.toString(), 0, 0)).build());
-            int port = port("s");
-            List<Socket> allowed = new java.util.ArrayList<>();
-            try {
-                for (int i = 0; i < 4; i++) {
-                    Socket client = connect(port);
-                    if (i % 2 == 0) {
-                        allowed.add(client);
-                        assertAnswers(client, "allowed " + i + "\n"); // sent before the verdict, answered after
-                    } else {
-                        try (client) {
-                            assertEquals("", readToEnd(client));
-                        }
+            for (int i = 0; i < 4; i++) {
+                Socket client = connect(port);
+                if (i % 2 == 0) {
+                    allowed.add(client);
+                    assertAnswers(client, "allowed " + i + "\n"); // sent before the verdict, answered after
+                } else {
+                    try (client) {
+                        assertEquals("", readToEnd(client));
                     }
                 }
-                assertEquals(2, registry.connections().size());
-                assertAnswers(allowed.get(0), "still held\n");
-            } finally {
-                for (Socket client : allowed) {
-                    client.close();
-                }
             }
-            assertEquals(0, handler.piped.get());
-            assertTrue(handler.answeredOn.toString(), handler.answeredOn.stream()
-                    .allMatch(name -> name.startsWith("superserver-held-s-" + port)));
-            assertEquals(2L, registry.stats().stream().filter(st -> st.serviceId().equals("s")).findFirst()
-                    .orElseThrow().denied());
-            waitFor("every place to be given back", () -> registry.binding("s").occupancy().connections.get() == 0
-                    && registry.connections().isEmpty());
-            assertEquals("a START and an EXIT line for each allowed client, none for the denied",
-                    2, awaitLines(logFile, 2, "EXIT service=s").size());
-            assertEquals(2, awaitLines(logFile, 2, "START service=s").size());
+            assertEquals(2, registry.connections().size());
+            assertAnswers(allowed.get(0), "still held\n");
         } finally {
-            later.shutdownNow();
+            for (Socket client : allowed) {
+                client.close();
+            }
         }
+        assertEquals(0, handler.piped.get());
+        assertTrue(handler.answeredOn.toString(), handler.answeredOn.stream()
+                .allMatch(name -> name.startsWith("superserver-held-s-" + port)));
+        assertEquals(2L, registry.stats().stream().filter(st -> st.serviceId().equals("s")).findFirst()
+                .orElseThrow().denied());
+        waitFor("every place to be given back", () -> registry.binding("s").occupancy().connections.get() == 0
+                && registry.connections().isEmpty());
+        assertEquals("a START and an EXIT line for each allowed client, none for the denied",
+                2, awaitLines(logFile, 2, "EXIT service=s").size());
+        assertEquals(2, awaitLines(logFile, 2, "START service=s").size());
     }
 
     @Test
