@@ -71,6 +71,11 @@ public final class CoreComponent implements ServerStatus, ServerControl, ReloadW
             LOG.error("CONFIG pid={} error={}, using the defaults", PID, e.getMessage());
             settings = Settings.DEFAULTS;
         }
+        String data = context == null ? null : context.getProperty("superserver.data");
+        if (data != null && !data.isBlank()) {
+            registry.recordListening(java.nio.file.Path.of(data.trim(), ListeningRecord.FILE_NAME));
+        }
+        registry.sweepQuietMillis(SWEEP_QUIET_MILLIS);
         registry.start(settings);
         whenFrameworkStarted(context);
     }
@@ -152,6 +157,12 @@ public final class CoreComponent implements ServerStatus, ServerControl, ReloadW
         java.io.File area = context == null ? null : context.getDataFile(DUMP_NAME);
         return area != null ? area.toPath() : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), DUMP_NAME);
     }
+
+    /**
+     * How long the configuration must stay unchanged after the framework has started before passed
+     * sockets no service took are closed: the config sources publish a little after the start.
+     */
+    static final long SWEEP_QUIET_MILLIS = 500;
 
     /** The state dump's file name when {@code dump.file} is not set. */
     static final String DUMP_NAME = "superserver.dump";

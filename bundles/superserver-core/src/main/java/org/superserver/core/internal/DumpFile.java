@@ -24,6 +24,14 @@ final class DumpFile {
     }
 
     static void write(Path target, String text) throws IOException {
+        write(target, text, true);
+    }
+
+    /**
+     * Writes {@code text} to {@code target} as {@link #write(Path, String)} does; with {@code force}
+     * false the new file is not flushed to disk before the rename (a crash may leave the old text).
+     */
+    static void write(Path target, String text, boolean force) throws IOException {
         Path file = target.toAbsolutePath();
         Path dir = file.getParent();
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -38,7 +46,9 @@ final class DumpFile {
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
-                channel.force(true);
+                if (force) {
+                    channel.force(true);
+                }
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

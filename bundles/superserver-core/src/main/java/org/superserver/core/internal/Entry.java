@@ -132,6 +132,9 @@ final class Entry {
             }
         }
         PassedSockets.Passed adopted = b == null ? null : b.adopted();
+        if (adopted != null && adopted.early()) {
+            adopted = null; // bound by the server's own launcher, as the server would have bound it
+        }
         ListenerStatus status = new ListenerStatus(definition, s, b == null ? null : b.boundAddress(), why,
                 b == null ? 0 : b.accepted(), b == null ? 0 : b.openConnections() + b.children(),
                 adopted == null ? -1 : adopted.fd(), adopted == null ? "" : adopted.name());

@@ -196,6 +196,13 @@ final class Listeners {
             refuseUnguardedDatagrams(binding);
         }
         PassedSockets.Passed passed = sockets.take(definition);
+        if (passed != null && passed.early() && !adoptsEarly()) {
+            LOG.info("ADOPT {} closed: service {} binds its own socket ({})", passed.describe(), definition.name(),
+                    transport.name().equals("epoll") ? "answer threads on SO_REUSEPORT sockets of their own"
+                            : "the " + transport.name() + " transport cannot serve a descriptor it did not open");
+            Libc.close(passed.fd());
+            passed = null;
+        }
         if (passed != null) {
             return adopt(binding, passed);
         }
@@ -330,6 +337,15 @@ final class Listeners {
     }
 
     /**
+     * Whether a socket the launcher bound early can be served as it is: on the epoll transport, and
+     * unless answer threads want {@code SO_REUSEPORT} sockets of their own, which only a bind here
+     * sets up.
+     */
+    private boolean adoptsEarly() {
+        return transport.name().equals("epoll") && !DirectAnswer.reusePortWanted();
+    }
+
+    /**
      * Serves on a socket passed by the service manager instead of binding one: the channel wraps
      * its descriptor, and everything else is as for a bound socket. A Unix-domain socket's file is
      * the service manager's: it is not created, given a mode or owners, nor removed here.
@@ -358,8 +374,8 @@ final class Listeners {
             file = " file=the service manager's (its mode and owners left as they are, never removed)"
                     + (elsewhere ? " instead_of=" + definition.socketPath() : "");
         }
-        LOG.info("ADOPT service={} protocol={} {} socket=adopted from the service manager{}", definition.name(),
-                definition.protocol().configName(), passed.describe(), file);
+        LOG.info("ADOPT service={} protocol={} {} socket=adopted from {}{}", definition.name(),
+                definition.protocol().configName(), passed.describe(), passed.passedBy(), file);
         return binding;
     }
 

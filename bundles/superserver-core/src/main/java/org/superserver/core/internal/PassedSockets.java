@@ -33,6 +33,10 @@ import org.superserver.api.SocketType;
  * service (new event loops, a pause, a changed definition) is held for that service id; one that no
  * service takes once the configuration has been applied is reported and closed ({@link #sweep}),
  * saying why a service it names or whose path it holds could not take it.
+ *
+ * <p>The sockets the launcher bound before the framework started, from the record of the last
+ * start ({@link ListeningRecord}), join them ({@link #takeEarly}): they are taken by type, address
+ * and port only, and one in the way of a service's own bind is closed when that service binds.
  * Confined to the registry's thread.
  */
 final class PassedSockets implements AutoCloseable {
@@ -60,8 +64,15 @@ final class PassedSockets implements AutoCloseable {
      * @param local its address, or {@code null} when it is not an IPv4 or IPv6 socket
      * @param path for a Unix-domain socket, the path of its file, {@code @name} for an abstract one (as
      *             systemd writes it) or {@code ""} for an unnamed one; {@code null} for any other family
+     * @param early whether the launcher bound it before the framework started, from the record of the
+     *              last start ({@link ListeningRecord}), rather than a service manager
      */
-    record Passed(int fd, String name, SocketType type, InetSocketAddress local, String path) {
+    record Passed(int fd, String name, SocketType type, InetSocketAddress local, String path, boolean early) {
+
+        /** A socket passed by a service manager. */
+        Passed(int fd, String name, SocketType type, InetSocketAddress local, String path) {
+            this(fd, name, type, local, path, false);
+        }
 
         /** An IPv4 or IPv6 socket, or one of another family when {@code local} is {@code null}. */
         Passed(int fd, String name, SocketType type, InetSocketAddress local) {
@@ -83,7 +94,17 @@ final class PassedSockets implements AutoCloseable {
 
         /** The same socket as descriptor {@code copy}. */
         Passed withFd(int copy) {
-            return new Passed(copy, name, type, local, path);
+            return new Passed(copy, name, type, local, path, early);
+        }
+
+        /** The same socket, bound early by the launcher. */
+        Passed asEarly() {
+            return new Passed(fd, name, type, local, path, true);
+        }
+
+        /** Who passed it, for messages: {@code the service manager} or {@code the launcher}. */
+        String passedBy() {
+            return early ? "the launcher (bound early, from " + ListeningRecord.FILE_NAME + ")" : "the service manager";
         }
 
         /**
@@ -186,6 +207,56 @@ final class PassedSockets implements AutoCloseable {
             passed.add(socket);
         }
         return new PassedSockets(passed);
+    }
+
+    /**
+     * The system property through which the launcher hands over the sockets it bound before the
+     * framework started: their descriptor numbers, separated by commas. Whoever removes it owns
+     * them: the core here, or the launcher, which closes them if no core has taken them in time.
+     */
+    static final String EARLY_PROPERTY = "superserver.early.sockets";
+
+    /**
+     * Adds the sockets the launcher bound early ({@value #EARLY_PROPERTY} in {@code properties},
+     * removed as it is read), each made close-on-exec. They are taken like passed ones, by type,
+     * address and port; one that a service would bind differently is closed when that service binds
+     * ({@link #take}), and one no service takes is closed quietly by {@link #sweep}: the
+     * configuration changed since the record was written.
+     */
+    void takeEarly(java.util.Properties properties) {
+        Object value = properties.remove(EARLY_PROPERTY);
+        if (value == null) {
+            return;
+        }
+        for (String part : value.toString().split(",")) {
+            String number = part.trim();
+            if (number.isEmpty()) {
+                continue;
+            }
+            int fd;
+            try {
+                fd = Integer.parseInt(number);
+            } catch (NumberFormatException e) {
+                LOG.warn("ADOPT error={}={} holds {}, not a descriptor number; it is ignored", EARLY_PROPERTY, value,
+                        number);
+                continue;
+            }
+            try {
+                closeOnExec(fd);
+                Passed socket = inspect(fd, "").asEarly();
+                if (socket.type() == null || socket.local() == null) {
+                    LOG.warn("ADOPT fd={} error=handed over as bound early, but it is not an IP stream or datagram"
+                            + " socket; closed", fd);
+                    Libc.close(fd);
+                    continue;
+                }
+                LOG.info("ADOPT early {} type={}", socket.describe(), socket.type().configName());
+                waiting.add(socket);
+            } catch (LinkageError e) {
+                LOG.warn("ADOPT fd={} error=sockets bound early need JNA (com.sun.jna) to be adopted ({}); it stays"
+                        + " open unserved", fd, e.toString());
+            }
+        }
     }
 
     private static void closeOnExec(int fd) {
@@ -297,13 +368,42 @@ final class PassedSockets implements AutoCloseable {
         }
         for (Iterator<Passed> it = waiting.iterator(); it.hasNext(); ) {
             Passed p = it.next();
-            if (matchesAddress(p, definition)) {
+            if (matchesAddress(p, definition) && (!p.early() || fitsEarly(p, definition))) {
                 it.remove();
                 refusals.remove(p.fd());
                 return p;
             }
         }
+        closeEarlyInTheWay(definition);
         return null;
+    }
+
+    /**
+     * Whether an early socket at {@code d}'s address can serve it: not when {@code d} wants an IPv6
+     * socket for IPv6 only, an option the launcher does not set.
+     */
+    private static boolean fitsEarly(Passed p, ServiceDefinition d) {
+        return !(d.v6Only() && p.local().getAddress() instanceof java.net.Inet6Address);
+    }
+
+    /**
+     * Closes the early sockets of {@code d}'s type at its port that it does not take (bound at another
+     * address, or without an option it needs), so that its own bind finds the port free.
+     */
+    private void closeEarlyInTheWay(ServiceDefinition d) {
+        if (d.protocol().isUnix() || d.port() == 0) {
+            return;
+        }
+        for (Iterator<Passed> it = waiting.iterator(); it.hasNext(); ) {
+            Passed p = it.next();
+            if (p.early() && p.type() == d.socketType() && p.local() != null && p.local().getPort() == d.port()) {
+                it.remove();
+                refusals.remove(p.fd());
+                LOG.info("ADOPT {} closed: service {} binds its own socket at {}", p.describe(), d.name(),
+                        Addresses.configured(d));
+                Libc.close(p.fd());
+            }
+        }
     }
 
     /**
@@ -408,13 +508,17 @@ final class PassedSockets implements AutoCloseable {
 
     /**
      * Reports and closes every socket no service has taken (nor keeps); returns how many. Called
-     * once the configuration has been applied.
+     * once the configuration has been applied and has stayed unchanged for a moment. A socket bound
+     * early by the launcher is closed without a warning: the configuration changed since its record.
      */
     int sweep() {
         int closed = waiting.size();
         for (Passed p : waiting) {
             String why = refusals.get(p.fd());
-            if (why != null) {
+            if (p.early()) {
+                LOG.info("ADOPT {} closed: bound early from {}, but no service listens there now", p.describe(),
+                        ListeningRecord.FILE_NAME);
+            } else if (why != null) {
                 LOG.warn("ADOPT {} error={}; closed", p.describe(), why);
             } else {
                 LOG.warn("ADOPT {} error=no service matches this passed socket (by name, or by type and {});"

@@ -115,6 +115,10 @@ final class Registry implements ServerStatus {
     private final java.util.function.Function<String, String> environment;
     private final int firstPassedFd;
     private PassedSockets passed = PassedSockets.none();
+    private ListeningRecord record = ListeningRecord.none();
+    private long sweepQuietMillis;
+    /** When the definitions, handlers or policies last changed ({@link System#nanoTime}). */
+    private long lastChange = System.nanoTime();
     private ServiceManager manager;
     private boolean applied;
     private boolean reloading;
@@ -123,6 +127,9 @@ final class Registry implements ServerStatus {
 
     /** How long the definitions must stay unchanged before a reload counts as applied ({@code READY=1}). */
     static final long RELOAD_QUIET_MILLIS = 200;
+
+    /** The latest that passed sockets no service took are closed after the framework has started. */
+    static final long SWEEP_LATEST_MILLIS = 10_000;
 
     Registry() {
         this(new LogWriter(), new Ident());
@@ -160,12 +167,21 @@ final class Registry implements ServerStatus {
     }
     private volatile Map<String, AccessPolicy> policiesByName = Map.of();
 
+    /**
+     * Keeps the record of the listening sockets ({@link ListeningRecord}) in {@code file} from now
+     * on; call before {@link #start}.
+     */
+    void recordListening(java.nio.file.Path file) {
+        run(() -> record = ListeningRecord.at(file));
+    }
+
     /** Starts the event loops and binds whatever is registered already. Returns at once. */
     CompletableFuture<Void> start(Settings settings) {
         return run(() -> {
             this.settings = settings;
             slots.max(settings.childrenMax());
             passed = PassedSockets.from(environment, ProcessHandle.current().pid(), firstPassedFd);
+            passed.takeEarly(System.getProperties());
             manager = ServiceManager.from(environment);
             transport = Transport.start(settings);
             everyConnection = new DefaultChannelGroup("superserver-connections", GlobalEventExecutor.INSTANCE);
@@ -239,8 +255,9 @@ final class Registry implements ServerStatus {
 
     /**
      * The first configuration has been applied (every bundle of the framework has started, so the
-     * config sources have published what they read): passed sockets that no service took are
-     * reported and closed, and the service manager is told {@code READY=1}. Later calls do nothing.
+     * config sources have published what they read, or are about to): the service manager is told
+     * {@code READY=1}, and once the configuration stays unchanged passed sockets that no service took
+     * are reported and closed ({@link #sweepWhenQuiet}). Later calls do nothing.
      */
     CompletableFuture<Void> configurationApplied() {
         return run(() -> {
@@ -248,9 +265,45 @@ final class Registry implements ServerStatus {
                 return;
             }
             applied = true;
-            passed.sweep();
             manager.ready(statusLine());
+            sweepWhenQuiet(System.nanoTime());
         });
+    }
+
+    /**
+     * Once the definitions, handlers and policies have stayed unchanged for {@link #sweepQuietMillis}
+     * (at the latest {@value #SWEEP_LATEST_MILLIS} ms after {@code since}): passed sockets that no
+     * service took are reported and closed, and the listening sockets recorded for the next start.
+     * A config source may publish its services a little after the framework has started (FileInstall
+     * reads its directories on its own thread), and a socket closed before its service comes would
+     * turn away the clients waiting on it. On the registry's thread.
+     */
+    private void sweepWhenQuiet(long since) {
+        long now = System.nanoTime();
+        long quiet = TimeUnit.MILLISECONDS.toNanos(sweepQuietMillis);
+        if (listeners == null) {
+            return;
+        }
+        if (now - lastChange >= quiet || now - since >= TimeUnit.MILLISECONDS.toNanos(SWEEP_LATEST_MILLIS)) {
+            passed.sweep();
+            record.write(entries.values(), settings.backlog());
+            return;
+        }
+        try {
+            resumes.schedule(() -> run(() -> sweepWhenQuiet(since)), Math.max(10, sweepQuietMillis / 4),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    /**
+     * How long the configuration must stay unchanged after the framework has started before passed
+     * sockets no service took are closed ({@link #sweepWhenQuiet}); 0 (the default) closes them at
+     * once.
+     */
+    void sweepQuietMillis(long millis) {
+        run(() -> sweepQuietMillis = millis);
     }
 
     /**
@@ -278,6 +331,7 @@ final class Registry implements ServerStatus {
                 if (reloading && !explicitReload && changes == mine && listeners != null) {
                     reloading = false;
                     manager.ready(statusLine());
+                    record.write(entries.values(), settings.backlog());
                 }
             }), RELOAD_QUIET_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -659,6 +713,7 @@ final class Registry implements ServerStatus {
     }
 
     private void reconcile() {
+        lastChange = System.nanoTime();
         if (listeners == null) {
             return;
         }

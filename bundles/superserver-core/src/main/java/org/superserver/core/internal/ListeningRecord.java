@@ -1,0 +1,107 @@
+package org.superserver.core.internal;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
+
+/**
+ * The record of the IP sockets the services listen on, file {@value #FILE_NAME} in the server's
+ * data directory, written each time the configuration has settled: once the first one has been
+ * applied, and after each reload. At the next start the launcher binds these sockets before the
+ * framework starts and hands them over ({@link PassedSockets#takeEarly}): a restart then refuses
+ * connections only while the JVM itself starts, and the clients that come while the bundles start
+ * wait in the listen backlog (or, for a datagram, the socket's buffer) until their service answers.
+ *
+ * <p>One socket a line, fields separated by a space: {@code stream ADDRESS PORT BACKLOG} or {@code
+ * dgram ADDRESS PORT}, the address a literal as bound ({@code 0.0.0.0}, {@code ::}, {@code
+ * 127.0.0.1}); lines starting with {@code #} are comments. Left out: Unix-domain sockets, services
+ * on port 0 (an ephemeral port, another at every bind), and IPv6 sockets for IPv6 only ({@code
+ * v6only}, an option the launcher does not set). The file is replaced by a rename, created {@code
+ * 0600}, never written through a symbolic link ({@link DumpFile}); it is not flushed to disk, since
+ * a record lost in a crash only means a start without early sockets. Confined to the registry's
+ * thread.
+ */
+final class ListeningRecord {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListeningRecord.class);
+
+    /** The record's file name in the data directory. */
+    static final String FILE_NAME = "listening";
+
+    private final Path file;
+    private String written;
+
+    private ListeningRecord(Path file) {
+        this.file = file;
+    }
+
+    /** A record kept in {@code file}. */
+    static ListeningRecord at(Path file) {
+        return new ListeningRecord(file);
+    }
+
+    /** No record: outside the launcher, which names no data directory. */
+    static ListeningRecord none() {
+        return new ListeningRecord(null);
+    }
+
+    /** Writes the sockets of {@code entries} that are listening, unless the file already says that. */
+    void write(Collection<Entry> entries, int backlog) {
+        if (file == null) {
+            return;
+        }
+        String text = text(entries, backlog);
+        if (text.equals(written)) {
+            return;
+        }
+        try {
+            DumpFile.write(file, text, false);
+            written = text;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("RECORD file={} error=the listening sockets could not be recorded for the next start: {}", file,
+                    e.toString());
+        }
+    }
+
+    /** The record's text for the listening sockets of {@code entries}, sorted. */
+    static String text(Collection<Entry> entries, int backlog) {
+        TreeSet<String> lines = new TreeSet<>();
+        for (Entry entry : entries) {
+            Binding binding = entry.binding();
+            String line = binding == null ? null : line(entry.definition(), binding.boundAddress(), backlog);
+            if (line != null) {
+                lines.add(line);
+            }
+        }
+        StringBuilder text = new StringBuilder("# The IP sockets Superserver listened on when its configuration last"
+                + " settled.\n# Bound by the launcher at the next start, before the framework starts. Written by the"
+                + " server:\n# a change here lasts until the configuration settles again.\n");
+        for (String line : lines) {
+            text.append(line).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** The line of a service listening at {@code bound}, or {@code null} when it is left out. */
+    static String line(ServiceDefinition definition, InetSocketAddress bound, int backlog) {
+        if (bound == null || bound.isUnresolved() || definition.protocol().isUnix() || definition.port() == 0
+                || bound.getPort() == 0 || definition.v6Only() && bound.getAddress() instanceof Inet6Address) {
+            return null;
+        }
+        String address = bound.getAddress().getHostAddress();
+        int scope = address.indexOf('%');
+        if (scope >= 0) {
+            return null; // a link-local address with its interface: left to the service's own bind
+        }
+        return definition.socketType() == SocketType.STREAM
+                ? "stream " + address + " " + bound.getPort() + " " + backlog
+                : "dgram " + address + " " + bound.getPort();
+    }
+}
