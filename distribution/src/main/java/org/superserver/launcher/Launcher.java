@@ -36,7 +36,8 @@ import org.osgi.framework.launch.Framework;
  * {@link ConfigPaths}. Before the framework starts it refuses a umask that lets other users
  * write (bin/superserver sets 022), a configuration path that is not a regular file, and a data
  * directory that another user could change ({@link DataDirectory}); it writes the pid file
- * without following symlinks ({@link PidFile}).
+ * without following symlinks ({@link PidFile}). Then it binds the sockets the last start listened
+ * on, before the framework starts, for the core to take over ({@link EarlySockets}).
  *
  * <p>It sets the framework property {@value #RLIMIT_NOFILE_PROPERTY} to the open-file limit
  * the JVM was started with, {@code SOFT:HARD} as {@code /proc/self/limits} gives it (each a
@@ -110,6 +111,10 @@ public final class Launcher {
         }
 
         writePidFile(pidFile);
+        String early = EarlySockets.bind(data, uid, System.getenv("LISTEN_PID"));
+        if (early != null) {
+            log("INFO", early, null);
+        }
         // Run by the main thread's finally and by the shutdown hook, whichever comes first; the other
         // waits until the removal is done, since the JVM halts as soon as the hook returns.
         AtomicBoolean pidFileRemoved = new AtomicBoolean();
@@ -185,12 +190,14 @@ public final class Launcher {
         } catch (BundleException | InvalidSyntaxException e) {
             log("ERROR", "The framework did not start: " + e.getMessage(), e);
             stop(framework);
+            EarlySockets.closeUnclaimed("the framework did not start");
             return 1;
         }
         log("INFO", "Superserver started (pid " + ProcessHandle.current().pid() + ", home " + home
                 + ", data " + data + openFiles.map(limit -> ", " + RLIMIT_NOFILE_PROPERTY + " " + limit).orElse("")
                 + ")", null);
         FrameworkEvent event = framework.waitForStop(0);
+        EarlySockets.closeUnclaimed("the framework stopped before a core took them");
         reportStopped.run();
         return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
     }

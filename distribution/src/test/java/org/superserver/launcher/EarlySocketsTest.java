@@ -1,0 +1,99 @@
+package org.superserver.launcher;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The record of the last start's listening sockets, as the launcher reads it before binding them. */
+public class EarlySocketsTest {
+
+    @Rule
+    public final TemporaryFolder folder = new TemporaryFolder();
+
+    private final int uid = ProcSelf.effectiveUid().orElse(-1);
+
+    private Path record(String text, String mode) throws Exception {
+        Path file = folder.getRoot().toPath().resolve(EarlySockets.RECORD);
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        return file;
+    }
+
+    @Test
+    public void linesOfBothSocketTypesAndBothFamiliesAreRead() throws Exception {
+        List<String> problems = new ArrayList<>();
+        List<EarlySockets.Wanted> wanted = EarlySockets.read(record("# comment\n\nstream 127.0.0.1 7007 128\n"
+                + "dgram 0:0:0:0:0:0:0:1 7007\n  stream ::1 8008 4096  \n", "rw-------"), uid, problems);
+        assertEquals(List.of(), problems);
+        assertEquals(3, wanted.size());
+        assertEquals(new EarlySockets.Wanted(true, new InetSocketAddress("127.0.0.1", 7007), 128), wanted.get(0));
+        assertEquals("dgram [0:0:0:0:0:0:0:1]:7007", wanted.get(1).describe());
+        assertEquals(4096, wanted.get(2).backlog());
+    }
+
+    @Test
+    public void aBadLineIsReportedWithItsFileLineAndFieldAndTheOthersAreKept() throws Exception {
+        List<String> problems = new ArrayList<>();
+        Path file = record("stream 127.0.0.1 7007 128\nstream 127.0.0.1 notaport 128\nraw 127.0.0.1 1\n"
+                + "stream localhost 7 1\ndgram 127.0.0.1 7 9\nstream 127.0.0.1 70000 1\nstream 127.0.0.1 7 0\n"
+                + "dgram 127.0.0.1 7008\n", "rw-r--r--");
+        List<EarlySockets.Wanted> wanted = EarlySockets.read(file, uid, problems);
+        assertEquals(2, wanted.size());
+        assertEquals(List.of(
+                file + " line 2: field 3 (port) is notaport, not a number from 1 to 65535; line skipped",
+                file + " line 3: field 1 (socket type) is raw, not stream or dgram; line skipped",
+                file + " line 4: field 2 (address) is localhost, not an IPv4 or IPv6 literal; line skipped",
+                file + " line 5: a dgram line has 3 fields, this one 4; line skipped",
+                file + " line 6: field 3 (port) is 70000, not a number from 1 to 65535; line skipped",
+                file + " line 7: field 4 (backlog) is 0, not a number from 1 to 65535; line skipped"), problems);
+    }
+
+    @Test
+    public void aRecordOthersMayWriteOrASymlinkIsNotUsed() throws Exception {
+        List<String> problems = new ArrayList<>();
+        Path file = record("stream 127.0.0.1 7007 128\n", "rw-rw-rw-");
+        assertEquals(List.of(), EarlySockets.read(file, uid, problems));
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0), problems.get(0).startsWith(file + ": not a regular file of this user"));
+
+        Path target = folder.newFile("elsewhere").toPath();
+        Files.writeString(target, "stream 127.0.0.1 7007 128\n");
+        Files.delete(file);
+        Files.createSymbolicLink(file, target);
+        problems.clear();
+        assertEquals(List.of(), EarlySockets.read(file, uid, problems));
+        assertEquals(1, problems.size());
+    }
+
+    @Test
+    public void noRecordMeansNothingToBindAndNoProblem() {
+        List<String> problems = new ArrayList<>();
+        assertEquals(List.of(), EarlySockets.read(folder.getRoot().toPath().resolve("none"), uid, problems));
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    public void atMostSoManySocketsAreBound() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i <= EarlySockets.MAX_SOCKETS; i++) {
+            text.append("dgram 127.0.0.1 ").append(10_000 + i).append('\n');
+        }
+        List<String> problems = new ArrayList<>();
+        List<EarlySockets.Wanted> wanted = EarlySockets.read(record(text.toString(), "rw-------"), uid, problems);
+        assertEquals(EarlySockets.MAX_SOCKETS, wanted.size());
+        assertEquals(1, problems.size());
+        if (!problems.get(0).contains("more than " + EarlySockets.MAX_SOCKETS + " sockets")) {
+            fail(problems.get(0));
+        }
+    }
+}
