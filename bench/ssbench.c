@@ -17,11 +17,14 @@
  *                  still echo, and close them. SOURCES binds the client sockets to several source
  *                  addresses in turn (127.0.0.2-127.0.0.9, or a comma list), so that more connections
  *                  than one address has ephemeral ports fit. SIGTERM/SIGINT: close at once, no check.
- *   ssbench waitport -P PORT[,PORT...] [-Z EPOCH_SECONDS] [-d SECONDS] [-i MICROSECONDS]
+ *   ssbench waitport -P PORT[,PORT...] [-A PORT] [-Z EPOCH_SECONDS] [-d SECONDS] [-i MICROSECONDS]
  *                  connect in a tight loop (every -i us, default 1000) until every port accepts;
  *                  prints the milliseconds from EPOCH_SECONDS (e.g. bash's $EPOCHREALTIME taken just
  *                  before the server was launched; default: ssbench's own start) to the first and to
- *                  the last port accepting
+ *                  the last port accepting; with -A (one of the ports, a service that answers at once:
+ *                  daytime, time), also to the first byte of an answer on the first connection it
+ *                  accepted: a port may accept before its service answers (a socket bound early, or
+ *                  passed by a service manager, queues the connections until the service is up)
  *
  * Every mode talks to 127.0.0.1 only (sources must be in 127.0.0.0/8) and stops by itself (a
  * watchdog ends it if it overruns). The last line of output is "key=value ..." so scripts can pick
@@ -51,6 +54,7 @@
 
 static int port, threads = 8, payload = 16, count = 1000, inflight_max = 256, sample;
 static double duration = 3.0, hold = 5.0, since = -1, interval_us = 1000;
+static int answer_port = 0;
 static int duration_given;
 static const char *mode_rw = "read", *port_list;
 static volatile int stop;
@@ -381,10 +385,10 @@ static int run_waitport(void) {
         if (v <= 0 || v > 65535) { fprintf(stderr, "bad port %s\n", p); return 2; }
         ports[np++] = v;
     }
-    double base = since >= 0 ? since : wall(), first = -1, last = -1;
-    int first_port = 0;
+    double base = since >= 0 ? since : wall(), first = -1, last = -1, answered = -1;
+    int first_port = 0, afd = -1; /* afd: the first connection to answer_port, read until it answers */
     double deadline = now() + duration;
-    while (nup < np && now() < deadline) {
+    while ((nup < np || (afd >= 0 && answered < 0)) && now() < deadline) {
         for (int k = 0; k < np; k++) {
             if (up[k]) continue;
             struct sockaddr_in a = target_port(ports[k]);
@@ -395,14 +399,23 @@ static int run_waitport(void) {
                 up[k] = 1; nup++;
                 if (first < 0) { first = t; first_port = ports[k]; }
                 last = t;
+                if (ports[k] == answer_port) { afd = fd; continue; }
             }
             close(fd);
         }
-        if (nup < np) usleep((useconds_t) interval_us);
+        if (afd >= 0 && answered < 0) {
+            char b[64];
+            ssize_t n = recv(afd, b, sizeof b, MSG_DONTWAIT);
+            if (n > 0) answered = (wall() - base) * 1000.0;
+            else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) { close(afd); afd = -1; } /* reset: ask again */
+            if (afd < 0) for (int k = 0; k < np; k++) if (ports[k] == answer_port) { up[k] = 0; nup--; }
+        }
+        if (nup < np || (afd >= 0 && answered < 0)) usleep((useconds_t) interval_us);
     }
-    printf("mode=waitport first_ms=%.1f all_ms=%.1f first_port=%d up=%d ports=%d\n", first, nup == np ? last : -1.0,
-           first_port, nup, np);
-    return nup == np ? 0 : 1;
+    if (afd >= 0) close(afd);
+    printf("mode=waitport first_ms=%.1f all_ms=%.1f answer_ms=%.1f first_port=%d up=%d ports=%d\n", first,
+           nup == np ? last : -1.0, answered, first_port, nup, np);
+    return nup == np && (answer_port == 0 || answered >= 0) ? 0 : 1;
 }
 
 /* ---------------------------------------------------------------- main */
@@ -444,7 +457,7 @@ int main(int argc, char **argv) {
     const char *mode = argv[1];
     int c;
     optind = 2;
-    while ((c = getopt(argc, argv, "p:t:d:s:m:k:H:S:C:c:P:Z:i:")) != -1) {
+    while ((c = getopt(argc, argv, "p:t:d:s:m:k:H:S:C:c:P:Z:i:A:")) != -1) {
         switch (c) {
             case 'p': port = atoi(optarg); break;
             case 't': threads = atoi(optarg); break;
@@ -459,6 +472,7 @@ int main(int argc, char **argv) {
             case 'P': port_list = optarg; break;
             case 'Z': since = atof(optarg); break;
             case 'i': interval_us = atof(optarg); break;
+            case 'A': answer_port = atoi(optarg); break;
             default: usage();
         }
     }
