@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.regex.Pattern;
 
 /**
  * Binds the sockets the server listened on at its last start before the framework starts, so that a
@@ -29,8 +28,10 @@ import java.util.regex.Pattern;
  * start wait in the listen backlog (or a datagram in the socket's buffer) until their service is up.
  *
  * <p>The core keeps the record in the data directory ({@value #RECORD}: one socket a line, {@code
- * stream ADDRESS PORT BACKLOG} or {@code dgram ADDRESS PORT}, {@code #} comments), written whenever
- * its configuration has settled. This class binds each socket of it and hands their descriptors to
+ * stream ADDRESS PORT BACKLOG} or {@code dgram ADDRESS PORT}, {@code #} comments, and a line {@code
+ * configuration KEY} with the fingerprint of the configuration it was made from, {@link
+ * ConfigurationKey}), written whenever its configuration has settled. When that fingerprint is this
+ * start's, this class binds each socket of it and hands their descriptors to
  * the core in the system property {@value #PROPERTY}; the core serves each like a socket passed by a
  * service manager, by type, address and port, and closes those no service takes once the
  * configuration has been applied. Whoever removes the property owns the sockets: if no core has
@@ -38,8 +39,9 @@ import java.util.regex.Pattern;
  * are closed here.
  *
  * <p>Nothing is bound early when {@code superserver.early.bind} is {@code false}, when a service
- * manager passed sockets ({@code LISTEN_PID} names this process), or when the record is missing,
- * not a regular file, not owned by this user or writable by others. A line that cannot be read is
+ * manager passed sockets ({@code LISTEN_PID} names this process), when the record is missing, not a
+ * regular file, not owned by this user or writable by others, or when it was made from another
+ * configuration (other files, or the same ones edited since). A line that cannot be read is
  * reported with the file and line and skipped; a socket that cannot be bound (the port is taken) is
  * left to the core, which reports it when its service binds. At most {@value #MAX_SOCKETS} are
  * bound.
@@ -56,13 +58,16 @@ final class EarlySockets {
     static final int UNCLAIMED_SECONDS = 60;
 
     private static final int MAX_BACKLOG = 65_535;
-    private static final Pattern LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     /**
      * The channels bound here, for as long as the process lives: a channel object that became
      * unreachable could close its descriptor behind the core, which owns it once handed over.
      */
     private static final List<Channel> HELD = new ArrayList<>();
+
+    /** The record: the fingerprint of the configuration it was made from ({@code null} if none) and its sockets. */
+    record Record(String key, List<Wanted> sockets) {
+    }
 
     /** One socket of the record. */
     record Wanted(boolean stream, InetSocketAddress address, int backlog) {
@@ -83,7 +88,7 @@ final class EarlySockets {
      * what was bound, or {@code null} when nothing was to be bound. Problems with the record are
      * logged as warnings.
      */
-    static String bind(Path data, int uid, String listenPid) {
+    static String bind(Path data, int uid, String listenPid, String key) {
         if ("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY, "true").trim())) {
             return null;
         }
@@ -92,10 +97,15 @@ final class EarlySockets {
         }
         Path record = data.resolve(RECORD);
         List<String> problems = new ArrayList<>();
-        List<Wanted> wanted = read(record, uid, problems);
+        Record read = read(record, uid, problems);
         problems.forEach(p -> Launcher.log("WARN", p, null));
+        List<Wanted> wanted = read.sockets();
         if (wanted.isEmpty()) {
             return null;
+        }
+        if (!key.equals(read.key())) {
+            return "Bound nothing early: " + record + " was made from another configuration than this start's"
+                    + " (other files, or the same ones changed since); the services bind their own sockets";
         }
         Method fdVal = fdVal();
         if (fdVal == null) {
@@ -132,14 +142,15 @@ final class EarlySockets {
                 + (notBound.length() == 0 ? "" : "; left to the services: " + notBound);
     }
 
-    /** The sockets of the record at {@code record}, or none when it is missing or cannot be trusted. */
-    static List<Wanted> read(Path record, int uid, List<String> problems) {
+    /** The record at {@code record}; without sockets when it is missing or cannot be trusted. */
+    static Record read(Path record, int uid, List<String> problems) {
         List<Wanted> wanted = new ArrayList<>();
+        Record none = new Record(null, wanted);
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(record, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | UnsupportedOperationException e) {
-            return wanted; // no record yet
+            return none; // no record yet
         }
         Set<PosixFilePermission> mode = attributes.permissions();
         if (!attributes.isRegularFile() || mode.contains(PosixFilePermission.GROUP_WRITE)
@@ -147,18 +158,23 @@ final class EarlySockets {
                 || uid >= 0 && !Integer.toString(uid).equals(owner(record))) {
             problems.add(record + ": not a regular file of this user that only it may write; nothing bound early"
                     + " (the core writes it again once its configuration is applied)");
-            return wanted;
+            return none;
         }
         List<String> lines;
         try {
             lines = Files.readAllLines(record, StandardCharsets.UTF_8);
         } catch (IOException e) {
             problems.add(record + ": cannot be read (" + e + "); nothing bound early");
-            return wanted;
+            return none;
         }
+        String key = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("configuration ")) {
+                key = line.substring("configuration ".length()).trim();
                 continue;
             }
             try {
@@ -173,12 +189,12 @@ final class EarlySockets {
                 problems.add(record + " line " + (i + 1) + ": " + e.getMessage() + "; line skipped");
             }
         }
-        return wanted;
+        return new Record(key, wanted);
     }
 
     /** One line of the record: {@code stream ADDRESS PORT BACKLOG} or {@code dgram ADDRESS PORT}. */
     static Wanted parse(String line) {
-        String[] f = line.trim().split("\\s+");
+        String[] f = ConfigurationKey.split(line, " \t").toArray(new String[0]);
         boolean stream = f[0].equals("stream");
         if (!stream && !f[0].equals("dgram")) {
             throw new IllegalArgumentException("field 1 (socket type) is " + f[0] + ", not stream or dgram");
@@ -187,7 +203,7 @@ final class EarlySockets {
             throw new IllegalArgumentException("a " + f[0] + " line has " + (stream ? 4 : 3) + " fields, this one "
                     + f.length);
         }
-        if (!LITERAL.matcher(f[1]).matches()) {
+        if (!literal(f[1])) {
             throw new IllegalArgumentException("field 2 (address) is " + f[1] + ", not an IPv4 or IPv6 literal");
         }
         InetAddress address;
@@ -199,6 +215,45 @@ final class EarlySockets {
         int port = number(f[2], "field 3 (port)", 1, 65_535);
         int backlog = stream ? number(f[3], "field 4 (backlog)", 1, MAX_BACKLOG) : 0;
         return new Wanted(stream, new InetSocketAddress(address, port), backlog);
+    }
+
+    /**
+     * Whether {@code text} is an IPv4 literal (four decimal numbers up to 255, separated by dots) or
+     * has the characters of an IPv6 one (ASCII hex digits, dots, and at least one colon, which the
+     * JDK parses as a literal or refuses): resolving it never looks a name up.
+     */
+    static boolean literal(String text) {
+        int colons = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (c == ':') {
+                colons++;
+            } else if (!hex && c != '.') {
+                return false;
+            }
+        }
+        if (colons > 0) {
+            return true;
+        }
+        List<String> octets = ConfigurationKey.split(text, ".");
+        if (octets.size() != 4 || text.startsWith(".") || text.endsWith(".") || text.contains("..")) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (octet.length() > 3) {
+                return false;
+            }
+            for (int i = 0; i < octet.length(); i++) {
+                if (octet.charAt(i) < '0' || octet.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int number(String text, String field, int min, int max) {

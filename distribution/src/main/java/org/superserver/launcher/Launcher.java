@@ -111,7 +111,9 @@ public final class Launcher {
         }
 
         writePidFile(pidFile);
-        String early = EarlySockets.bind(data, uid, System.getenv("LISTEN_PID"));
+        String key = ConfigurationKey.of(System::getProperty);
+        System.setProperty(ConfigurationKey.PROPERTY, key);
+        String early = EarlySockets.bind(data, uid, System.getenv("LISTEN_PID"), key);
         if (early != null) {
             log("INFO", early, null);
         }

@@ -136,43 +136,76 @@ public class EarlySocketsIT {
         stop(second);
     }
 
+    /** Starts a server on {@code conf}, waits until it has recorded {@code port}'s TCP socket, and stops it. */
+    private void firstRun(Path conf, int port) throws Exception {
+        Process first = distribution.start(folder.getRoot().toPath().resolve("first.log"), "--inetd", conf.toString(),
+                "--data", data.toString());
+        awaitRecord("stream 127.0.0.1 " + port + " 128");
+        stop(first);
+    }
+
     @Test
-    public void aRecordedSocketTheConfigurationNoLongerHasIsClosedAndTheRecordFollows() throws Exception {
-        int gone = freePort();
+    public void aRecordedSocketNoServiceTakesIsClosedAndABadLineIsReported() throws Exception {
         int port = freePort();
-        Files.writeString(record, "stream 127.0.0.1 " + gone + " 128\nstream 127.0.0.1 notaport 128\n");
-        Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("rw-------"));
+        int gone = freePort();
+        Path conf = echoConf(port);
+        firstRun(conf, port);
+        // a socket the server no longer serves, as after a bundle that served it was removed
+        Files.writeString(record, Files.readString(record) + "stream 127.0.0.1 " + gone
+                + " 128\nstream 127.0.0.1 notaport 128\n");
+        int badLine = Files.readAllLines(record).size();
         Path log = folder.getRoot().toPath().resolve("server.log");
-        Process server = distribution.start(log, "--inetd", echoConf(port).toString(), "--data", data.toString());
+        Process server = distribution.start(log, "--inetd", conf.toString(), "--data", data.toString());
         String text = ServedPorts.awaitLog(log, "address=127.0.0.1:" + gone
                 + " closed: bound early from listening, but no service listens there now");
-        assertTrue(text, text.contains("WARN Launcher - " + record
-                + " line 2: field 3 (port) is notaport, not a number from 1 to 65535; line skipped"));
-        assertTrue(text, text.contains("Bound early from " + record + ": stream 127.0.0.1:" + gone + "\n"));
+        assertTrue(text, text.contains("WARN Launcher - " + record + " line " + badLine
+                + ": field 3 (port) is notaport, not a number from 1 to 65535; line skipped"));
+        assertTrue(text, text.contains("stream 127.0.0.1:" + gone));
         try (Socket refused = new Socket()) {
             refused.connect(new InetSocketAddress("127.0.0.1", gone), 2_000);
-            fail("the socket of a service that is gone still accepts");
+            fail("the socket no service took still accepts");
         } catch (java.net.ConnectException expected) {
             // refused
         }
-        String now = awaitRecord("stream 127.0.0.1 " + port + " 128");
-        assertFalse(now, now.contains(" " + gone + " "));
         try (Socket client = new Socket("127.0.0.1", port)) {
             assertEquals("served\n", echo(client, "served\n"));
         }
+        String now = awaitRecord("stream 127.0.0.1 " + port + " 128");
+        assertFalse(now, now.contains(" " + gone + " "));
+        stop(server);
+    }
+
+    @Test
+    public void aRecordOfAnotherConfigurationIsNotBound() throws Exception {
+        int port = freePort();
+        firstRun(echoConf(port), port);
+        int other = freePort();
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        Process server = distribution.start(log, "--inetd", echoConf(other).toString(), "--data", data.toString());
+        String text = ServedPorts.awaitLog(log, "LISTEN service=" + other + " protocol=tcp4");
+        assertTrue(text, text.contains("INFO Launcher - Bound nothing early: " + record
+                + " was made from another configuration than this start's"));
+        assertFalse(text, text.contains("ADOPT"));
+        try (Socket refused = new Socket()) {
+            refused.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            fail("the port of the other configuration was bound");
+        } catch (java.net.ConnectException expected) {
+            // refused: never bound
+        }
+        awaitRecord("stream 127.0.0.1 " + other + " 128");
         stop(server);
     }
 
     @Test
     public void nothingIsBoundEarlyWhenTurnedOff() throws Exception {
         int port = freePort();
-        Files.writeString(record, "stream 127.0.0.1 " + port + " 128\n");
-        Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("rw-------"));
+        Path conf = echoConf(port);
+        firstRun(conf, port);
         Path log = folder.getRoot().toPath().resolve("server.log");
         Process server = distribution.start("export SUPERSERVER_OPTS=-Dsuperserver.early.bind=false", log,
-                "--inetd", echoConf(port).toString(), "--data", data.toString());
+                "--inetd", conf.toString(), "--data", data.toString());
         String text = ServedPorts.awaitLog(log, "LISTEN service=" + port + " protocol=tcp4");
-        assertFalse(text, text.contains("Bound early"));
+        assertFalse(text, text.contains("Bound"));
         assertFalse(text, text.contains("ADOPT"));
         try (Socket client = new Socket("127.0.0.1", port)) {
             assertEquals("its own bind\n", echo(client, "its own bind\n"));

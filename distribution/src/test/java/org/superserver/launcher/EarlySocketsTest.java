@@ -32,9 +32,11 @@ public class EarlySocketsTest {
     @Test
     public void linesOfBothSocketTypesAndBothFamiliesAreRead() throws Exception {
         List<String> problems = new ArrayList<>();
-        List<EarlySockets.Wanted> wanted = EarlySockets.read(record("# comment\n\nstream 127.0.0.1 7007 128\n"
+        EarlySockets.Record read = EarlySockets.read(record("# comment\n\nconfiguration 0a1b\nstream 127.0.0.1 7007 128\n"
                 + "dgram 0:0:0:0:0:0:0:1 7007\n  stream ::1 8008 4096  \n", "rw-------"), uid, problems);
         assertEquals(List.of(), problems);
+        assertEquals("0a1b", read.key());
+        List<EarlySockets.Wanted> wanted = read.sockets();
         assertEquals(3, wanted.size());
         assertEquals(new EarlySockets.Wanted(true, new InetSocketAddress("127.0.0.1", 7007), 128), wanted.get(0));
         assertEquals("dgram [0:0:0:0:0:0:0:1]:7007", wanted.get(1).describe());
@@ -47,7 +49,7 @@ public class EarlySocketsTest {
         Path file = record("stream 127.0.0.1 7007 128\nstream 127.0.0.1 notaport 128\nraw 127.0.0.1 1\n"
                 + "stream localhost 7 1\ndgram 127.0.0.1 7 9\nstream 127.0.0.1 70000 1\nstream 127.0.0.1 7 0\n"
                 + "dgram 127.0.0.1 7008\n", "rw-r--r--");
-        List<EarlySockets.Wanted> wanted = EarlySockets.read(file, uid, problems);
+        List<EarlySockets.Wanted> wanted = EarlySockets.read(file, uid, problems).sockets();
         assertEquals(2, wanted.size());
         assertEquals(List.of(
                 file + " line 2: field 3 (port) is notaport, not a number from 1 to 65535; line skipped",
@@ -59,10 +61,22 @@ public class EarlySocketsTest {
     }
 
     @Test
+    public void onlyLiteralsPassAsAddressesSoThatNoNameIsLookedUp() {
+        for (String yes : new String[] {"127.0.0.1", "0.0.0.0", "255.255.255.255", "::", "::1", "fe80::1",
+                "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"}) {
+            assertTrue(yes, EarlySockets.literal(yes));
+        }
+        for (String no : new String[] {"localhost", "999.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", "abc",
+                "1.2.3.0004", "\u0661.2.3.4", "example.com", ""}) {
+            assertTrue(no, !EarlySockets.literal(no));
+        }
+    }
+
+    @Test
     public void aRecordOthersMayWriteOrASymlinkIsNotUsed() throws Exception {
         List<String> problems = new ArrayList<>();
         Path file = record("stream 127.0.0.1 7007 128\n", "rw-rw-rw-");
-        assertEquals(List.of(), EarlySockets.read(file, uid, problems));
+        assertEquals(List.of(), EarlySockets.read(file, uid, problems).sockets());
         assertEquals(1, problems.size());
         assertTrue(problems.get(0), problems.get(0).startsWith(file + ": not a regular file of this user"));
 
@@ -71,14 +85,14 @@ public class EarlySocketsTest {
         Files.delete(file);
         Files.createSymbolicLink(file, target);
         problems.clear();
-        assertEquals(List.of(), EarlySockets.read(file, uid, problems));
+        assertEquals(List.of(), EarlySockets.read(file, uid, problems).sockets());
         assertEquals(1, problems.size());
     }
 
     @Test
     public void noRecordMeansNothingToBindAndNoProblem() {
         List<String> problems = new ArrayList<>();
-        assertEquals(List.of(), EarlySockets.read(folder.getRoot().toPath().resolve("none"), uid, problems));
+        assertEquals(List.of(), EarlySockets.read(folder.getRoot().toPath().resolve("none"), uid, problems).sockets());
         assertEquals(List.of(), problems);
     }
 
@@ -89,7 +103,7 @@ public class EarlySocketsTest {
             text.append("dgram 127.0.0.1 ").append(10_000 + i).append('\n');
         }
         List<String> problems = new ArrayList<>();
-        List<EarlySockets.Wanted> wanted = EarlySockets.read(record(text.toString(), "rw-------"), uid, problems);
+        List<EarlySockets.Wanted> wanted = EarlySockets.read(record(text.toString(), "rw-------"), uid, problems).sockets();
         assertEquals(EarlySockets.MAX_SOCKETS, wanted.size());
         assertEquals(1, problems.size());
         if (!problems.get(0).contains("more than " + EarlySockets.MAX_SOCKETS + " sockets")) {

@@ -73,7 +73,8 @@ public final class CoreComponent implements ServerStatus, ServerControl, ReloadW
         }
         String data = context == null ? null : context.getProperty("superserver.data");
         if (data != null && !data.isBlank()) {
-            registry.recordListening(java.nio.file.Path.of(data.trim(), ListeningRecord.FILE_NAME));
+            registry.recordListening(java.nio.file.Path.of(data.trim(), ListeningRecord.FILE_NAME),
+                    context.getProperty(ListeningRecord.KEY_PROPERTY));
         }
         registry.sweepQuietMillis(SWEEP_QUIET_MILLIS);
         registry.start(settings);

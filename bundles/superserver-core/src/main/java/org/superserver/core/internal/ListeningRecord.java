@@ -21,7 +21,9 @@ import org.superserver.api.SocketType;
  *
  * <p>One socket a line, fields separated by a space: {@code stream ADDRESS PORT BACKLOG} or {@code
  * dgram ADDRESS PORT}, the address a literal as bound ({@code 0.0.0.0}, {@code ::}, {@code
- * 127.0.0.1}); lines starting with {@code #} are comments. Left out: Unix-domain sockets, services
+ * 127.0.0.1}); lines starting with {@code #} are comments; a line {@code configuration KEY} gives
+ * the fingerprint of the configuration files the launcher saw at this start (framework property
+ * {@value #KEY_PROPERTY}), and the next start binds the sockets only if its own is the same. Left out: Unix-domain sockets, services
  * on port 0 (an ephemeral port, another at every bind), and IPv6 sockets for IPv6 only ({@code
  * v6only}, an option the launcher does not set). The file is replaced by a rename, created {@code
  * 0600}, never written through a symbolic link ({@link DumpFile}); it is not flushed to disk, since
@@ -34,22 +36,26 @@ final class ListeningRecord {
 
     /** The record's file name in the data directory. */
     static final String FILE_NAME = "listening";
+    /** The framework property with the fingerprint of the configuration, set by the launcher. */
+    static final String KEY_PROPERTY = "superserver.listening.key";
 
     private final Path file;
+    private final String key;
     private String written;
 
-    private ListeningRecord(Path file) {
+    private ListeningRecord(Path file, String key) {
         this.file = file;
+        this.key = key;
     }
 
-    /** A record kept in {@code file}. */
-    static ListeningRecord at(Path file) {
-        return new ListeningRecord(file);
+    /** A record kept in {@code file}, made from the configuration whose fingerprint is {@code key}. */
+    static ListeningRecord at(Path file, String key) {
+        return new ListeningRecord(file, key);
     }
 
     /** No record: outside the launcher, which names no data directory. */
     static ListeningRecord none() {
-        return new ListeningRecord(null);
+        return new ListeningRecord(null, null);
     }
 
     /** Writes the sockets of {@code entries} that are listening, unless the file already says that. */
@@ -57,7 +63,7 @@ final class ListeningRecord {
         if (file == null) {
             return;
         }
-        String text = text(entries, backlog);
+        String text = text(entries, backlog, key);
         if (text.equals(written)) {
             return;
         }
@@ -70,8 +76,8 @@ final class ListeningRecord {
         }
     }
 
-    /** The record's text for the listening sockets of {@code entries}, sorted. */
-    static String text(Collection<Entry> entries, int backlog) {
+    /** The record's text for the listening sockets of {@code entries}, sorted, with {@code key} if not {@code null}. */
+    static String text(Collection<Entry> entries, int backlog, String key) {
         TreeSet<String> lines = new TreeSet<>();
         for (Entry entry : entries) {
             Binding binding = entry.binding();
@@ -83,6 +89,9 @@ final class ListeningRecord {
         StringBuilder text = new StringBuilder("# The IP sockets Superserver listened on when its configuration last"
                 + " settled.\n# Bound by the launcher at the next start, before the framework starts. Written by the"
                 + " server:\n# a change here lasts until the configuration settles again.\n");
+        if (key != null && !key.isBlank()) {
+            text.append("configuration ").append(key.trim()).append('\n');
+        }
         for (String line : lines) {
             text.append(line).append('\n');
         }

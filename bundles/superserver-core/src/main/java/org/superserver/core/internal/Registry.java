@@ -169,10 +169,11 @@ final class Registry implements ServerStatus {
 
     /**
      * Keeps the record of the listening sockets ({@link ListeningRecord}) in {@code file} from now
-     * on; call before {@link #start}.
+     * on, with the fingerprint {@code key} of the configuration ({@code null}: none); call before
+     * {@link #start}.
      */
-    void recordListening(java.nio.file.Path file) {
-        run(() -> record = ListeningRecord.at(file));
+    void recordListening(java.nio.file.Path file, String key) {
+        run(() -> record = ListeningRecord.at(file, key));
     }
 
     /** Starts the event loops and binds whatever is registered already. Returns at once. */

@@ -102,7 +102,7 @@ public class EarlySocketsTest {
         System.getProperties().put(PassedSockets.EARLY_PROPERTY,
                 java.util.Arrays.stream(copies).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         registry = new Registry(name -> null);
-        registry.recordListening(record);
+        registry.recordListening(record, "test-configuration");
         registry.sweepQuietMillis(quietMillis);
         registry.start(SETTINGS).get(10, TimeUnit.SECONDS);
         registry.addHandler("h", List.of("echo"), 0, new EchoHandler());
@@ -177,6 +177,7 @@ public class EarlySocketsTest {
         registry.configurationApplied().get(10, TimeUnit.SECONDS);
         String text = awaitRecord("stream 127.0.0.1 " + tcpPort + " 128");
         assertTrue(text, text.contains("dgram 127.0.0.1 " + udpPort + "\n"));
+        assertTrue(text, text.contains("\nconfiguration test-configuration\n"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(record)));
     }
 
