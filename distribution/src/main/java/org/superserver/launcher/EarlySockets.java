@@ -300,10 +300,17 @@ final class EarlySockets {
         }
     }
 
-    /** {@code sun.nio.ch.SelChImpl.getFDVal}, or {@code null} when it cannot be reached. */
+    /**
+     * {@code sun.nio.ch.SelChImpl.getFDVal}, or {@code null} when it cannot be reached: the JVM was
+     * started without {@code --add-exports=java.base/sun.nio.ch=ALL-UNNAMED}.
+     */
     private static Method fdVal() {
         try {
-            return Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal");
+            Class<?> type = Class.forName("sun.nio.ch.SelChImpl");
+            if (!type.getModule().isExported(type.getPackageName(), EarlySockets.class.getModule())) {
+                return null;
+            }
+            return type.getMethod("getFDVal");
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
