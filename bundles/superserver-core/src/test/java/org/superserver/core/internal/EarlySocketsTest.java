@@ -72,18 +72,11 @@ public class EarlySocketsTest {
     }
 
     private Socket stream(String host) throws Exception {
-        Socket s = Socket.newSocketStream();
-        sockets.add(s);
-        s.bind(new InetSocketAddress(host, 0));
-        s.listen(16);
-        return s;
+        return PassedDescriptors.stream(sockets, host);
     }
 
     private Socket datagram(String host) throws Exception {
-        Socket s = Socket.newSocketDgram();
-        sockets.add(s);
-        s.bind(new InetSocketAddress(host, 0));
-        return s;
+        return PassedDescriptors.datagram(sockets, host);
     }
 
     /**

@@ -2,6 +2,9 @@ package org.superserver.core.internal;
 
 import static org.junit.Assert.assertTrue;
 
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +37,23 @@ final class PassedDescriptors {
             copies.forEach(Libc::close);
         }
         throw new AssertionError("no consecutive free descriptors");
+    }
+
+    /** A TCP socket listening at {@code host} on an ephemeral port, added to {@code owned} (closed after the test). */
+    static Socket stream(List<Socket> owned, String host) throws IOException {
+        Socket s = Socket.newSocketStream();
+        owned.add(s);
+        s.bind(new InetSocketAddress(host, 0));
+        s.listen(16);
+        return s;
+    }
+
+    /** A UDP socket bound at {@code host} on an ephemeral port, added to {@code owned} (closed after the test). */
+    static Socket datagram(List<Socket> owned, String host) throws IOException {
+        Socket s = Socket.newSocketDgram();
+        owned.add(s);
+        s.bind(new InetSocketAddress(host, 0));
+        return s;
     }
 
     /** The environment that tells this process about {@code count} passed descriptors, named {@code names}. */

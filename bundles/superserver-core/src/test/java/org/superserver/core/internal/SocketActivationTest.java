@@ -64,18 +64,11 @@ public class SocketActivationTest {
 
     /** A listening TCP socket on 127.0.0.1 at an ephemeral port. */
     private Socket stream() throws Exception {
-        Socket s = Socket.newSocketStream();
-        sockets.add(s);
-        s.bind(new InetSocketAddress("127.0.0.1", 0));
-        s.listen(16);
-        return s;
+        return PassedDescriptors.stream(sockets, "127.0.0.1");
     }
 
     private Socket datagram() throws Exception {
-        Socket s = Socket.newSocketDgram();
-        sockets.add(s);
-        s.bind(new InetSocketAddress("127.0.0.1", 0));
-        return s;
+        return PassedDescriptors.datagram(sockets, "127.0.0.1");
     }
 
     /**
