@@ -197,10 +197,10 @@ final class Listeners {
         }
         PassedSockets.Passed passed = sockets.take(definition);
         if (passed != null && passed.early() && !adoptsEarly()) {
+            Libc.close(passed.fd());
             LOG.info("ADOPT {} closed: service {} binds its own socket ({})", passed.describe(), definition.name(),
                     transport.name().equals("epoll") ? "answer threads on SO_REUSEPORT sockets of their own"
                             : "the " + transport.name() + " transport cannot serve a descriptor it did not open");
-            Libc.close(passed.fd());
             passed = null;
         }
         if (passed != null) {

@@ -399,9 +399,9 @@ final class PassedSockets implements AutoCloseable {
             if (p.early() && p.type() == d.socketType() && p.local() != null && p.local().getPort() == d.port()) {
                 it.remove();
                 refusals.remove(p.fd());
+                Libc.close(p.fd());
                 LOG.info("ADOPT {} closed: service {} binds its own socket at {}", p.describe(), d.name(),
                         Addresses.configured(d));
-                Libc.close(p.fd());
             }
         }
     }
@@ -515,6 +515,7 @@ final class PassedSockets implements AutoCloseable {
         int closed = waiting.size();
         for (Passed p : waiting) {
             String why = refusals.get(p.fd());
+            Libc.close(p.fd()); // before the line that says so
             if (p.early()) {
                 LOG.info("ADOPT {} closed: bound early from {}, but no service listens there now", p.describe(),
                         ListeningRecord.FILE_NAME);
@@ -524,7 +525,6 @@ final class PassedSockets implements AutoCloseable {
                 LOG.warn("ADOPT {} error=no service matches this passed socket (by name, or by type and {});"
                         + " closed", p.describe(), p.isUnix() ? "socket path" : "address and port");
             }
-            Libc.close(p.fd());
         }
         waiting.clear();
         refusals.clear();
