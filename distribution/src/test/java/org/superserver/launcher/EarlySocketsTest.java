@@ -60,6 +60,46 @@ public class EarlySocketsTest {
                 file + " line 7: field 4 (backlog) is 0, not a number from 1 to 65535; line skipped"), problems);
     }
 
+    /** A data directory whose record, made from configuration {@code key}, names one TCP socket at {@code port}. */
+    private Path dataWithRecord(String key, int port) throws Exception {
+        Path data = folder.newFolder().toPath();
+        Path file = data.resolve(EarlySockets.RECORD);
+        Files.writeString(file, "configuration " + key + "\nstream 127.0.0.1 " + port + " 16\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return data;
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket client = new java.net.Socket()) {
+            client.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
+        }
+    }
+
+    @Test
+    public void theSocketsListenAtOnceAndAreClosedIfNoCoreTakesThem() throws Exception {
+        int port = ServedPorts.freePort();
+        String line = EarlySockets.bind(dataWithRecord("k1", port), uid, null, "k1");
+        assertTrue(line, line.startsWith("Bound early from ") && line.endsWith(": stream 127.0.0.1:" + port));
+        String fds = System.getProperty(EarlySockets.PROPERTY);
+        assertTrue("handed over as descriptor numbers: " + fds, fds != null && fds.matches("[0-9]+"));
+        assertTrue("listening before any framework", accepts(port));
+        EarlySockets.closeUnclaimed("no core in this test");
+        assertEquals("whoever closes them removes the property", null, System.getProperty(EarlySockets.PROPERTY));
+        assertTrue("closed", !accepts(port));
+    }
+
+    @Test
+    public void aRecordOfAnotherConfigurationBindsNothing() throws Exception {
+        int port = ServedPorts.freePort();
+        String line = EarlySockets.bind(dataWithRecord("k1", port), uid, null, "k2");
+        assertTrue(line, line.contains("was made from another configuration than this start's"));
+        assertEquals(null, System.getProperty(EarlySockets.PROPERTY));
+        assertTrue("never bound", !accepts(port));
+    }
+
     @Test
     public void onlyLiteralsPassAsAddressesSoThatNoNameIsLookedUp() {
         for (String yes : new String[] {"127.0.0.1", "0.0.0.0", "255.255.255.255", "::", "::1", "fe80::1",

@@ -71,9 +71,9 @@ public final class CoreComponent implements ServerStatus, ServerControl, ReloadW
             LOG.error("CONFIG pid={} error={}, using the defaults", PID, e.getMessage());
             settings = Settings.DEFAULTS;
         }
-        String data = context == null ? null : context.getProperty("superserver.data");
-        if (data != null && !data.isBlank()) {
-            registry.recordListening(java.nio.file.Path.of(data.trim(), ListeningRecord.FILE_NAME),
+        java.nio.file.Path data = dataDirectory(context);
+        if (data != null) {
+            registry.recordListening(data.resolve(ListeningRecord.FILE_NAME),
                     context.getProperty(ListeningRecord.KEY_PROPERTY));
         }
         registry.sweepQuietMillis(SWEEP_QUIET_MILLIS);
@@ -151,9 +151,9 @@ public final class CoreComponent implements ServerStatus, ServerControl, ReloadW
         if (!configured.isEmpty()) {
             return java.nio.file.Path.of(configured);
         }
-        String data = context == null ? null : context.getProperty("superserver.data");
-        if (data != null && !data.isBlank()) {
-            return java.nio.file.Path.of(data.trim(), DUMP_NAME);
+        java.nio.file.Path data = dataDirectory(context);
+        if (data != null) {
+            return data.resolve(DUMP_NAME);
         }
         java.io.File area = context == null ? null : context.getDataFile(DUMP_NAME);
         return area != null ? area.toPath() : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), DUMP_NAME);
@@ -164,6 +164,12 @@ public final class CoreComponent implements ServerStatus, ServerControl, ReloadW
      * sockets no service took are closed: the config sources publish a little after the start.
      */
     static final long SWEEP_QUIET_MILLIS = 500;
+
+    /** The launcher's data directory (framework property {@code superserver.data}), or {@code null} outside it. */
+    private static java.nio.file.Path dataDirectory(org.osgi.framework.BundleContext context) {
+        String data = context == null ? null : context.getProperty("superserver.data");
+        return data == null || data.isBlank() ? null : java.nio.file.Path.of(data.trim());
+    }
 
     /** The state dump's file name when {@code dump.file} is not set. */
     static final String DUMP_NAME = "superserver.dump";

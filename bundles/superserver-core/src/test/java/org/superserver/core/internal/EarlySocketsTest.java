@@ -125,18 +125,32 @@ public class EarlySocketsTest {
         return Libc.fcntl(fd, Libc.F_GETFD, 0) >= 0;
     }
 
-    /** Waits up to 15 s for the record to hold {@code line}. */
-    private String awaitRecord(String line) throws Exception {
+    /** Waits up to 15 s for {@code condition}; whether it came. */
+    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        String text = "";
-        while (System.nanoTime() < end) {
-            text = Files.exists(record) ? Files.readString(record) : "";
-            if (text.contains(line + "\n")) {
-                return text;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                return false;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("the record never held \"" + line + "\"; it holds:\n" + text);
+        return true;
+    }
+
+    private String recordText() {
+        try {
+            return Files.exists(record) ? Files.readString(record) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** Waits up to 15 s for the record to hold {@code line}. */
+    private String awaitRecord(String line) throws Exception {
+        if (!eventually(() -> recordText().contains(line + "\n"))) {
+            throw new AssertionError("the record never held \"" + line + "\"; it holds:\n" + recordText());
+        }
+        return recordText();
     }
 
     @Test
@@ -190,11 +204,7 @@ public class EarlySocketsTest {
         CoreFixture.assertEchoes(waiting, "waited for the service that came late\n");
         CoreFixture.assertEchoes(connect("127.0.0.1", port), "came late\n");
         // once the configuration has stayed unchanged, the stale socket is closed and the record written
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (isOpen(fds[1]) && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        assertFalse("no service listens at the stale socket's port: closed", isOpen(fds[1]));
+        assertTrue("no service listens at the stale socket's port: closed", eventually(() -> !isOpen(fds[1])));
         String text = awaitRecord("stream 127.0.0.1 " + port + " 128");
         assertFalse(text, text.contains(" " + stalePort + " "));
         try (java.net.Socket refused = new java.net.Socket()) {
