@@ -8,8 +8,14 @@
 # the whole machine's CPU per connection. Run as root (the peer's services need a mount namespace
 # of their own for their port numbers) after ../shared/bench/setup.sh.
 #
+# With PROFILE=1 every slice runs under `perf record -a -g`, and a second table splits the whole
+# machine's CPU per connection between the load generator, the daemon and the rest, and each of
+# those into context switches, wake-ups, the return from system calls, other kernel work and user
+# code (the rates of that run are under the profiler's cost, which falls on both daemons alike).
+#
 #   bench/paired.sh                               # PEER=openbsd-inetd SERVICES="daytime time" PAIRS=12 SLICE=2
 #   PEER=inetutils-inetd PAIRS=30 bench/paired.sh
+#   PROFILE=1 PAIRS=4 bench/paired.sh             # where each connection's CPU goes, by perf
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -20,11 +26,14 @@ PAIRS=${PAIRS:-12}
 SLICE=${SLICE:-2}
 CONC=${CONC:-8}
 PORT_BASE=${PORT_BASE:-28600}
+PROFILE=${PROFILE:-0}
+PROFILE_HZ=${PROFILE_HZ:-999}
 EXTRA=${EXTRA:-/tmp/superserver-bench/extra/root}
 BENCH_NAME=paired.sh
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
-whole_numbers PAIRS SLICE CONC PORT_BASE
+whole_numbers PAIRS SLICE CONC PORT_BASE PROFILE PROFILE_HZ
+[ "$PROFILE" = 0 ] || command -v perf > /dev/null || die "PROFILE=1 needs perf (apt-get install linux-perf)"
 [ "$(id -u)" = 0 ] || die "run as root: the peer's services are given their ports through a mount namespace"
 [ -x "$SS_HOME/bin/superserver" ] || die "no distribution at $SS_HOME: run mvn -B -DskipTests install"
 for s in $SERVICES; do case $s in daytime|time) ;; *) die "unknown service $s (daytime, time)" ;; esac; done
@@ -94,13 +103,19 @@ quartile() { # Q (0.25, 0.5, 0.75) VALUES... : the quartile, by linear interpola
   printf '%s\n' "$@" | sort -g | awk -v q="$q" '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit }
     h = (NR - 1) * q + 1; l = int(h); printf "%.3f", a[l] + (h - l) * ((l < NR ? a[l + 1] : a[l]) - a[l]) }'
 }
-declare -A rate cpu machine
+declare -A rate cpu machine profiled connections
 slice() { # DAEMON SERVICE : one slice; sets last_rate
   local d=$1 s=$2 before after m0 m1 line ok
+  local profiler=()
+  if [ "$PROFILE" != 0 ]; then
+    profiled[$d.$s]=$((${profiled[$d.$s]:-0} + 1))
+    profiler=(perf record -q -a -g -F "$PROFILE_HZ" -o "$work/profile.$d.$s.${profiled[$d.$s]}" --)
+  fi
   before=$(own_ticks "${pid[$d]}"); m0=$(machine_ticks)
-  line=$("$ssbench" conn -p "${port[$d.$s]}" -t "$CONC" -d "$SLICE" -s 0 | tail -1)
+  line=$("${profiler[@]}" "$ssbench" conn -p "${port[$d.$s]}" -t "$CONC" -d "$SLICE" -s 0 | tail -1)
   after=$(own_ticks "${pid[$d]}"); m1=$(machine_ticks)
   ok=$(kv "$line" ok); last_rate=$(kv "$line" rate)
+  connections[$d.$s]=$((${connections[$d.$s]:-0} + ok))
   rate[$d.$s]="${rate[$d.$s]:-} $last_rate"
   cpu[$d.$s]="${cpu[$d.$s]:-} $(us_per_op $((after - before)) "$ok")"
   machine[$d.$s]="${machine[$d.$s]:-} $(us_per_op $((m1 - m0)) "$ok")"
@@ -133,4 +148,49 @@ for s in $SERVICES; do
       "$(median ${rate[superserver.$s]})" "$(median ${rate[peer.$s]})" \
       "$(median ${cpu[superserver.$s]})" "$(median ${cpu[peer.$s]})" \
       "$(median ${machine[superserver.$s]})" "$(median ${machine[peer.$s]})"
+done
+
+[ "$PROFILE" = 0 ] && exit 0
+
+# One daemon's profiles of one scenario, as "PART/KIND SAMPLES" lines: PART is the load generator
+# (ssbench), the daemon (its process id) or the rest; KIND the first of these that a sample's
+# innermost frames show: a context switch, the wake-up of a sleeping thread, the entry to or return
+# from a system call (where a paravirtualised kernel runs the interrupts it held back), other kernel
+# work, or user code (the daemon's own, the JIT-compiled Java included, or the load generator's).
+split_samples() { # DAEMON-PID PROFILE...
+  local daemon=$1 f; shift
+  for f; do perf script -i "$f" -F comm,pid,ip,sym 2> /dev/null; done | awk -v daemon="$daemon" '
+    function flush() {
+      if (part == "") return
+      count[part "/" (kind != "" ? kind : user ? "user" : "kernel")]++; part = ""
+    }
+    /^[^ \t]/ { flush(); part = $NF == daemon ? "daemon" : $1 == "ssbench" ? "client" : "rest"; n = 0; kind = ""; next }
+    /^[ \t]+[0-9a-f]+ / {
+      n++
+      if (n == 1) user = $1 !~ /^ffffffff/
+      if (n <= 6 && kind == "") {
+        if ($2 ~ /^(finish_task_switch|__schedule$|schedule$)/) kind = "switch"
+        else if ($2 ~ /^(try_to_wake_up|__wake_up|sock_def_readable|sock_def_wakeup|ep_poll_callback)/) kind = "wakeup"
+        else if (n <= 3 && $2 ~ /^do_syscall_64/) kind = "syscall"
+      }
+    }
+    END { flush(); for (k in count) print k, count[k] }'
+}
+echo
+echo "Where a connection's CPU goes (perf record -a -g at $PROFILE_HZ Hz, all slices of a daemon together), us per connection:"
+echo
+echo "| scenario | daemon | part | all | context switches | wake-ups | system-call entry/exit | other kernel | user |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for s in $SERVICES; do
+  for d in superserver peer; do
+    name=$d; [ "$d" = peer ] && name=$PEER
+    split_samples "${pid[$d]}" "$work"/profile."$d.$s".* > "$work/split.$d.$s"
+    for part in client daemon rest; do
+      awk -v part="$part" -v n="${connections[$d.$s]}" -v hz="$PROFILE_HZ" -v s="$s" -v name="$name" '
+        { split($1, pk, "/"); if (pk[1] != part) next; c[pk[2]] += $2; all += $2 }
+        function us(v) { return n > 0 ? sprintf("%.1f", v * 1e6 / hz / n) : "-" }
+        END { printf "| tcp %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s, name, part == "client" ? "load generator" : part == "rest" ? "rest, idle included" : part,
+                us(all), us(c["switch"]), us(c["wakeup"]), us(c["syscall"]), us(c["kernel"]), us(c["user"]) }' "$work/split.$d.$s"
+    done
+  done
 done
