@@ -7,9 +7,12 @@ import static org.superserver.launcher.ServedPorts.freePort;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -20,7 +23,8 @@ import org.junit.rules.TemporaryFolder;
 /**
  * A restart with the data directory of the last start keeps the framework's copies of the jars in
  * bundle/ that have not changed, and updates the one that has: bin/superserver run as a real
- * process, the framework's bundle cache looked at between the starts.
+ * process, the framework's bundle cache looked at between the starts. Declarative Services keeps
+ * the components' parsed descriptors there too ({@code ds.cache.metadata}), for the next start.
  */
 public class BundleUpdatesIT {
 
@@ -59,6 +63,14 @@ public class BundleUpdatesIT {
         throw new AssertionError("no bundle in the cache was installed from " + jar);
     }
 
+    /** The file in which Declarative Services stored the components' descriptors at its last stop. */
+    private static Path componentMetadataStore(Path data) throws IOException {
+        try (Stream<Path> bundles = Files.list(data.resolve("cache"))) {
+            return bundles.map(b -> b.resolve("data/componentMetadataStore")).filter(Files::isRegularFile)
+                    .findFirst().orElseThrow(() -> new AssertionError("no componentMetadataStore under " + data));
+        }
+    }
+
     @Test
     public void aRestartUpdatesOnlyTheJarsThatChangedSinceTheLastStart() throws Exception {
         port = freePort();
@@ -70,8 +82,16 @@ public class BundleUpdatesIT {
 
         startAndStop(data, "first");
         assertEquals(List.of("version0.0"), revisions(data, core));
-        String second = startAndStop(data, "second");
+        Path store = componentMetadataStore(data);
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(store, LinkOption.NOFOLLOW_LINKS);
+        assertFalse(store + " " + permissions, permissions.contains(PosixFilePermission.OTHERS_WRITE)
+                || permissions.contains(PosixFilePermission.GROUP_WRITE));
+        FileTime stored = Files.getLastModifiedTime(store);
+        Thread.sleep(1_100); // a later time stamp for the store the next stop writes
+        String second = startAndStop(data, "second"); // its components from the store: daytime still answers
         assertFalse(second, second.contains("Updated from"));
+        assertTrue("the store is written again at every stop", Files.getLastModifiedTime(componentMetadataStore(data))
+                .compareTo(stored) > 0);
         assertEquals("an unchanged jar is not copied again", List.of("version0.0"), revisions(data, core));
 
         FileTime original = Files.getLastModifiedTime(core);
