@@ -115,7 +115,7 @@ slice() { # DAEMON SERVICE : one slice; sets last_rate
   line=$("${profiler[@]}" "$ssbench" conn -p "${port[$d.$s]}" -t "$CONC" -d "$SLICE" -s 0 | tail -1)
   after=$(own_ticks "${pid[$d]}"); m1=$(machine_ticks)
   ok=$(kv "$line" ok); last_rate=$(kv "$line" rate)
-  connections[$d.$s]=$((${connections[$d.$s]:-0} + ok))
+  connections[$d.$s]=$((${connections[$d.$s]:-0} + ${ok:-0}))
   rate[$d.$s]="${rate[$d.$s]:-} $last_rate"
   cpu[$d.$s]="${cpu[$d.$s]:-} $(us_per_op $((after - before)) "$ok")"
   machine[$d.$s]="${machine[$d.$s]:-} $(us_per_op $((m1 - m0)) "$ok")"
