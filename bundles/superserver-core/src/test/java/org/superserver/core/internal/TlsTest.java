@@ -314,27 +314,48 @@ public class TlsTest extends CoreFixture {
         assumeTrue("exec'd services need the epoll transport", io.netty.channel.epoll.Epoll.isAvailable());
         registry.addDefinition("d", tls(exec("tls-cat", "/bin/cat", "cat")).build());
         int port = port("tls-cat");
-        // more than the socket pair, cat's pipe and the write buffers hold, never read back: cat
-        // blocks writing to the relay, the relay stops reading from the client, and the client's
-        // writes block; the event loops must go on serving everyone else meanwhile
+        // written and never read back: once cat's output fills the client's receive buffer and the
+        // server's send buffer, cat blocks writing to the relay, the relay stops reading from the
+        // client, and the client's writes block (after as much as the buffers on the way take: their
+        // sizes are the kernel's, up to tens of MiB each with autotuning); the event loops must go on
+        // serving everyone else meanwhile
         Socket raw = connect(port);
         SSLSocket stuck = (SSLSocket) certs.clientContext(null).getSocketFactory()
                 .createSocket(raw, "127.0.0.1", port, true);
         stuck.startHandshake();
+        long limit = 512L << 20; // a relay that read on without bound would take all of it
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         Thread writer = new Thread(() -> {
+            byte[] chunk = new byte[64 << 10];
             try {
-                stuck.getOutputStream().write(new byte[16 << 20]);
+                OutputStream out = stuck.getOutputStream();
+                while (written.get() < limit) {
+                    out.write(chunk);
+                    written.addAndGet(chunk.length);
+                }
             } catch (IOException e) {
                 // closed at the end of the test
             }
         });
         writer.setDaemon(true);
         writer.start();
-        Thread.sleep(500);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        for (long before = -1; ; ) { // until a second passes without a write completing
+            Thread.sleep(1_000);
+            long now = written.get();
+            assertTrue(now >= limit ? "the relay read on without bound: " + now + " bytes taken"
+                    : "the stuck client's connection failed after " + now + " bytes", writer.isAlive());
+            if (now == before) {
+                break;
+            }
+            assertTrue("the client's writes never blocked within 60 s: " + now + " bytes taken",
+                    System.nanoTime() < deadline);
+            before = now;
+        }
         for (int i = 0; i < 4; i++) { // new connections land on each event loop in turn
             assertEchoes(tlsConnect(port, certs.clientContext(null)), "others still served " + i + "\n");
         }
-        assertTrue("the stuck client is still writing", writer.isAlive());
+        assertTrue("the stuck client is still blocked", writer.isAlive());
         raw.close(); // the socket itself: SSLSocket.close would wait for the blocked writer
         writer.join(5_000);
     }
