@@ -42,14 +42,7 @@ final class ConfigurationKey {
         for (String name : FILE_OPTIONS) {
             String value = property.apply(name);
             lines.add(name + "=" + (value == null ? "" : value));
-            if (value == null || value.isBlank()) {
-                continue;
-            }
-            for (String path : split(value, ",:")) {
-                if (path.isBlank()) {
-                    continue;
-                }
-                Path file = Path.of(path.trim());
+            for (Path file : ConfigPaths.files(name, value)) {
                 lines.add(stat(file));
                 if (name.equals("superserver.xinetd")) {
                     includes(file, lines);
@@ -63,7 +56,7 @@ final class ConfigurationKey {
         String dirs = property.apply("superserver.fileinstall.dirs");
         lines.add("superserver.fileinstall.dirs=" + (dirs == null ? "" : dirs));
         if (dirs != null) {
-            for (String dir : split(dirs, ",")) {
+            for (String dir : ConfigPaths.split(dirs, ",")) {
                 if (!dir.isBlank()) {
                     listing(Path.of(dir.trim()), lines);
                 }
@@ -96,7 +89,7 @@ final class ConfigurationKey {
             return;
         }
         for (String line : text) {
-            List<String> words = split(line, " \t");
+            List<String> words = ConfigPaths.split(line, " \t");
             if (words.size() < 2 || !(words.get(0).equals("includedir") || words.get(0).equals("includefile"))) {
                 continue;
             }
@@ -107,24 +100,6 @@ final class ConfigurationKey {
                 lines.add(stat(named));
             }
         }
-    }
-
-    /**
-     * The non-empty pieces of {@code text} between any of the characters of {@code separators}:
-     * no regular expression, whose first use costs a cold JVM about 10 ms of its start.
-     */
-    static List<String> split(String text, String separators) {
-        List<String> pieces = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= text.length(); i++) {
-            if (i == text.length() || separators.indexOf(text.charAt(i)) >= 0) {
-                if (i > start) {
-                    pieces.add(text.substring(start, i));
-                }
-                start = i + 1;
-            }
-        }
-        return pieces;
     }
 
     /** {@code path size mtime} of each entry of {@code dir}, sorted by name; {@code dir missing} if it cannot be listed. */

@@ -194,7 +194,7 @@ final class EarlySockets {
 
     /** One line of the record: {@code stream ADDRESS PORT BACKLOG} or {@code dgram ADDRESS PORT}. */
     static Wanted parse(String line) {
-        String[] f = ConfigurationKey.split(line, " \t").toArray(new String[0]);
+        String[] f = ConfigPaths.split(line, " \t").toArray(new String[0]);
         boolean stream = f[0].equals("stream");
         if (!stream && !f[0].equals("dgram")) {
             throw new IllegalArgumentException("field 1 (socket type) is " + f[0] + ", not stream or dgram");
@@ -236,7 +236,7 @@ final class EarlySockets {
         if (colons > 0) {
             return true;
         }
-        List<String> octets = ConfigurationKey.split(text, ".");
+        List<String> octets = ConfigPaths.split(text, ".");
         if (octets.size() != 4 || text.startsWith(".") || text.endsWith(".") || text.contains("..")) {
             return false;
         }

@@ -56,4 +56,15 @@ public class ConfigPathsTest {
                 "superserver.hosts.allow", link.toString(), "superserver.inetd", missing.toString())::get));
         assertEquals(Optional.empty(), ConfigPaths.problem(Map.<String, String>of()::get));
     }
+
+    @Test
+    public void inetdAndXinetdNameSeveralFilesTheOthersOne() {
+        assertEquals(java.util.List.of(Path.of("/etc/a.conf"), Path.of("/etc/b.conf"), Path.of("/etc/c.conf")),
+                ConfigPaths.files("superserver.inetd", " /etc/a.conf,/etc/b.conf::/etc/c.conf, "));
+        assertEquals(java.util.List.of(Path.of("/x/1"), Path.of("/x/2")), ConfigPaths.files("superserver.xinetd", "/x/1:/x/2"));
+        assertEquals("a services table is one file, colons and all", java.util.List.of(Path.of("/srv/a:b")),
+                ConfigPaths.files("superserver.services", "/srv/a:b"));
+        assertEquals(java.util.List.of(), ConfigPaths.files("superserver.inetd", " "));
+        assertEquals(java.util.List.of("stream", "::1", "7"), ConfigPaths.split("  stream \t::1 7 ", " \t"));
+    }
 }
