@@ -21,30 +21,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 
 /**
- * Binds the sockets the server listened on at its last start before the framework starts, so that a
- * restart refuses connections only while the JVM starts: the clients that come while the bundles
- * start wait in the listen backlog (or a datagram in the socket's buffer) until their service is up.
+ * Binds the server's listening sockets before the framework starts, so that a start refuses
+ * connections only while the JVM starts: the clients that come while the bundles start wait in the
+ * listen backlog (or a datagram in the socket's buffer) until their service is up.
  *
- * <p>The core keeps the record in the data directory ({@value #RECORD}: one socket a line, {@code
- * stream ADDRESS PORT BACKLOG} or {@code dgram ADDRESS PORT}, {@code #} comments, and a line {@code
- * configuration KEY} with the fingerprint of the configuration it was made from, {@link
- * ConfigurationKey}), written whenever its configuration has settled. When that fingerprint is this
- * start's, this class binds each socket of it and hands their descriptors to
- * the core in the system property {@value #PROPERTY}; the core serves each like a socket passed by a
- * service manager, by type, address and port, and closes those no service takes once the
- * configuration has been applied. Whoever removes the property owns the sockets: if no core has
- * taken them {@value #UNCLAIMED_SECONDS} s after the start, or when the framework stops first, they
- * are closed here.
+ * <p>Which sockets: those of the record the core keeps in the data directory ({@value #RECORD}: one
+ * socket a line, {@code stream ADDRESS PORT BACKLOG} or {@code dgram ADDRESS PORT}, {@code #}
+ * comments, and a line {@code configuration KEY} with the fingerprint of the configuration it was
+ * made from, {@link ConfigurationKey}), written whenever its configuration has settled, when that
+ * fingerprint is this start's; otherwise (a first start, other files, or the same ones edited since)
+ * those the start's configuration files ask for, read with the installation's config formats
+ * ({@link ConfiguredSockets}). This class binds each and hands their descriptors to the core in the
+ * system property {@value #PROPERTY}; the core serves each like a socket passed by a service
+ * manager, by type, address and port, and closes those no service takes once the configuration has
+ * been applied. Whoever removes the property owns the sockets: if no core has taken them {@value
+ * #UNCLAIMED_SECONDS} s after the start, or when the framework stops first, they are closed here.
  *
- * <p>Nothing is bound early when {@code superserver.early.bind} is {@code false}, when a service
- * manager passed sockets ({@code LISTEN_PID} names this process), when the record is missing, not a
- * regular file, not owned by this user or writable by others, or when it was made from another
- * configuration (other files, or the same ones edited since). A line that cannot be read is
- * reported with the file and line and skipped; a socket that cannot be bound (the port is taken) is
- * left to the core, which reports it when its service binds. At most {@value #MAX_SOCKETS} are
- * bound.
+ * <p>Nothing is bound early when {@code superserver.early.bind} is {@code false} or when a service
+ * manager passed sockets ({@code LISTEN_PID} names this process). A record that is not a regular
+ * file, not owned by this user or writable by others is reported and not used; a line of it that
+ * cannot be read is reported with the file and line and skipped; a socket that cannot be bound (the
+ * port is taken) is left to the core, which reports it when its service binds. At most {@value
+ * #MAX_SOCKETS} are bound.
  */
 final class EarlySockets {
 
@@ -84,11 +85,12 @@ final class EarlySockets {
     }
 
     /**
-     * Binds the sockets of {@code data}'s record and hands them over; returns the log line saying
-     * what was bound, or {@code null} when nothing was to be bound. Problems with the record are
-     * logged as warnings.
+     * Binds the sockets of {@code data}'s record, or when there is none made from this start's
+     * configuration (fingerprint {@code key}), those the configuration's files ask for ({@code
+     * configured}, read only then); hands them over and returns the log line saying what was bound,
+     * or {@code null} when nothing was to be bound. Problems with the record are logged as warnings.
      */
-    static String bind(Path data, int uid, String listenPid, String key) {
+    static String bind(Path data, int uid, String listenPid, String key, Supplier<ConfiguredSockets.Found> configured) {
         if ("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY, "true").trim())) {
             return null;
         }
@@ -99,13 +101,27 @@ final class EarlySockets {
         List<String> problems = new ArrayList<>();
         Record read = read(record, uid, problems);
         problems.forEach(p -> Launcher.log("WARN", p, null));
-        List<Wanted> wanted = read.sockets();
+        List<Wanted> wanted;
+        String source;
+        if (key.equals(read.key())) {
+            wanted = read.sockets();
+            source = record.toString();
+        } else {
+            ConfiguredSockets.Found found;
+            try {
+                found = configured.get();
+            } catch (LinkageError e) { // bin/superserver puts bundle/'s API jar on the class path
+                found = new ConfiguredSockets.Found(List.of(), "not read: the API is missing from the class path, " + e);
+            }
+            wanted = found.sockets();
+            source = "the configuration (" + found.read() + (read.key() == null ? "" : "; " + record
+                    + " was made from another configuration or the same files before a change") + ")";
+            if (wanted.isEmpty()) {
+                return read.key() == null ? null : "Bound nothing early: " + source + " asks for no IP socket";
+            }
+        }
         if (wanted.isEmpty()) {
             return null;
-        }
-        if (!key.equals(read.key())) {
-            return "Bound nothing early: " + record + " was made from another configuration than this start's"
-                    + " (other files, or the same ones changed since); the services bind their own sockets";
         }
         Method fdVal = fdVal();
         if (fdVal == null) {
@@ -138,7 +154,7 @@ final class EarlySockets {
             watch.setDaemon(true);
             watch.start();
         }
-        return "Bound early from " + record + ": " + (HELD.isEmpty() ? "none" : bound.toString())
+        return "Bound early from " + source + ": " + (HELD.isEmpty() ? "none" : bound.toString())
                 + (notBound.length() == 0 ? "" : "; left to the services: " + notBound);
     }
 

@@ -113,7 +113,8 @@ public final class Launcher {
         writePidFile(pidFile);
         String key = ConfigurationKey.of(System::getProperty);
         System.setProperty(ConfigurationKey.PROPERTY, key);
-        String early = EarlySockets.bind(data, uid, System.getenv("LISTEN_PID"), key);
+        String early = EarlySockets.bind(data, uid, System.getenv("LISTEN_PID"), key,
+                () -> ConfiguredSockets.of(home.resolve("bundle"), System::getProperty));
         if (early != null) {
             log("INFO", early, null);
         }

@@ -22,10 +22,10 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * A restart of bin/superserver binds the sockets of the last start before the framework starts
- * (the record {@code DATA/listening} that the core writes): clients that come during the start wait
- * and are served; a socket the configuration no longer has is closed; the record follows the
- * configuration.
+ * bin/superserver binds the listening sockets before the framework starts: at a restart those of
+ * the last start (the record {@code DATA/listening} that the core writes), at a first start or after
+ * an edit those the configuration's files ask for. Clients that come during the start wait and are
+ * served; a socket the configuration no longer has is closed; the record follows the configuration.
  */
 public class EarlySocketsIT {
 
@@ -115,10 +115,19 @@ public class EarlySocketsIT {
         Path conf = echoConf(port);
         Path log = folder.getRoot().toPath().resolve("first.log");
         Process first = distribution.start(log, "--inetd", conf.toString(), "--data", data.toString());
+        // no record yet: the first start binds what its inetd.conf asks for, read before the framework starts
+        try (Socket client = connectAsSoonAsPossible(first, port)) {
+            assertEquals("came during the first start\n", echo(client, "came during the first start\n"));
+        }
         String text = awaitRecord("stream 127.0.0.1 " + port + " 128");
         assertTrue(text, text.contains("dgram 127.0.0.1 " + port + "\n"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(record)));
-        assertFalse("nothing to bind early at the first start", Files.readString(log).contains("Bound early"));
+        String firstLog = ServedPorts.awaitLog(log, "LISTEN service=" + port + " protocol=udp4");
+        assertTrue(firstLog, firstLog.contains("INFO Launcher - Bound early from the configuration (" + conf + ", "
+                + distribution.home().resolve("deploy") + "): "));
+        assertTrue(firstLog, firstLog.contains("stream 127.0.0.1:" + port)
+                && firstLog.contains("dgram 127.0.0.1:" + port));
+        assertTrue(firstLog, firstLog.contains("ADOPT service=" + port + " protocol=tcp4 fd="));
         stop(first);
 
         Path again = folder.getRoot().toPath().resolve("again.log");
@@ -163,7 +172,7 @@ public class EarlySocketsIT {
         Path log = folder.getRoot().toPath().resolve("server.log");
         Process server = distribution.start(log, "--inetd", conf.toString(), "--data", data.toString());
         String text = ServedPorts.awaitLog(log, "address=127.0.0.1:" + gone
-                + " closed: bound early from listening, but no service listens there now");
+                + " closed: bound early, but no service listens there now");
         assertTrue(text, text.contains("WARN Launcher - " + record + " line " + badLine
                 + ": field 3 (port) is notaport, not a number from 1 to 65535; line skipped"));
         assertTrue(text, text.contains("stream 127.0.0.1:" + gone));
@@ -182,23 +191,32 @@ public class EarlySocketsIT {
     }
 
     @Test
-    public void aRecordOfAnotherConfigurationIsNotBound() throws Exception {
+    public void aRecordOfAnotherConfigurationGivesWayToTheSocketsOfTheEditedFile() throws Exception {
         int port = freePort();
-        firstRun(echoConf(port), port);
+        Path conf = echoConf(port);
+        firstRun(conf, port);
         int other = freePort();
+        assertEquals(conf, echoConf(other)); // the same inetd.conf, edited
         Path log = folder.getRoot().toPath().resolve("server.log");
-        Process server = distribution.start(log, "--inetd", echoConf(other).toString(), "--data", data.toString());
-        String text = ServedPorts.awaitLog(log, "LISTEN service=" + other + " protocol=tcp4");
-        assertTrue(text, text.contains("INFO Launcher - Bound nothing early: " + record
-                + " was made from another configuration than this start's"));
-        assertFalse(text, text.contains("ADOPT"));
+        Process server = distribution.start(log, "--inetd", conf.toString(), "--data", data.toString());
+        try (Socket client = connectAsSoonAsPossible(server, other)) {
+            assertEquals("the edited port\n", echo(client, "the edited port\n"));
+        }
+        String text = ServedPorts.awaitLog(log, "LISTEN service=" + other + " protocol=udp4");
+        assertTrue(text, text.contains("INFO Launcher - Bound early from the configuration (" + conf + ", "
+                + distribution.home().resolve("deploy") + "; " + record
+                + " was made from another configuration or the same files before a change): "));
+        String bound = text.substring(text.indexOf("Bound early"), text.indexOf('\n', text.indexOf("Bound early")));
+        assertTrue(bound, bound.endsWith("stream 127.0.0.1:" + other) || bound.contains("stream 127.0.0.1:" + other + ","));
+        assertFalse(bound, bound.endsWith("127.0.0.1:" + port) || bound.contains("127.0.0.1:" + port + ","));
+        assertTrue(text, text.contains("ADOPT service=" + other + " protocol=tcp4 fd="));
         try (Socket refused = new Socket()) {
             refused.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
-            fail("the port of the other configuration was bound");
+            fail("the port of the record's configuration was bound");
         } catch (java.net.ConnectException expected) {
             // refused: never bound
         }
-        awaitRecord("stream 127.0.0.1 " + other + " 128");
+        awaitRecord("stream 127.0.0.1 " + other + " 128", " " + port + " ");
         stop(server);
     }
 

@@ -81,7 +81,9 @@ public class EarlySocketsTest {
     @Test
     public void theSocketsListenAtOnceAndAreClosedIfNoCoreTakesThem() throws Exception {
         int port = ServedPorts.freePort();
-        String line = EarlySockets.bind(dataWithRecord("k1", port), uid, null, "k1");
+        String line = EarlySockets.bind(dataWithRecord("k1", port), uid, null, "k1", () -> {
+            throw new AssertionError("the record is of this start's configuration: its files need no reading");
+        });
         assertTrue(line, line.startsWith("Bound early from ") && line.endsWith(": stream 127.0.0.1:" + port));
         String fds = System.getProperty(EarlySockets.PROPERTY);
         assertTrue("handed over as descriptor numbers: " + fds, fds != null && fds.matches("[0-9]+"));
@@ -92,12 +94,34 @@ public class EarlySocketsTest {
     }
 
     @Test
-    public void aRecordOfAnotherConfigurationBindsNothing() throws Exception {
-        int port = ServedPorts.freePort();
-        String line = EarlySockets.bind(dataWithRecord("k1", port), uid, null, "k2");
-        assertTrue(line, line.contains("was made from another configuration than this start's"));
+    public void aRecordOfAnotherConfigurationGivesWayToTheSocketsOfTheConfigurationsFiles() throws Exception {
+        int recorded = ServedPorts.freePort();
+        int configured = ServedPorts.freePort();
+        Path data = dataWithRecord("k1", recorded);
+        String line = EarlySockets.bind(data, uid, null, "k2", () -> new ConfiguredSockets.Found(List.of(
+                new EarlySockets.Wanted(true, new InetSocketAddress("127.0.0.1", configured), 128)), "/etc/inetd.conf"));
+        assertEquals("Bound early from the configuration (/etc/inetd.conf; " + data.resolve(EarlySockets.RECORD)
+                + " was made from another configuration or the same files before a change): stream 127.0.0.1:"
+                + configured, line);
+        assertTrue("the configuration's socket listens", accepts(configured));
+        assertTrue("the record's was never bound", !accepts(recorded));
+        EarlySockets.closeUnclaimed("no core in this test");
+
+        line = EarlySockets.bind(data, uid, null, "k2", () -> new ConfiguredSockets.Found(List.of(), "/etc/inetd.conf"));
+        assertTrue(line, line.startsWith("Bound nothing early: the configuration (/etc/inetd.conf; ")
+                && line.endsWith(" asks for no IP socket"));
         assertEquals(null, System.getProperty(EarlySockets.PROPERTY));
-        assertTrue("never bound", !accepts(port));
+    }
+
+    @Test
+    public void withoutARecordTheConfigurationsFilesAreRead() throws Exception {
+        int port = ServedPorts.freePort();
+        String line = EarlySockets.bind(folder.newFolder().toPath(), uid, null, "k1", () -> new ConfiguredSockets.Found(
+                List.of(new EarlySockets.Wanted(false, new InetSocketAddress("127.0.0.1", port), 0)), "/etc/inetd.conf"));
+        assertEquals("Bound early from the configuration (/etc/inetd.conf): dgram 127.0.0.1:" + port, line);
+        EarlySockets.closeUnclaimed("no core in this test");
+        assertEquals(null, EarlySockets.bind(folder.newFolder().toPath(), uid, null, "k1",
+                () -> new ConfiguredSockets.Found(List.of(), "/etc/inetd.conf")));
     }
 
     @Test

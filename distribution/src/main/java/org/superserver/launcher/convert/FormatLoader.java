@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.superserver.api.ConfigFormat;
 
@@ -18,15 +20,16 @@ import org.superserver.api.ConfigFormat;
  * bundle/} directory, outside any framework: a class loader over those jars (and SLF4J's, which
  * they may log through), with the API from the class path as parent, and {@link ServiceLoader}
  * over their {@code META-INF/services} entries. The formats are pure, so nothing is started,
- * registered or bound.
+ * registered or bound. The launcher uses them too, to find the sockets of a start's configuration
+ * before the framework starts ({@code ConfiguredSockets}).
  */
-final class FormatLoader {
+public final class FormatLoader {
 
     private FormatLoader() {
     }
 
     /** The jars of {@code bundleDir} that hold formats or what they need besides the API. */
-    static List<Path> jars(Path bundleDir) throws IOException {
+    public static List<Path> jars(Path bundleDir) throws IOException {
         List<Path> jars = new ArrayList<>();
         try (Stream<Path> list = Files.list(bundleDir)) {
             list.filter(p -> {
@@ -40,6 +43,23 @@ final class FormatLoader {
 
     /** Every format the jars provide, by their service files; a provider that fails to load is skipped. */
     static List<ConfigFormat> load(List<Path> jars) {
+        // never closed: the formats' classes stay in use until the process ends
+        return load(loader(jars), failure -> System.err.println("superserver convert: " + failure));
+    }
+
+    /**
+     * What {@code use} makes of the formats the jars provide, with a class loader closed once it
+     * returns: the formats' classes can then go at the next full collection. A provider that fails to
+     * load is skipped and told to {@code failures}.
+     */
+    public static <T> T with(List<Path> jars, Consumer<String> failures, Function<List<ConfigFormat>, T> use)
+            throws IOException {
+        try (URLClassLoader loader = loader(jars)) {
+            return use.apply(load(loader, failures));
+        }
+    }
+
+    private static URLClassLoader loader(List<Path> jars) {
         URL[] urls = new URL[jars.size()];
         for (int i = 0; i < urls.length; i++) {
             try {
@@ -48,14 +68,16 @@ final class FormatLoader {
                 throw new IllegalArgumentException(jars.get(i) + ": " + e.getMessage(), e);
             }
         }
-        // never closed: the formats' classes stay in use until the process ends
-        URLClassLoader loader = new URLClassLoader("superserver-formats", urls, ConfigFormat.class.getClassLoader());
+        return new URLClassLoader("superserver-formats", urls, ConfigFormat.class.getClassLoader());
+    }
+
+    private static List<ConfigFormat> load(URLClassLoader loader, Consumer<String> failures) {
         List<ConfigFormat> formats = new ArrayList<>();
         ServiceLoader.load(ConfigFormat.class, loader).stream().forEach(provider -> {
             try {
                 formats.add(provider.get());
             } catch (ServiceConfigurationError e) {
-                System.err.println("superserver convert: a format could not be loaded: " + e.getMessage());
+                failures.accept("a format could not be loaded: " + e.getMessage());
             }
         });
         return formats;

@@ -104,7 +104,7 @@ final class PassedSockets implements AutoCloseable {
 
         /** Who passed it, for messages: {@code the service manager} or {@code the launcher}. */
         String passedBy() {
-            return early ? "the launcher (bound early, from " + ListeningRecord.FILE_NAME + ")" : "the service manager";
+            return early ? "the launcher (bound early)" : "the service manager";
         }
 
         /**
@@ -509,7 +509,8 @@ final class PassedSockets implements AutoCloseable {
     /**
      * Reports and closes every socket no service has taken (nor keeps); returns how many. Called
      * once the configuration has been applied and has stayed unchanged for a moment. A socket bound
-     * early by the launcher is closed without a warning: the configuration changed since its record.
+     * early by the launcher is closed without a warning: the configuration changed since its record,
+     * or the configuration's files name a service that did not come up.
      */
     int sweep() {
         int closed = waiting.size();
@@ -517,8 +518,7 @@ final class PassedSockets implements AutoCloseable {
             String why = refusals.get(p.fd());
             Libc.close(p.fd()); // before the line that says so
             if (p.early()) {
-                LOG.info("ADOPT {} closed: bound early from {}, but no service listens there now", p.describe(),
-                        ListeningRecord.FILE_NAME);
+                LOG.info("ADOPT {} closed: bound early, but no service listens there now", p.describe());
             } else if (why != null) {
                 LOG.warn("ADOPT {} error={}; closed", p.describe(), why);
             } else {

@@ -1,0 +1,159 @@
+package org.superserver.launcher;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.superserver.api.AddressFamily;
+import org.superserver.api.AddressLiterals;
+import org.superserver.api.ConfigFormat;
+import org.superserver.api.ServiceDefinition;
+import org.superserver.api.SocketType;
+import org.superserver.launcher.convert.FormatLoader;
+
+/**
+ * The IP sockets that a start's own configuration files ask for, read before the framework starts
+ * with the installation's config formats (those of {@code bin/superserver convert}, {@link
+ * FormatLoader}): the files of {@code superserver.inetd} with the {@code inetd} format, those of
+ * {@code superserver.xinetd} (and what they include) with the {@code xinetd} format, and the {@code
+ * org.superserver.service-*.cfg} files of FileInstall's directories ({@code
+ * superserver.fileinstall.dirs}: {@code deploy/}, the embedded default) with the {@code cfg} format.
+ * {@link EarlySockets} binds them when there is no record of the last start's sockets for this
+ * configuration: a first start, or a start after the files were edited.
+ *
+ * <p>A socket is where the core would bind it ({@code Addresses} in the core): the definition's
+ * literal bind address, else the wildcard of its protocol's family, {@code ::} (dual-stack) for a
+ * plain {@code tcp} or {@code udp} unless {@code java.net.preferIPv4Stack} is set. Left out as in the
+ * core's record: Unix-domain sockets, port 0, IPv6 sockets for IPv6 only ({@code v6only}), link-local
+ * addresses with an interface, and bind addresses that are not literals of the protocol's family
+ * (the core reports those). Problems of the files are left to the bundles that read them for the
+ * server, which report them with file, line and field; a socket bound here that no service takes is
+ * closed by the core once its configuration has settled.
+ */
+final class ConfiguredSockets {
+
+    /** The listen backlog of a socket bound here: the core's default ({@code backlog} of {@code org.superserver.core}). */
+    static final int BACKLOG = 128;
+
+    /** What a start's configuration files ask for: the sockets, and the files read, for the log line. */
+    record Found(List<EarlySockets.Wanted> sockets, String read) {
+    }
+
+    private ConfiguredSockets() {
+    }
+
+    /**
+     * The sockets of the configuration that {@code property} names, read with the formats of the jars
+     * in {@code bundleDir}; none when the formats cannot be loaded (said in {@link Found#read}).
+     */
+    static Found of(Path bundleDir, UnaryOperator<String> property) {
+        List<Source> sources = sources(property);
+        if (sources.isEmpty()) {
+            return new Found(List.of(), "no configuration files");
+        }
+        List<String> failures = new ArrayList<>();
+        try {
+            return FormatLoader.with(FormatLoader.jars(bundleDir), failures::add, formats -> read(formats, sources,
+                    !Boolean.parseBoolean(property.apply("java.net.preferIPv4Stack"))));
+        } catch (IOException | RuntimeException e) {
+            return new Found(List.of(), "the config formats of " + bundleDir + " could not be loaded (" + e + ")");
+        }
+    }
+
+    /** A file or directory and the format that reads it. */
+    record Source(String format, Path path) {
+    }
+
+    /** What the bundles will read, in the order they are given. */
+    static List<Source> sources(UnaryOperator<String> property) {
+        List<Source> sources = new ArrayList<>();
+        for (Path file : ConfigPaths.files("superserver.inetd", property.apply("superserver.inetd"))) {
+            sources.add(new Source("inetd", file));
+        }
+        for (Path file : ConfigPaths.files("superserver.xinetd", property.apply("superserver.xinetd"))) {
+            sources.add(new Source("xinetd", file));
+        }
+        String dirs = property.apply("superserver.fileinstall.dirs");
+        if (dirs != null) {
+            for (String dir : ConfigPaths.split(dirs, ",")) {
+                if (!dir.isBlank() && Files.isDirectory(Path.of(dir.trim()))) {
+                    sources.add(new Source("cfg", Path.of(dir.trim())));
+                }
+            }
+        }
+        return sources;
+    }
+
+    static Found read(List<ConfigFormat> formats, List<Source> sources, boolean ipv6Usable) {
+        Map<String, EarlySockets.Wanted> sockets = new LinkedHashMap<>();
+        List<String> read = new ArrayList<>();
+        for (Source source : sources) {
+            ConfigFormat format = formats.stream().filter(f -> f.name().equals(source.format())).findFirst()
+                    .orElse(null);
+            if (format == null) {
+                read.add(source.path() + " (no " + source.format() + " format here)");
+                continue;
+            }
+            List<ServiceDefinition> definitions;
+            try {
+                definitions = format.read(source.path(), problem -> { });
+            } catch (IOException | RuntimeException e) {
+                read.add(source.path() + " (not read: " + e.getMessage() + ")");
+                continue;
+            }
+            read.add(source.path().toString());
+            for (ServiceDefinition definition : definitions) {
+                socket(definition, ipv6Usable).ifPresent(w -> sockets.putIfAbsent(w.describe(), w));
+                if (sockets.size() == EarlySockets.MAX_SOCKETS) {
+                    return new Found(List.copyOf(sockets.values()), String.join(", ", read));
+                }
+            }
+        }
+        return new Found(List.copyOf(sockets.values()), String.join(", ", read));
+    }
+
+    /** Where the core would bind {@code definition}'s socket, or nothing when that is left out here. */
+    static Optional<EarlySockets.Wanted> socket(ServiceDefinition definition, boolean ipv6Usable) {
+        if (definition.protocol().isUnix() || definition.port() <= 0 || definition.port() > 65_535) {
+            return Optional.empty();
+        }
+        AddressFamily family = definition.protocol().family();
+        InetAddress address;
+        String literal = definition.bindAddress();
+        if (literal != null && !literal.isEmpty() && !literal.equals("*")) {
+            Optional<InetAddress> parsed = AddressLiterals.parse(literal);
+            if (parsed.isEmpty() || literal.indexOf('%') >= 0
+                    || family == AddressFamily.INET && !(parsed.get() instanceof Inet4Address)
+                    || family == AddressFamily.INET6 && !(parsed.get() instanceof Inet6Address)) {
+                return Optional.empty();
+            }
+            address = parsed.get();
+        } else {
+            boolean v6 = family == AddressFamily.INET6 || family != AddressFamily.INET && ipv6Usable;
+            address = wildcard(v6);
+        }
+        if (address instanceof Inet6Address && definition.v6Only()) {
+            return Optional.empty();
+        }
+        boolean stream = definition.socketType() == SocketType.STREAM;
+        return Optional.of(new EarlySockets.Wanted(stream, new InetSocketAddress(address, definition.port()),
+                stream ? BACKLOG : 0));
+    }
+
+    private static InetAddress wildcard(boolean v6) {
+        try {
+            return InetAddress.getByAddress(new byte[v6 ? 16 : 4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // a 4- or 16-byte address is always valid
+        }
+    }
+}
