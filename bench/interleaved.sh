@@ -16,7 +16,8 @@
 #  1. Superserver's start-up time first, alone: STARTS times, bin/superserver is launched and
 #     `ssbench waitport` connects to its TCP ports in a tight loop (every 1 ms) until each accepts;
 #     the time from the launch to the first and to the last port accepting, once with a fresh --data
-#     directory (the framework's bundle cache is built) and once with the one left by that start.
+#     directory (the framework's bundle cache is built; the launcher binds the sockets the inetd.conf
+#     asks for) and once with the one left by that start (the sockets it recorded).
 #  2. Every daemon in PEERS is started at once, each on 127.0.0.1 at its own ports (PORT_BASE +
 #     100 openbsd-inetd, +200 xinetd, +400 inetutils-inetd, +500 tcpserver, +600 superserver; +7
 #     echo tcp/udp, +9 discard, +13 daytime, +19 chargen, +37 time, +50 /bin/cat per connection,
