@@ -1,9 +1,7 @@
 package org.superserver.launcher;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import org.superserver.api.AddressFamily;
-import org.superserver.api.AddressLiterals;
 import org.superserver.api.ConfigFormat;
+import org.superserver.api.ListenAddresses;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
 import org.superserver.launcher.convert.FormatLoader;
@@ -30,10 +27,10 @@ import org.superserver.launcher.convert.FormatLoader;
  * {@link EarlySockets} binds them when there is no record of the last start's sockets for this
  * configuration: a first start, or a start after the files were edited.
  *
- * <p>A socket is where the core would bind it ({@code Addresses} in the core): the definition's
- * literal bind address, else the wildcard of its protocol's family, {@code ::} (dual-stack) for a
- * plain {@code tcp} or {@code udp} unless {@code java.net.preferIPv4Stack} is set. Left out as in the
- * core's record: Unix-domain sockets, port 0, IPv6 sockets for IPv6 only ({@code v6only}), link-local
+ * <p>A socket is where the core binds it first ({@link ListenAddresses}): the definition's literal
+ * bind address, else the wildcard of its protocol's family, {@code ::} (dual-stack) for a plain
+ * {@code tcp} or {@code udp} unless {@code java.net.preferIPv4Stack} is set. Left out as in the
+ * core's record of its listening sockets: Unix-domain sockets, port 0, IPv6 sockets for IPv6 only ({@code v6only}), link-local
  * addresses with an interface, and bind addresses that are not literals of the protocol's family
  * (the core reports those). Problems of the files are left to the bundles that read them for the
  * server, which report them with file, line and field; a socket bound here that no service takes is
@@ -121,39 +118,21 @@ final class ConfiguredSockets {
         return new Found(List.copyOf(sockets.values()), String.join(", ", read));
     }
 
-    /** Where the core would bind {@code definition}'s socket, or nothing when that is left out here. */
+    /**
+     * Where the core binds {@code definition}'s socket ({@link ListenAddresses#first}), or nothing
+     * when that is left out here (the rule of the core's record of its listening sockets).
+     */
     static Optional<EarlySockets.Wanted> socket(ServiceDefinition definition, boolean ipv6Usable) {
         if (definition.protocol().isUnix() || definition.port() <= 0 || definition.port() > 65_535) {
             return Optional.empty();
         }
-        AddressFamily family = definition.protocol().family();
-        InetAddress address;
-        String literal = definition.bindAddress();
-        if (literal != null && !literal.isEmpty() && !literal.equals("*")) {
-            Optional<InetAddress> parsed = AddressLiterals.parse(literal);
-            if (parsed.isEmpty() || literal.indexOf('%') >= 0
-                    || family == AddressFamily.INET && !(parsed.get() instanceof Inet4Address)
-                    || family == AddressFamily.INET6 && !(parsed.get() instanceof Inet6Address)) {
-                return Optional.empty();
-            }
-            address = parsed.get();
-        } else {
-            boolean v6 = family == AddressFamily.INET6 || family != AddressFamily.INET && ipv6Usable;
-            address = wildcard(v6);
-        }
-        if (address instanceof Inet6Address && definition.v6Only()) {
+        Optional<InetSocketAddress> address = ListenAddresses.first(definition, ipv6Usable);
+        if (address.isEmpty() || address.get().getAddress() instanceof Inet6Address
+                && (definition.v6Only() || ((Inet6Address) address.get().getAddress()).getScopeId() != 0
+                || ((Inet6Address) address.get().getAddress()).getScopedInterface() != null)) {
             return Optional.empty();
         }
         boolean stream = definition.socketType() == SocketType.STREAM;
-        return Optional.of(new EarlySockets.Wanted(stream, new InetSocketAddress(address, definition.port()),
-                stream ? BACKLOG : 0));
-    }
-
-    private static InetAddress wildcard(boolean v6) {
-        try {
-            return InetAddress.getByAddress(new byte[v6 ? 16 : 4]);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e); // a 4- or 16-byte address is always valid
-        }
+        return Optional.of(new EarlySockets.Wanted(stream, address.get(), stream ? BACKLOG : 0));
     }
 }

@@ -6,7 +6,7 @@
  * definition and dispatches every accepted connection or bound datagram socket to its handler.
  */
 @Export
-@Version("1.9.0")
+@Version("1.10.0")
 package org.superserver.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.superserver.api.DatagramAnswer;
 import org.superserver.api.Handler;
 import org.superserver.api.ImmediateAnswer;
+import org.superserver.api.ListenAddresses;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
 import org.superserver.api.StreamAnswer;
@@ -211,7 +212,7 @@ final class Listeners {
         }
         InetSocketAddress before = previous.remove(definition.id());
         List<InetSocketAddress> candidates = before != null && definition.port() == 0 ? List.of(before)
-                : Addresses.candidates(definition, Addresses.ipv6Usable());
+                : ListenAddresses.candidates(definition, Addresses.ipv6Usable());
         Exception failure = null;
         for (InetSocketAddress address : candidates) {
             try {

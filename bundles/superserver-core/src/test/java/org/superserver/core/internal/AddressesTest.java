@@ -1,69 +1,11 @@
 package org.superserver.core.internal;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThrows;
-import static org.junit.Assert.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.util.List;
 import org.junit.Test;
-import org.superserver.api.Protocol;
-import org.superserver.api.ServiceDefinition;
-import org.superserver.api.SocketType;
 
 public class AddressesTest {
-
-    private static ServiceDefinition definition(Protocol protocol, String bind) {
-        return ServiceDefinition.builder().name("echo").socketType(protocol.socketType()).protocol(protocol)
-                .bindAddress(bind).port(7).handler("echo").build();
-    }
-
-    private static List<String> candidates(Protocol protocol, String bind, boolean ipv6) {
-        return Addresses.candidates(definition(protocol, bind), ipv6).stream().map(Addresses::format).toList();
-    }
-
-    @Test
-    public void plainProtocolsBindTheDualStackWildcardFirstThenIpv4() {
-        assertEquals(List.of("[0:0:0:0:0:0:0:0]:7", "0.0.0.0:7"), candidates(Protocol.TCP, null, true));
-        assertEquals(List.of("[0:0:0:0:0:0:0:0]:7", "0.0.0.0:7"), candidates(Protocol.UDP, null, true));
-    }
-
-    @Test
-    public void plainProtocolsBindIpv4WhereIpv6IsUnusable() {
-        assertEquals(List.of("0.0.0.0:7"), candidates(Protocol.TCP, null, false));
-    }
-
-    @Test
-    public void familyProtocolsBindTheirOwnWildcard() {
-        assertEquals(List.of("0.0.0.0:7"), candidates(Protocol.TCP4, null, true));
-        assertEquals(List.of("0.0.0.0:7"), candidates(Protocol.UDP4, null, true));
-        assertEquals(List.of("[0:0:0:0:0:0:0:0]:7"), candidates(Protocol.TCP6, null, true));
-        assertEquals(List.of("[0:0:0:0:0:0:0:0]:7"), candidates(Protocol.UDP6, null, true));
-    }
-
-    @Test
-    public void explicitAddressIsBoundAsGiven() {
-        assertEquals(List.of("127.0.0.1:7"), candidates(Protocol.TCP, "127.0.0.1", true));
-        assertEquals(List.of("[0:0:0:0:0:0:0:1]:7"), candidates(Protocol.UDP6, "::1", true));
-        assertEquals(List.of("[0:0:0:0:0:0:0:1]:7"), candidates(Protocol.TCP, "[::1]", true));
-    }
-
-    @Test
-    public void addressOfTheWrongFamilyIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Addresses.candidates(definition(Protocol.TCP4, "::1"), true));
-        assertTrue(e.getMessage(), e.getMessage().contains("not an IPv4 address"));
-        e = assertThrows(IllegalArgumentException.class,
-                () -> Addresses.candidates(definition(Protocol.UDP6, "127.0.0.1"), true));
-        assertTrue(e.getMessage(), e.getMessage().contains("not an IPv6 address"));
-    }
-
-    @Test
-    public void hostNamesAreRefusedWithoutALookup() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Addresses.candidates(definition(Protocol.TCP, "example.invalid"), true));
-        assertTrue(e.getMessage(), e.getMessage().contains("not a literal"));
-    }
 
     @Test
     public void formatPutsIpv6InBrackets() {
