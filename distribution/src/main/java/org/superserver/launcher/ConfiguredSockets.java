@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.function.UnaryOperator;
 import org.superserver.api.ConfigFormat;
 import org.superserver.api.ListenAddresses;
@@ -59,9 +60,11 @@ final class ConfiguredSockets {
         }
         List<String> failures = new ArrayList<>();
         try {
-            return FormatLoader.with(FormatLoader.jars(bundleDir), failures::add, formats -> read(formats, sources,
+            Found found = FormatLoader.with(FormatLoader.jars(bundleDir), failures::add, formats -> read(formats, sources,
                     !Boolean.parseBoolean(property.apply("java.net.preferIPv4Stack"))));
-        } catch (IOException | RuntimeException e) {
+            return failures.isEmpty() ? found
+                    : new Found(found.sockets(), found.read() + "; " + String.join("; ", failures));
+        } catch (IOException | RuntimeException | ServiceConfigurationError | LinkageError e) {
             return new Found(List.of(), "the config formats of " + bundleDir + " could not be loaded (" + e + ")");
         }
     }
@@ -103,8 +106,8 @@ final class ConfiguredSockets {
             List<ServiceDefinition> definitions;
             try {
                 definitions = format.read(source.path(), problem -> { });
-            } catch (IOException | RuntimeException e) {
-                read.add(source.path() + " (not read: " + e.getMessage() + ")");
+            } catch (IOException | RuntimeException | LinkageError e) {
+                read.add(source.path() + " (not read: " + e + ")");
                 continue;
             }
             read.add(source.path().toString());

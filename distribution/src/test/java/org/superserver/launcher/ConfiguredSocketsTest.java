@@ -139,4 +139,21 @@ public class ConfiguredSocketsTest {
         found = ConfiguredSockets.read(List.of(), List.of(new ConfiguredSockets.Source("inetd", missing)), true);
         assertEquals(missing + " (no inetd format here)", found.read());
     }
+
+    @Test
+    public void aFormatJarThatCannotBeLoadedIsReportedAndTheOthersStillRead() throws Exception {
+        Path bundle = folder.newFolder("bundle").toPath();
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(
+                Files.newOutputStream(bundle.resolve("superserver-config-broken-1.0.jar")))) {
+            jar.putNextEntry(new java.util.zip.ZipEntry("META-INF/services/" + ConfigFormat.class.getName()));
+            jar.write("org.superserver.config.broken.NoSuchFormat\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            jar.closeEntry();
+        }
+        Path conf = write("inetd.conf", "127.0.0.1:17021 stream tcp nowait root internal echo\n");
+        // the real formats come from the test class path, the class loader's parent, as the API does at start
+        ConfiguredSockets.Found found = ConfiguredSockets.of(bundle, Map.of("superserver.inetd", conf.toString())::get);
+        assertEquals(List.of("stream 127.0.0.1:17021 128"), described(found));
+        assertTrue(found.read(), found.read().startsWith(conf + "; a format could not be loaded: ")
+                && found.read().contains("NoSuchFormat"));
+    }
 }

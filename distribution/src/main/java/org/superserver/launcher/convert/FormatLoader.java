@@ -7,6 +7,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -24,6 +25,9 @@ import org.superserver.api.ConfigFormat;
  * before the framework starts ({@code ConfiguredSockets}).
  */
 public final class FormatLoader {
+
+    /** Provider errors after which the search stops. */
+    private static final int MAX_ERRORS = 32;
 
     private FormatLoader() {
     }
@@ -71,15 +75,25 @@ public final class FormatLoader {
         return new URLClassLoader("superserver-formats", urls, ConfigFormat.class.getClassLoader());
     }
 
+    /**
+     * The formats {@code loader} finds; a provider that cannot be found, loaded or made (a jar that
+     * names a missing class, a class that fails to link) is told to {@code failures} and the others
+     * are still returned, as ServiceLoader's iterator goes on after an error.
+     */
     private static List<ConfigFormat> load(URLClassLoader loader, Consumer<String> failures) {
         List<ConfigFormat> formats = new ArrayList<>();
-        ServiceLoader.load(ConfigFormat.class, loader).stream().forEach(provider -> {
+        Iterator<ConfigFormat> providers = ServiceLoader.load(ConfigFormat.class, loader).iterator();
+        for (int errors = 0; errors < MAX_ERRORS; ) {
             try {
-                formats.add(provider.get());
-            } catch (ServiceConfigurationError e) {
+                if (!providers.hasNext()) {
+                    break;
+                }
+                formats.add(providers.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                errors++;
                 failures.accept("a format could not be loaded: " + e.getMessage());
             }
-        });
+        }
         return formats;
     }
 }
