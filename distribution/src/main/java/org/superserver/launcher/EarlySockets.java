@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -57,6 +61,8 @@ final class EarlySockets {
     static final String ENABLED_PROPERTY = "superserver.early.bind";
     static final int MAX_SOCKETS = 1024;
     static final int UNCLAIMED_SECONDS = 60;
+    /** How long a start without a matching record may spend reading its configuration's sockets. */
+    static final long READ_MILLIS = 2_000;
 
     private static final int MAX_BACKLOG = 65_535;
 
@@ -91,6 +97,12 @@ final class EarlySockets {
      * or {@code null} when nothing was to be bound. Problems with the record are logged as warnings.
      */
     static String bind(Path data, int uid, String listenPid, String key, Supplier<ConfiguredSockets.Found> configured) {
+        return bind(data, uid, listenPid, key, configured, READ_MILLIS);
+    }
+
+    /** {@link #bind(Path, int, String, String, Supplier)}, giving the configuration's reading {@code readMillis}. */
+    static String bind(Path data, int uid, String listenPid, String key, Supplier<ConfiguredSockets.Found> configured,
+            long readMillis) {
         if ("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY, "true").trim())) {
             return null;
         }
@@ -107,15 +119,14 @@ final class EarlySockets {
             wanted = read.sockets();
             source = record.toString();
         } else {
-            ConfiguredSockets.Found found;
-            try {
-                found = configured.get();
-            } catch (LinkageError e) { // bin/superserver puts bundle/'s API jar on the class path
-                found = new ConfiguredSockets.Found(List.of(), "not read: the API is missing from the class path, " + e);
-            }
+            ConfiguredSockets.Found found = readWithin(configured, readMillis);
             wanted = found.sockets();
             source = "the configuration (" + found.read() + (read.key() == null ? "" : "; " + record
                     + " was made from another configuration or the same files before a change") + ")";
+            if (wanted.isEmpty() && found.read().startsWith("not read")) {
+                return "Bound nothing early: the configuration was " + found.read() + "; the services bind their own"
+                        + " sockets";
+            }
             if (wanted.isEmpty()) {
                 return read.key() == null ? null : "Bound nothing early: " + source + " asks for no IP socket";
             }
@@ -156,6 +167,35 @@ final class EarlySockets {
         }
         return "Bound early from " + source + ": " + (HELD.isEmpty() ? "none" : bound.toString())
                 + (notBound.length() == 0 ? "" : "; left to the services: " + notBound);
+    }
+
+    /**
+     * What {@code configured} finds, read on a thread of its own for at most {@code millis}: a
+     * configuration whose reading takes longer (a bind address given as a host name that a slow
+     * resolver looks up, thousands of files) binds nothing early rather than delay the start, and its
+     * services bind their own sockets when the bundles have read it.
+     */
+    static ConfiguredSockets.Found readWithin(Supplier<ConfiguredSockets.Found> configured, long millis) {
+        CompletableFuture<ConfiguredSockets.Found> reading = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                reading.complete(configured.get());
+            } catch (RuntimeException | LinkageError e) { // bin/superserver puts bundle/'s API jar on the class path
+                reading.complete(new ConfiguredSockets.Found(List.of(), "not read: " + e));
+            }
+        }, "superserver-early-configuration");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return reading.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new ConfiguredSockets.Found(List.of(), "not read within " + millis + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ConfiguredSockets.Found(List.of(), "not read: interrupted");
+        } catch (ExecutionException e) {
+            return new ConfiguredSockets.Found(List.of(), "not read: " + e.getCause());
+        }
     }
 
     /** The record at {@code record}; without sockets when it is missing or cannot be trusted. */

@@ -125,6 +125,34 @@ public class EarlySocketsTest {
     }
 
     @Test
+    public void aConfigurationThatTakesTooLongToReadBindsNothingAndDelaysTheStartNoLonger() throws Exception {
+        int port = ServedPorts.freePort();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        String line = EarlySockets.bind(folder.newFolder().toPath(), uid, null, "k1", () -> {
+            try {
+                // a resolver that does not answer: done only once bind has returned (or after 60 s,
+                // when this test fails with a line that says the socket was bound)
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new ConfiguredSockets.Found(List.of(new EarlySockets.Wanted(true,
+                    new InetSocketAddress("127.0.0.1", port), 128)), "/etc/inetd.conf");
+        }, 200);
+        release.countDown();
+        assertEquals("Bound nothing early: the configuration was not read within 200 ms; the services bind their"
+                + " own sockets", line);
+        assertEquals(null, System.getProperty(EarlySockets.PROPERTY));
+        assertTrue("never bound", !accepts(port));
+
+        line = EarlySockets.bind(folder.newFolder().toPath(), uid, null, "k1", () -> {
+            throw new IllegalStateException("a format's bug");
+        });
+        assertEquals("Bound nothing early: the configuration was not read: java.lang.IllegalStateException: a format's"
+                + " bug; the services bind their own sockets", line);
+    }
+
+    @Test
     public void onlyLiteralsPassAsAddressesSoThatNoNameIsLookedUp() {
         for (String yes : new String[] {"127.0.0.1", "0.0.0.0", "255.255.255.255", "::", "::1", "fe80::1",
                 "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"}) {
