@@ -56,7 +56,8 @@ final class ConfigPaths {
 
     /**
      * The files the framework property {@code property} names in {@code value}: --inetd and --xinetd
-     * take several, separated by commas (or colons), as their bundles read them; the others one.
+     * take several, separated by commas (or colons), as their bundles read them; FileInstall's
+     * directories ({@code superserver.fileinstall.dirs}) are separated by commas; the others name one.
      */
     static List<Path> files(String property, String value) {
         List<Path> files = new ArrayList<>();
@@ -64,7 +65,9 @@ final class ConfigPaths {
             return files;
         }
         boolean several = property.equals("superserver.inetd") || property.equals("superserver.xinetd");
-        for (String path : several ? split(value, ",:") : List.of(value)) {
+        List<String> paths = several ? split(value, ",:")
+                : property.equals("superserver.fileinstall.dirs") ? split(value, ",") : List.of(value);
+        for (String path : paths) {
             if (!path.isBlank()) {
                 files.add(Path.of(path.trim()));
             }

@@ -55,12 +55,8 @@ final class ConfigurationKey {
         }
         String dirs = property.apply("superserver.fileinstall.dirs");
         lines.add("superserver.fileinstall.dirs=" + (dirs == null ? "" : dirs));
-        if (dirs != null) {
-            for (String dir : ConfigPaths.split(dirs, ",")) {
-                if (!dir.isBlank()) {
-                    listing(Path.of(dir.trim()), lines);
-                }
-            }
+        for (Path dir : ConfigPaths.files("superserver.fileinstall.dirs", dirs)) {
+            listing(dir, lines);
         }
         String hex = Long.toHexString(fnv1a(String.join("\n", lines).getBytes(StandardCharsets.UTF_8)));
         return "0".repeat(16 - hex.length()) + hex;

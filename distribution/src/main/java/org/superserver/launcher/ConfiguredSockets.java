@@ -1,7 +1,6 @@
 package org.superserver.launcher;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,12 +81,9 @@ final class ConfiguredSockets {
         for (Path file : ConfigPaths.files("superserver.xinetd", property.apply("superserver.xinetd"))) {
             sources.add(new Source("xinetd", file));
         }
-        String dirs = property.apply("superserver.fileinstall.dirs");
-        if (dirs != null) {
-            for (String dir : ConfigPaths.split(dirs, ",")) {
-                if (!dir.isBlank() && Files.isDirectory(Path.of(dir.trim()))) {
-                    sources.add(new Source("cfg", Path.of(dir.trim())));
-                }
+        for (Path dir : ConfigPaths.files("superserver.fileinstall.dirs", property.apply("superserver.fileinstall.dirs"))) {
+            if (Files.isDirectory(dir)) {
+                sources.add(new Source("cfg", dir));
             }
         }
         return sources;
@@ -123,16 +119,12 @@ final class ConfiguredSockets {
 
     /**
      * Where the core binds {@code definition}'s socket ({@link ListenAddresses#first}), or nothing
-     * when that is left out here (the rule of the core's record of its listening sockets).
+     * when it cannot be bound early ({@link ListenAddresses#bindableEarly}).
      */
     static Optional<EarlySockets.Wanted> socket(ServiceDefinition definition, boolean ipv6Usable) {
-        if (definition.protocol().isUnix() || definition.port() <= 0 || definition.port() > 65_535) {
-            return Optional.empty();
-        }
-        Optional<InetSocketAddress> address = ListenAddresses.first(definition, ipv6Usable);
-        if (address.isEmpty() || address.get().getAddress() instanceof Inet6Address
-                && (definition.v6Only() || ((Inet6Address) address.get().getAddress()).getScopeId() != 0
-                || ((Inet6Address) address.get().getAddress()).getScopedInterface() != null)) {
+        Optional<InetSocketAddress> address = definition.protocol().isUnix() ? Optional.empty()
+                : ListenAddresses.first(definition, ipv6Usable);
+        if (address.isEmpty() || !ListenAddresses.bindableEarly(definition, address.get())) {
             return Optional.empty();
         }
         boolean stream = definition.socketType() == SocketType.STREAM;

@@ -65,6 +65,8 @@ public class ConfigPathsTest {
         assertEquals("a services table is one file, colons and all", java.util.List.of(Path.of("/srv/a:b")),
                 ConfigPaths.files("superserver.services", "/srv/a:b"));
         assertEquals(java.util.List.of(), ConfigPaths.files("superserver.inetd", " "));
+        assertEquals("FileInstall's directories, by commas only", java.util.List.of(Path.of("/opt/s/deploy"),
+                Path.of("/opt/s/etc/a:b")), ConfigPaths.files("superserver.fileinstall.dirs", "/opt/s/deploy, /opt/s/etc/a:b,"));
         assertEquals(java.util.List.of("stream", "::1", "7"), ConfigPaths.split("  stream \t::1 7 ", " \t"));
     }
 }

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -25,16 +23,6 @@ public class ConfiguredSocketsTest {
 
     @Rule
     public final TemporaryFolder folder = new TemporaryFolder();
-
-    @BeforeClass
-    public static void servicesTable() {
-        System.setProperty("superserver.services", Path.of("src/test/resources/services").toAbsolutePath().toString());
-    }
-
-    @AfterClass
-    public static void noServicesTable() {
-        System.clearProperty("superserver.services");
-    }
 
     private static List<ConfigFormat> formats() {
         List<ConfigFormat> formats = new ArrayList<>();

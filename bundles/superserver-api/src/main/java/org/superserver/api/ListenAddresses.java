@@ -65,6 +65,25 @@ public final class ListenAddresses {
         }
     }
 
+    /**
+     * Whether a socket for {@code definition} bound at {@code address} can be bound before the
+     * framework starts, by the launcher, which sets no socket option and names no interface: an IP
+     * socket at a fixed port, neither an IPv6 one for IPv6 only ({@code v6only}) nor one at an address
+     * with a scope (a link-local address with its interface). The core records only such sockets for
+     * the next start, and the launcher binds only such sockets of a configuration's files.
+     */
+    public static boolean bindableEarly(ServiceDefinition definition, InetSocketAddress address) {
+        if (definition.protocol().isUnix() || definition.port() == 0 || address == null || address.isUnresolved()
+                || address.getPort() == 0) {
+            return false;
+        }
+        if (address.getAddress() instanceof Inet6Address) {
+            Inet6Address v6 = (Inet6Address) address.getAddress();
+            return !definition.v6Only() && v6.getScopeId() == 0 && v6.getScopedInterface() == null;
+        }
+        return true;
+    }
+
     private static InetAddress any(int length) {
         try {
             return InetAddress.getByAddress(new byte[length]);

@@ -1,6 +1,7 @@
 package org.superserver.api;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -71,5 +72,31 @@ public class ListenAddressesTest {
         assertEquals(new InetSocketAddress("::", 7), ListenAddresses.first(definition(Protocol.TCP, null), true).get());
         assertEquals(new InetSocketAddress("0.0.0.0", 7), ListenAddresses.first(definition(Protocol.TCP, null), false).get());
         assertTrue(ListenAddresses.first(definition(Protocol.TCP4, "::1"), true).isEmpty());
+    }
+
+    @Test
+    public void onlyIpSocketsAtAFixedPortWithoutOptionsOrScopeAreBindableEarly() throws Exception {
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 7);
+        InetSocketAddress any6 = new InetSocketAddress("::", 7);
+        assertTrue(ListenAddresses.bindableEarly(definition(Protocol.TCP, null), any6));
+        assertTrue(ListenAddresses.bindableEarly(definition(Protocol.UDP, "127.0.0.1"), loopback));
+        assertFalse("a v6only IPv6 socket", ListenAddresses.bindableEarly(
+                definition(Protocol.TCP6, null).toBuilder().v6Only(true).build(), any6));
+        assertTrue("v6only means nothing to an IPv4 socket", ListenAddresses.bindableEarly(
+                definition(Protocol.TCP4, null).toBuilder().v6Only(true).build(), new InetSocketAddress("0.0.0.0", 7)));
+        assertFalse("port 0", ListenAddresses.bindableEarly(definition(Protocol.TCP, null).toBuilder().port(0).build(),
+                new InetSocketAddress("127.0.0.1", 41234)));
+        assertFalse("bound at port 0", ListenAddresses.bindableEarly(definition(Protocol.TCP, null),
+                new InetSocketAddress("127.0.0.1", 0)));
+        assertFalse("unresolved", ListenAddresses.bindableEarly(definition(Protocol.TCP, null),
+                InetSocketAddress.createUnresolved("localhost", 7)));
+        java.net.Inet6Address scoped = java.net.Inet6Address.getByAddress(null,
+                java.net.InetAddress.getByName("fe80::1").getAddress(), 2);
+        assertFalse("a link-local address with its scope", ListenAddresses.bindableEarly(
+                definition(Protocol.TCP6, null), new InetSocketAddress(scoped, 7)));
+        assertFalse("a Unix-domain socket", ListenAddresses.bindableEarly(ServiceDefinition.builder().name("echo")
+                .socketType(SocketType.STREAM).protocol(Protocol.UNIX).socketPath("/run/echo.sock").handler("echo")
+                .build(), loopback));
+        assertFalse("nothing bound", ListenAddresses.bindableEarly(definition(Protocol.TCP, null), null));
     }
 }

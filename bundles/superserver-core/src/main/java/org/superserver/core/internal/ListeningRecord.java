@@ -1,13 +1,13 @@
 package org.superserver.core.internal;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.superserver.api.ListenAddresses;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
 
@@ -100,15 +100,10 @@ final class ListeningRecord {
 
     /** The line of a service listening at {@code bound}, or {@code null} when it is left out. */
     static String line(ServiceDefinition definition, InetSocketAddress bound, int backlog) {
-        if (bound == null || bound.isUnresolved() || definition.protocol().isUnix() || definition.port() == 0
-                || bound.getPort() == 0 || definition.v6Only() && bound.getAddress() instanceof Inet6Address) {
-            return null;
+        if (!ListenAddresses.bindableEarly(definition, bound)) {
+            return null; // left to the service's own bind
         }
         String address = bound.getAddress().getHostAddress();
-        int scope = address.indexOf('%');
-        if (scope >= 0) {
-            return null; // a link-local address with its interface: left to the service's own bind
-        }
         return definition.socketType() == SocketType.STREAM
                 ? "stream " + address + " " + bound.getPort() + " " + backlog
                 : "dgram " + address + " " + bound.getPort();

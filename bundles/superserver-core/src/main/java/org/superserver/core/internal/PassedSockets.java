@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.superserver.api.ListenAddresses;
 import org.superserver.api.ServiceDefinition;
 import org.superserver.api.SocketType;
 
@@ -368,7 +369,7 @@ final class PassedSockets implements AutoCloseable {
         }
         for (Iterator<Passed> it = waiting.iterator(); it.hasNext(); ) {
             Passed p = it.next();
-            if (matchesAddress(p, definition) && (!p.early() || fitsEarly(p, definition))) {
+            if (matchesAddress(p, definition) && (!p.early() || ListenAddresses.bindableEarly(definition, p.local()))) {
                 it.remove();
                 refusals.remove(p.fd());
                 return p;
@@ -376,14 +377,6 @@ final class PassedSockets implements AutoCloseable {
         }
         closeEarlyInTheWay(definition);
         return null;
-    }
-
-    /**
-     * Whether an early socket at {@code d}'s address can serve it: not when {@code d} wants an IPv6
-     * socket for IPv6 only, an option the launcher does not set.
-     */
-    private static boolean fitsEarly(Passed p, ServiceDefinition d) {
-        return !(d.v6Only() && p.local().getAddress() instanceof java.net.Inet6Address);
     }
 
     /**
