@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -25,8 +26,9 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * The class-data-sharing archive the build makes (lib/superserver.jsa): made for the build's own
- * Java runtime and read-only; a start on that runtime maps it; bin/superserver passes it to that
- * runtime only, never to another one.
+ * Java runtime and installation, and read-only; a start on that runtime maps it; bin/superserver
+ * passes it to that runtime in that installation only, and says when it does not fit; 'superserver
+ * archive' makes one for a copied installation.
  */
 public class ClassArchiveIT {
 
@@ -46,10 +48,11 @@ public class ClassArchiveIT {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(made);
             assertEquals(made.toString(), "r--r--r--", PosixFilePermissions.toString(permissions));
         }
-        String runtime = Files.readString(home.resolve("lib/superserver.jsa.runtime")).trim();
+        List<String> record = Files.readAllLines(home.resolve("lib/superserver.jsa.runtime"));
+        assertEquals(record.toString(), 2, record.size());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath().toString();
-        assertTrue(runtime + " names " + java, runtime.startsWith(java + " "));
-        assertTrue(runtime, runtime.endsWith(" " + Runtime.version()));
+        assertEquals(java + " " + Runtime.version(), record.get(0));
+        assertEquals(home.toRealPath().toString(), record.get(1));
     }
 
     @Test
@@ -70,6 +73,71 @@ public class ClassArchiveIT {
         String maps = Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps"));
         assertTrue("the archive is mapped", maps.contains(home.resolve("lib/superserver.jsa").toRealPath().toString()));
         assertFalse("no CDS warning reaches the log: " + Files.readString(log), Files.readString(log).contains("[cds]"));
+        assertFalse("the archive fits: " + Files.readString(log), Files.readString(log).contains("superserver:"));
+    }
+
+    @Test
+    public void aCopiedInstallationSaysItsArchiveDoesNotFitUntilSuperserverArchiveMakesOne() throws Exception {
+        Path copy = folder.getRoot().toPath().resolve("copy");
+        Process cp = new ProcessBuilder("cp", "-a", home.toString(), copy.toString()).inheritIO().start();
+        assertEquals(0, cp.waitFor());
+        Path archive = copy.resolve("lib/superserver.jsa");
+        String before = Files.readString(home.resolve("lib/superserver.jsa.runtime"));
+        int port = freePort();
+        Path conf = folder.newFile("inetd.conf").toPath();
+        Files.writeString(conf, "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
+
+        Path unfit = folder.getRoot().toPath().resolve("unfit.log");
+        Process server = start(copy, unfit, conf, null);
+        ServedPorts.awaitDaytime(server, port, unfit);
+        String hint = "superserver: no class-data-sharing archive for this installation and Java runtime"
+                + " (lib/superserver.jsa was made for the installation in " + home.toRealPath() + ");"
+                + " 'superserver archive' makes one, for a first answer about a fifth sooner";
+        assertTrue(Files.readString(unfit), Files.readString(unfit).startsWith(hint + "\n"));
+        assertFalse("the copy's archive is not passed to the runtime",
+                Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline")).contains("SharedArchiveFile"));
+        stop(server);
+
+        Path made = folder.getRoot().toPath().resolve("archive.out");
+        ProcessBuilder archiving = new ProcessBuilder(copy.resolve("bin/superserver").toString(), "archive")
+                .redirectErrorStream(true).redirectOutput(made.toFile());
+        archiving.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process archiver = archiving.start();
+        assertTrue("superserver archive did not finish", archiver.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(Files.readString(made), 0, archiver.exitValue());
+        assertTrue(Files.readString(made), Files.readString(made).startsWith("superserver archive: made " + archive + " for "));
+        assertEquals(List.of(before.lines().findFirst().orElseThrow(), copy.toRealPath().toString()),
+                Files.readAllLines(copy.resolve("lib/superserver.jsa.runtime")));
+        assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)));
+        assertEquals("the installation it was copied from keeps its own", before,
+                Files.readString(home.resolve("lib/superserver.jsa.runtime")));
+
+        // -Xshare:on: the JVM refuses to start at all unless it maps the archive.
+        Path fit = folder.getRoot().toPath().resolve("fit.log");
+        server = start(copy, fit, conf, "-Xshare:on");
+        ServedPorts.awaitDaytime(server, port, fit);
+        assertTrue("the archive is mapped",
+                Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps")).contains(archive.toString()));
+        assertFalse(Files.readString(fit), Files.readString(fit).contains("superserver:"));
+        stop(server);
+    }
+
+    private Process start(Path copy, Path log, Path conf, String javaOpts) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(copy.resolve("bin/superserver").toString(), "--inetd",
+                conf.toString(), "--data", folder.getRoot().toPath().resolve("data").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        if (javaOpts == null) {
+            builder.environment().remove("JAVA_OPTS");
+        } else {
+            builder.environment().put("JAVA_OPTS", javaOpts);
+        }
+        return distribution.started(builder.start());
+    }
+
+    private static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        assertTrue("the server did not stop on SIGTERM", server.waitFor(30, TimeUnit.SECONDS));
     }
 
     @Test
@@ -87,32 +155,60 @@ public class ClassArchiveIT {
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(javaHome.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n"
                 + "JAVA_RUNTIME_VERSION=\"17.0.15+6\"\n", StandardCharsets.UTF_8);
-        String option = "-XX:SharedArchiveFile=" + copy.resolve("lib/superserver.jsa");
+        Path archive = copy.resolve("lib/superserver.jsa");
+        String option = "-XX:SharedArchiveFile=" + archive;
+        Path record = copy.resolve("lib/superserver.jsa.runtime");
+        String installation = copy.toRealPath().toString();
+        String hint = "superserver: no class-data-sharing archive for this installation and Java runtime (";
 
-        Files.writeString(copy.resolve("lib/superserver.jsa.runtime"), java.toRealPath() + " 17.0.15+6\n");
+        Files.writeString(record, java.toRealPath() + " 17.0.15+6\n" + installation + "\n");
         assertTrue(launch(copy, javaHome, recorded).contains(option));
+        assertFalse(output, output.contains(hint));
 
-        Files.writeString(copy.resolve("lib/superserver.jsa.runtime"), java.toRealPath() + " 17.0.16+8\n");
+        Files.writeString(record, java.toRealPath() + " 17.0.16+8\n" + installation + "\n");
         assertFalse("another build of the runtime", launch(copy, javaHome, recorded).contains(option));
+        assertTrue(output, output.startsWith(hint + "lib/superserver.jsa was made for another Java runtime ("
+                + java.toRealPath() + " 17.0.16+8)); 'superserver archive' makes one"));
 
-        Files.writeString(copy.resolve("lib/superserver.jsa.runtime"), "/usr/bin/elsewhere 17.0.15+6\n");
+        Files.writeString(record, "/usr/bin/elsewhere 17.0.15+6\n" + installation + "\n");
         assertFalse("another runtime of the same version", launch(copy, javaHome, recorded).contains(option));
 
-        Files.delete(copy.resolve("lib/superserver.jsa.runtime"));
+        Files.writeString(record, java.toRealPath() + " 17.0.15+6\n/opt/superserver\n");
+        assertFalse("another installation", launch(copy, javaHome, recorded).contains(option));
+        assertTrue(output, output.startsWith(hint + "lib/superserver.jsa was made for the installation in /opt/superserver)"));
+
+        Files.writeString(record, java.toRealPath() + " 17.0.15+6\n");
+        assertFalse("a record without the installation", launch(copy, javaHome, recorded).contains(option));
+
+        Files.writeString(record, java.toRealPath() + " 17.0.15+6\n" + installation + "\n");
+        Path launcher = copy.resolve("lib/superserver-launcher.jar");
+        Files.writeString(launcher, "stand-in");
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        assertFalse("a jar on the class path changed since", launch(copy, javaHome, recorded).contains(option));
+        assertTrue(output, output.startsWith(hint + "lib/superserver-launcher.jar changed after lib/superserver.jsa was made)"));
+        Files.setLastModifiedTime(launcher, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+        assertTrue("an older jar", launch(copy, javaHome, recorded).contains(option));
+
+        Files.delete(record);
         List<String> args = launch(copy, javaHome, recorded);
         assertFalse("no runtime file", args.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")));
         assertTrue(args.toString(), args.contains("org.superserver.launcher.Launcher"));
+        assertTrue(output, output.startsWith(hint + "there is none)"));
     }
+
+    /** What bin/superserver wrote itself at the last {@link #launch}: the stand-in java writes nothing. */
+    private String output;
 
     private List<String> launch(Path copy, Path javaHome, Path recorded) throws Exception {
         Files.deleteIfExists(recorded);
+        Path out = folder.newFile().toPath();
         ProcessBuilder builder = new ProcessBuilder(copy.resolve("bin/superserver").toString(), "--data",
-                folder.newFolder().toString()).redirectErrorStream(true)
-                .redirectOutput(folder.newFile().toPath().toFile());
+                folder.newFolder().toString()).redirectErrorStream(true).redirectOutput(out.toFile());
         builder.environment().put("JAVA_HOME", javaHome.toString());
         Process process = builder.start();
         assertTrue("bin/superserver did not finish", process.waitFor(30, TimeUnit.SECONDS));
         assertTrue("the stand-in java never ran", Files.exists(recorded));
+        output = Files.readString(out, StandardCharsets.UTF_8);
         return Files.readAllLines(recorded, StandardCharsets.UTF_8);
     }
 }
