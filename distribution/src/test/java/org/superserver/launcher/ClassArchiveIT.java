@@ -81,7 +81,7 @@ public class ClassArchiveIT {
         Path copy = folder.getRoot().toPath().resolve("copy");
         Process cp = new ProcessBuilder("cp", "-a", home.toString(), copy.toString()).inheritIO().start();
         assertEquals(0, cp.waitFor());
-        Path archive = copy.resolve("lib/superserver.jsa");
+        Path archive = copy.toRealPath().resolve("lib/superserver.jsa");
         String before = Files.readString(home.resolve("lib/superserver.jsa.runtime"));
         int port = freePort();
         Path conf = folder.newFile("inetd.conf").toPath();
@@ -118,7 +118,19 @@ public class ClassArchiveIT {
         ServedPorts.awaitDaytime(server, port, fit);
         assertTrue("the archive is mapped",
                 Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps")).contains(archive.toString()));
+        ServedPorts.awaitLog(fit, "Superserver started");
+        stop(server);
         assertFalse(Files.readString(fit), Files.readString(fit).contains("superserver:"));
+        assertFalse(Files.readString(fit), Files.readString(fit).contains("WARN Launcher"));
+
+        // A jar replaced by one with an older time: the script passes the archive, the JVM refuses it.
+        Files.setLastModifiedTime(copy.resolve("lib/superserver-launcher.jar"), FileTime.fromMillis(946_684_800_000L));
+        Path refused = folder.getRoot().toPath().resolve("refused.log");
+        server = start(copy, refused, conf, null);
+        ServedPorts.awaitDaytime(server, port, refused);
+        String warning = ServedPorts.awaitLog(refused, "WARN Launcher - The JVM did not use");
+        assertTrue(warning, warning.contains("WARN Launcher - The JVM did not use the class-data-sharing archive " + archive
+                + ": the jars on the class path are not those it was made with; 'superserver archive' makes one for them"));
         stop(server);
     }
 
