@@ -58,7 +58,7 @@ public class StartScriptIT {
         assertTrue(help.waitFor(30, TimeUnit.SECONDS));
         assertEquals(text, 0, help.exitValue());
         for (String option : new String[] {"--inetd", "--xinetd", "--hosts-allow", "--hosts-deny", "--services",
-                "--pid-file", "--data", "--debug", "--wrap-all"}) {
+                "--pid-file", "--data", "--deploy", "--debug", "--wrap-all"}) {
             assertTrue("--help names " + option, text.contains(option));
         }
     }
@@ -114,6 +114,35 @@ public class StartScriptIT {
         assertTrue(text, text.contains(", home " + home.toRealPath() + ", data " + caller.resolve("data") + ","));
         assertEquals(Long.toString(server.pid()), Files.readString(caller.resolve("data/superserver.pid")).trim());
         stopAndAwait(log);
+    }
+
+    @Test
+    public void deployNamesTheDirectoryWatchedInsteadOfTheInstallationsDeploy() throws Exception {
+        int port = freePort();
+        Path conf = folder.newFile("none.conf").toPath();
+        Path deploy = folder.newFolder("deploy").toPath().toRealPath();
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        server = distribution.start(log, "--inetd", conf.toString(), "--deploy", deploy.toString(), "--data",
+                folder.newFolder("data").toString());
+        ServedPorts.awaitLog(log, "Superserver started");
+        // Dropped while the server runs, written aside and renamed in, as FileInstall wants it.
+        Path cfg = deploy.resolve("org.superserver.service-daytime.cfg.new");
+        Files.writeString(cfg, "service = daytime\ntype = INTERNAL\nsocket_type = stream\nprotocol = tcp\n"
+                + "bind = 127.0.0.1\nport = " + port + "\nwait = no\n");
+        Files.move(cfg, deploy.resolve("org.superserver.service-daytime.cfg"));
+        String answer = ServedPorts.awaitDaytime(server, port, log);
+        assertTrue(answer, answer.endsWith("\r\n"));
+        List<String> jvmArguments = List.of(Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline"))
+                .split("\0"));
+        assertTrue(jvmArguments.toString(), jvmArguments.contains("-Dsuperserver.fileinstall.dirs=" + deploy));
+        stopAndAwait(log);
+
+        Process refused = new ProcessBuilder(home.resolve("bin/superserver").toString(), "--deploy", "/tmp/a,b")
+                .redirectErrorStream(true).start();
+        String text = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(refused.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(text, 2, refused.exitValue());
+        assertTrue(text, text.startsWith("superserver: option --deploy cannot name a directory whose path has a comma: /tmp/a,b\n"));
     }
 
     @Test
