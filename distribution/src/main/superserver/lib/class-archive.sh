@@ -69,11 +69,12 @@ for cfg in "$home"/etc/default/org.superserver.service-*.cfg; do
 done
 expected=$(find "$work/services" -name '*.cfg' | wc -l)
 
-# An empty inetd.conf keeps the embedded default out; FileInstall reads the training services instead.
+# An empty inetd.conf keeps the embedded default out, and the training services take the place of
+# the installation's deploy/: nothing an administrator dropped there is started or bound.
 JAVA_HOME="$(dirname "$(dirname "$java")")" \
-    JAVA_OPTS="-XX:ArchiveClassesAtExit=$work/superserver.jsa" \
-    SUPERSERVER_OPTS="-Dfelix.fileinstall.dir=$work/services" \
-    "$home/bin/superserver" --inetd "$work/none.conf" --data "$work/data" > "$work/log" 2>&1 &
+    JAVA_OPTS="-XX:ArchiveClassesAtExit=$work/superserver.jsa" SUPERSERVER_OPTS="" \
+    "$home/bin/superserver" --inetd "$work/none.conf" --deploy "$work/services" --data "$work/data" \
+    > "$work/log" 2>&1 &
 pid=$!
 
 listening=0

@@ -98,12 +98,29 @@ public class ClassArchiveIT {
                 Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline")).contains("SharedArchiveFile"));
         stop(server);
 
+        // A service of the installation's deploy/: the training start neither serves nor binds it.
+        int deployed = freePort();
+        Path cfg = copy.resolve("deploy/org.superserver.service-deployed.cfg");
+        Files.writeString(cfg, "service = daytime\ntype = INTERNAL\nsocket_type = stream\nprotocol = tcp\n"
+                + "bind = 127.0.0.1\nport = " + deployed + "\nwait = no\n");
         Path made = folder.getRoot().toPath().resolve("archive.out");
         ProcessBuilder archiving = new ProcessBuilder(copy.resolve("bin/superserver").toString(), "archive")
                 .redirectErrorStream(true).redirectOutput(made.toFile());
         archiving.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process archiver = archiving.start();
-        assertTrue("superserver archive did not finish", archiver.waitFor(120, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        int accepted = 0;
+        while (!archiver.waitFor(20, TimeUnit.MILLISECONDS)) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", deployed), 1_000);
+                accepted++;
+            } catch (IOException refused) {
+                // nothing listens there: as it should be
+            }
+            assertTrue("superserver archive did not finish within 120 s", System.nanoTime() < deadline);
+        }
+        assertEquals("connections to deploy/'s port during the training start", 0, accepted);
+        Files.delete(cfg);
         assertEquals(Files.readString(made), 0, archiver.exitValue());
         assertTrue(Files.readString(made), Files.readString(made).startsWith("superserver archive: made " + archive + " for "));
         assertEquals(List.of(before.lines().findFirst().orElseThrow(), copy.toRealPath().toString()),
