@@ -102,6 +102,8 @@ public final class Launcher {
                 if (repaired != null) {
                     log("WARN", repaired, null);
                 }
+                WatchedDirectories.check(ConfigPaths.files("superserver.fileinstall.dirs",
+                        System.getProperty("superserver.fileinstall.dirs")), uid);
             } catch (DataDirectory.UnsafeException e) {
                 log("ERROR", e.getMessage(), null);
                 return 1;

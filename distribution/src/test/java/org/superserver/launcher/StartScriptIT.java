@@ -146,6 +146,25 @@ public class StartScriptIT {
     }
 
     @Test
+    public void aDeployDirectoryOthersMayWriteIsRefusedBeforeAnythingStarts() throws Exception {
+        int port = freePort();
+        Path conf = folder.newFile("inetd.conf").toPath();
+        Files.writeString(conf, "127.0.0.1:" + port + " stream tcp nowait root internal daytime\n");
+        Path deploy = folder.newFolder("deploy").toPath().toRealPath();
+        Files.setPosixFilePermissions(deploy, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path data = folder.newFolder("data").toPath();
+        Path log = folder.getRoot().toPath().resolve("server.log");
+        server = distribution.start(log, "--inetd", conf.toString(), "--deploy", deploy.toString(), "--data",
+                data.toString());
+        assertTrue("the server did not exit", server.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(Files.readString(log), 1, server.exitValue());
+        assertTrue(Files.readString(log), Files.readString(log).contains("ERROR Launcher - The directory " + deploy
+                + " that this server watches for bundles and configurations is writable by other users (mode 0777)"));
+        assertFalse("no pid file", Files.exists(data.resolve("superserver.pid")));
+        assertFalse("nothing was bound early", Files.readString(log).contains("Bound early"));
+    }
+
+    @Test
     public void runByBashFromItsOwnDirectoryItFindsItsInstallation() throws Exception {
         Process help = new ProcessBuilder("bash", "superserver", "--help").directory(home.resolve("bin").toFile())
                 .redirectErrorStream(true).start();

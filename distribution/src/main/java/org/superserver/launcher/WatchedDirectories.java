@@ -1,0 +1,49 @@
+package org.superserver.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Makes sure no other user can add to what the server runs through the directories FileInstall
+ * watches ({@code superserver.fileinstall.dirs}: {@code deploy/} or {@code --deploy}, and the
+ * embedded default's {@code etc/default/}): a bundle dropped there runs in the server, and a
+ * {@code .cfg} file can name any program to start. Each that exists must belong to the server's
+ * user or to root and be writable by nobody else; one that does not exist yet is left to
+ * FileInstall, which creates it under the server's umask.
+ */
+final class WatchedDirectories {
+
+    /** Write permission for group or others: the bits of mode 022. */
+    private static final int GROUP_OR_OTHERS_WRITE = 0022;
+
+    private WatchedDirectories() {
+    }
+
+    /** Checks each of {@code dirs} (through symbolic links) for the server's user {@code uid}. */
+    static void check(List<Path> dirs, int uid) throws IOException, DataDirectory.UnsafeException {
+        for (Path dir : dirs) {
+            int owner;
+            int mode;
+            try {
+                owner = (Integer) Files.getAttribute(dir, "unix:uid");
+                mode = (Integer) Files.getAttribute(dir, "unix:mode");
+            } catch (NoSuchFileException missing) {
+                continue;
+            }
+            String watched = "The directory " + dir + " that this server watches for bundles and configurations ";
+            if (owner != uid && owner != 0) {
+                throw new DataDirectory.UnsafeException(watched + "belongs to uid " + owner + ", neither to uid " + uid
+                        + " that runs this server nor to root: its owner could make the server run anything; give it"
+                        + " to one of them (chown)");
+            }
+            if ((mode & GROUP_OR_OTHERS_WRITE) != 0) {
+                throw new DataDirectory.UnsafeException(watched + "is writable by other users (mode "
+                        + String.format("%04o", mode & 07777) + "): whatever they drop there runs in the server;"
+                        + " make it writable by its owner only (chmod go-w)");
+            }
+        }
+    }
+}
