@@ -33,7 +33,7 @@ final class DataDirectory {
     }
 
     /** Write permission for group or others: the bits of mode 022. */
-    private static final int GROUP_OR_OTHERS_WRITE = 0022;
+    static final int GROUP_OR_OTHERS_WRITE = 0022;
 
     private DataDirectory() {
     }
@@ -89,7 +89,8 @@ final class DataDirectory {
         }
     }
 
-    private static String octal(int mode) {
+    /** The permission bits of {@code mode} as four octal digits: {@code 0777}. */
+    static String octal(int mode) {
         return String.format("%04o", mode & 07777);
     }
 }

@@ -16,9 +16,6 @@ import java.util.List;
  */
 final class WatchedDirectories {
 
-    /** Write permission for group or others: the bits of mode 022. */
-    private static final int GROUP_OR_OTHERS_WRITE = 0022;
-
     private WatchedDirectories() {
     }
 
@@ -39,9 +36,9 @@ final class WatchedDirectories {
                         + " that runs this server nor to root: its owner could make the server run anything; give it"
                         + " to one of them (chown)");
             }
-            if ((mode & GROUP_OR_OTHERS_WRITE) != 0) {
+            if ((mode & DataDirectory.GROUP_OR_OTHERS_WRITE) != 0) {
                 throw new DataDirectory.UnsafeException(watched + "is writable by other users (mode "
-                        + String.format("%04o", mode & 07777) + "): whatever they drop there runs in the server;"
+                        + DataDirectory.octal(mode) + "): whatever they drop there runs in the server;"
                         + " make it writable by its owner only (chmod go-w)");
             }
         }
