@@ -103,7 +103,7 @@ public final class Launcher {
                     log("WARN", repaired, null);
                 }
                 WatchedDirectories.check(ConfigPaths.files("superserver.fileinstall.dirs",
-                        System.getProperty("superserver.fileinstall.dirs")), uid);
+                        System.getProperty("superserver.fileinstall.dirs")), uid, (Integer) Files.getAttribute(home, "unix:uid"));
             } catch (DataDirectory.UnsafeException e) {
                 log("ERROR", e.getMessage(), null);
                 return 1;

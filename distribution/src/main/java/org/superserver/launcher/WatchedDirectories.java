@@ -11,16 +11,20 @@ import java.util.List;
  * watches ({@code superserver.fileinstall.dirs}: {@code deploy/} or {@code --deploy}, and the
  * embedded default's {@code etc/default/}): a bundle dropped there runs in the server, and a
  * {@code .cfg} file can name any program to start. Each that exists must belong to the server's
- * user or to root and be writable by nobody else; one that does not exist yet is left to
- * FileInstall, which creates it under the server's umask.
+ * user, to root or to the installation's owner (who controls the jars the server runs anyway), and
+ * be writable by nobody else; one that does not exist yet is left to FileInstall, which creates it
+ * under the server's umask.
  */
 final class WatchedDirectories {
 
     private WatchedDirectories() {
     }
 
-    /** Checks each of {@code dirs} (through symbolic links) for the server's user {@code uid}. */
-    static void check(List<Path> dirs, int uid) throws IOException, DataDirectory.UnsafeException {
+    /**
+     * Checks each of {@code dirs} (through symbolic links) for the server's user {@code uid} and the
+     * owner {@code homeOwner} of the installation.
+     */
+    static void check(List<Path> dirs, int uid, int homeOwner) throws IOException, DataDirectory.UnsafeException {
         for (Path dir : dirs) {
             int owner;
             int mode;
@@ -31,10 +35,10 @@ final class WatchedDirectories {
                 continue;
             }
             String watched = "The directory " + dir + " that this server watches for bundles and configurations ";
-            if (owner != uid && owner != 0) {
-                throw new DataDirectory.UnsafeException(watched + "belongs to uid " + owner + ", neither to uid " + uid
-                        + " that runs this server nor to root: its owner could make the server run anything; give it"
-                        + " to one of them (chown)");
+            if (owner != uid && owner != 0 && owner != homeOwner) {
+                throw new DataDirectory.UnsafeException(watched + "belongs to uid " + owner + ", not to uid " + uid
+                        + " that runs this server, to uid " + homeOwner + " that owns the installation or to root:"
+                        + " its owner could make the server run anything; give it to one of them (chown)");
             }
             if ((mode & DataDirectory.GROUP_OR_OTHERS_WRITE) != 0) {
                 throw new DataDirectory.UnsafeException(watched + "is writable by other users (mode "

@@ -13,7 +13,10 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** The directories FileInstall watches: only the server's user or root may write them. */
+/**
+ * The directories FileInstall watches: only the server's user, the installation's owner or root
+ * may write them.
+ */
 public class WatchedDirectoriesTest {
 
     @Rule
@@ -27,7 +30,7 @@ public class WatchedDirectoriesTest {
         Files.setPosixFilePermissions(deploy, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path linked = folder.getRoot().toPath().resolve("linked");
         Files.createSymbolicLink(linked, deploy);
-        WatchedDirectories.check(List.of(deploy, linked, folder.getRoot().toPath().resolve("missing")), uid);
+        WatchedDirectories.check(List.of(deploy, linked, folder.getRoot().toPath().resolve("missing")), uid, uid);
     }
 
     @Test
@@ -37,7 +40,7 @@ public class WatchedDirectoriesTest {
             Files.setPosixFilePermissions(deploy, PosixFilePermissions.fromString(permissions));
             Path etc = folder.newFolder().toPath();
             try {
-                WatchedDirectories.check(List.of(etc, deploy), uid);
+                WatchedDirectories.check(List.of(etc, deploy), uid, uid);
                 fail("a directory of mode " + permissions + " is accepted");
             } catch (DataDirectory.UnsafeException expected) {
                 assertTrue(expected.getMessage(), expected.getMessage().startsWith("The directory " + deploy
@@ -50,7 +53,7 @@ public class WatchedDirectoriesTest {
     }
 
     @Test
-    public void aDirectoryOfAnotherUserThanTheServersOrRootIsRefused() throws Exception {
+    public void aDirectoryOfAUserWhoNeitherRunsTheServerNorOwnsTheInstallationIsRefused() throws Exception {
         Path deploy = folder.newFolder("deploy").toPath();
         int serverUid = uid + 1;
         int owner = uid;
@@ -62,19 +65,21 @@ public class WatchedDirectoriesTest {
             owner = 65534;
         }
         try {
-            WatchedDirectories.check(List.of(deploy), serverUid);
+            WatchedDirectories.check(List.of(deploy), serverUid, serverUid + 2);
             fail("a directory of uid " + owner + " is accepted for a server of uid " + serverUid);
         } catch (DataDirectory.UnsafeException expected) {
             assertTrue(expected.getMessage(), expected.getMessage().startsWith("The directory " + deploy
                     + " that this server watches for bundles and configurations belongs to uid " + owner
-                    + ", neither to uid " + serverUid + " that runs this server nor to root"));
+                    + ", not to uid " + serverUid + " that runs this server, to uid " + (serverUid + 2)
+                    + " that owns the installation or to root"));
         }
+        WatchedDirectories.check(List.of(deploy), serverUid, owner);
     }
 
     @Test
     public void aDirectoryOfRootIsAcceptedForAnyServer() throws Exception {
         Path etc = Path.of("/etc");
         assertEquals(0, (int) (Integer) Files.getAttribute(etc, "unix:uid"));
-        WatchedDirectories.check(List.of(etc), uid + 1);
+        WatchedDirectories.check(List.of(etc), uid + 1, uid + 2);
     }
 }
