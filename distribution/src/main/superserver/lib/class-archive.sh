@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Makes HOME/lib/superserver.jsa, a class-data-sharing archive of the classes a start of the
 # server loads (the JDK's, the framework's and the bundles'), for this installation and the Java
-# runtime that starts it (JAVA_HOME's, or the one on the PATH), and HOME/lib/superserver.jsa.runtime
-# naming both. Run as 'bin/superserver archive'; the build runs it once HOME (target/superserver)
-# is assembled. bin/superserver maps the archive only on that runtime and in that installation.
+# runtime that starts it (JAVA_HOME's, or the one on the PATH), with HOME/lib/superserver.jsa.runtime
+# naming both and HOME/lib/superserver.jsa.stamps/ holding the time of each jar on the class path.
+# Run as 'bin/superserver archive'; the build runs it once HOME (target/superserver) is assembled.
+# bin/superserver maps the archive only on that runtime, in that installation, with those jars.
 #
 # The archive is made by one training start of HOME/bin/superserver with
 # -XX:ArchiveClassesAtExit: the built-ins of the embedded default over TCP and UDP, as
@@ -26,7 +27,7 @@ The build makes the archive in distribution/target/superserver for the build's r
 once after unpacking the tar.gz, after moving or copying an installation, or after changing or
 updating the Java runtime: bin/superserver says at a start when the archive does not fit. It
 needs write access to lib/ (run it as the installation's owner); the archive and its record
-(lib/superserver.jsa.runtime) are read-only files.
+(lib/superserver.jsa.runtime, the files of lib/superserver.jsa.stamps/) are read-only.
 USAGE
 }
 
@@ -42,7 +43,7 @@ say() { printf 'superserver archive: %s\n' "$*"; }
 fail() { say "$*" >&2; exit 1; }
 
 [ -w "$home/lib" ] || fail "cannot write $home/lib; run it as the installation's owner"
-rm -f "$archive" "$archive.runtime" || fail "cannot replace $archive"
+rm -rf "$archive" "$archive.runtime" "$archive.stamps" || fail "cannot replace $archive"
 
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
     java="$JAVA_HOME/bin/java"
@@ -102,10 +103,19 @@ if [ ! -s "$work/superserver.jsa" ]; then
     tail -n 20 "$work/log" >&2
     fail "the training start wrote no archive; no archive (its log above)"
 fi
-# Installed read-only, each under a new name renamed into place: never written through a link.
-install -m 0444 "$work/superserver.jsa" "$archive.new" && mv -f "$archive.new" "$archive" \
-    || fail "cannot write $archive"
+# Installed read-only, each under a new name renamed into place (never written through a link),
+# the archive last: a start uses it only once all three are there.
+# The time of each jar on the class path, which the JVM checks: an empty file of that time each.
+mkdir "$work/stamps"
+for jar in "$home/lib/superserver-launcher.jar" "$home/lib/org.apache.felix.main.jar" "$home"/bundle/superserver-api-*.jar; do
+    [ -f "$jar" ] && touch -r "$jar" "$work/stamps/${jar##*/}"
+done
+chmod 0444 "$work/stamps"/* && chmod 0755 "$work/stamps"
+rm -rf "$archive.stamps.new" && cp -a "$work/stamps" "$archive.stamps.new" \
+    && mv "$archive.stamps.new" "$archive.stamps" || fail "cannot write $archive.stamps"
 printf '%s %s\n%s\n' "$java" "$runtime" "$home" > "$work/runtime"
 install -m 0444 "$work/runtime" "$archive.runtime.new" && mv -f "$archive.runtime.new" "$archive.runtime" \
     || fail "cannot write $archive.runtime"
+install -m 0444 "$work/superserver.jsa" "$archive.new" && mv -f "$archive.new" "$archive" \
+    || fail "cannot write $archive"
 say "made $archive for $java ($runtime) in $home, $(($(stat -c %s "$archive") / 1024)) KiB"

@@ -201,33 +201,10 @@ public final class Launcher {
         log("INFO", "Superserver started (pid " + ProcessHandle.current().pid() + ", home " + home
                 + ", data " + data + openFiles.map(limit -> ", " + RLIMIT_NOFILE_PROPERTY + " " + limit).orElse("")
                 + ")", null);
-        checkClassArchive();
         FrameworkEvent event = framework.waitForStop(0);
         EarlySockets.closeUnclaimed("the framework stopped before a core took them");
         reportStopped.run();
         return event.getType() == FrameworkEvent.ERROR ? 1 : 0;
-    }
-
-    /**
-     * Warns when the JVM did not map the class-data-sharing archive that bin/superserver passed it
-     * ({@code superserver.class.archive}): the JVM refuses one made for other jars on the class path
-     * without a word, and bin/superserver can tell a jar changed only by its time.
-     */
-    private static void checkClassArchive() {
-        String archive = System.getProperty("superserver.class.archive");
-        if (archive == null || archive.isEmpty()) {
-            return;
-        }
-        Path file = Path.of(archive);
-        try {
-            file = file.toRealPath();
-        } catch (IOException gone) {
-            // Compared as given: a mapped file that is gone since is still listed under its path.
-        }
-        if (!ProcSelf.maps(file).orElse(true)) {
-            log("WARN", "The JVM did not use the class-data-sharing archive " + archive + ": the jars on the class"
-                    + " path are not those it was made with; 'superserver archive' makes one for them", null);
-        }
     }
 
     /** Updates the bundles whose jars in {@code bundleDir} changed since the last start ({@link BundleUpdates}). */

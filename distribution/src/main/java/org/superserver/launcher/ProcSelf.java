@@ -9,15 +9,14 @@ import java.util.OptionalInt;
 
 /**
  * What Linux says about this process in {@code /proc/self}: its umask and effective user
- * ({@code status}), the open-file limit it was started with ({@code limits}) and the files it maps
- * ({@code maps}). Java has no API for any of them; on a system without these files each answer is
- * empty and the launcher skips what depends on it.
+ * ({@code status}) and the open-file limit it was started with ({@code limits}). Java has no API
+ * for any of them; on a system without these files each answer is empty and the launcher skips
+ * what depends on it.
  */
 final class ProcSelf {
 
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final Path LIMITS = Path.of("/proc/self/limits");
-    private static final Path MAPS = Path.of("/proc/self/maps");
 
     private ProcSelf() {
     }
@@ -36,27 +35,6 @@ final class ProcSelf {
     /** The open-file limit, {@code SOFT:HARD}, if the kernel reports it. */
     static Optional<String> openFiles() {
         return openFiles(read(LIMITS));
-    }
-
-    /** Whether this process maps {@code file} (a real path), if the kernel reports its mappings. */
-    static Optional<Boolean> maps(Path file) {
-        String maps;
-        try {
-            maps = new String(Files.readAllBytes(MAPS), StandardCharsets.UTF_8);
-        } catch (IOException | UnsupportedOperationException e) {
-            return Optional.empty();
-        }
-        return maps.isEmpty() ? Optional.empty() : Optional.of(maps(maps, file.toString()));
-    }
-
-    /** Whether a {@code /proc/PID/maps} text has a mapping of {@code file}: a line that ends with its path. */
-    static boolean maps(String maps, String file) {
-        for (String line : maps.split("\n")) {
-            if (line.endsWith(" " + file)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The second number of the {@code Uid:} line (real, effective, saved, file system). */

@@ -14,12 +14,18 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -53,6 +59,12 @@ public class ClassArchiveIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath().toString();
         assertEquals(java + " " + Runtime.version(), record.get(0));
         assertEquals(home.toRealPath().toString(), record.get(1));
+        for (String jar : List.of("lib/superserver-launcher.jar", "lib/org.apache.felix.main.jar",
+                "bundle/" + distribution.bundles("superserver-api-").get(0).getFileName())) {
+            Path stamp = home.resolve("lib/superserver.jsa.stamps").resolve(Path.of(jar).getFileName());
+            assertEquals(jar, Files.getLastModifiedTime(home.resolve(jar)), Files.getLastModifiedTime(stamp));
+            assertEquals(stamp.toString(), "r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(stamp)));
+        }
     }
 
     @Test
@@ -138,17 +150,39 @@ public class ClassArchiveIT {
         ServedPorts.awaitLog(fit, "Superserver started");
         stop(server);
         assertFalse(Files.readString(fit), Files.readString(fit).contains("superserver:"));
-        assertFalse(Files.readString(fit), Files.readString(fit).contains("WARN Launcher"));
 
-        // A jar replaced by one with an older time: the script passes the archive, the JVM refuses it.
-        Files.setLastModifiedTime(copy.resolve("lib/superserver-launcher.jar"), FileTime.fromMillis(946_684_800_000L));
-        Path refused = folder.getRoot().toPath().resolve("refused.log");
-        server = start(copy, refused, conf, null);
-        ServedPorts.awaitDaytime(server, port, refused);
-        String warning = ServedPorts.awaitLog(refused, "WARN Launcher - The JVM did not use");
-        assertTrue(warning, warning.contains("WARN Launcher - The JVM did not use the class-data-sharing archive " + archive
-                + ": the jars on the class path are not those it was made with; 'superserver archive' makes one for them"));
+        // A jar replaced by another (the same classes, stored uncompressed) with an older time, which
+        // the JVM would refuse without a word: the start says so and passes no archive.
+        Path launcher = copy.resolve("lib/superserver-launcher.jar");
+        long size = Files.size(launcher);
+        uncompressed(launcher);
+        assertTrue(size + " -> " + Files.size(launcher), Files.size(launcher) > size);
+        Files.setLastModifiedTime(launcher, FileTime.fromMillis(946_684_800_000L));
+        Path replaced = folder.getRoot().toPath().resolve("replaced.log");
+        server = start(copy, replaced, conf, null);
+        ServedPorts.awaitDaytime(server, port, replaced);
+        assertTrue(Files.readString(replaced), Files.readString(replaced).startsWith("superserver: no class-data-sharing"
+                + " archive for this installation and Java runtime (lib/superserver-launcher.jar changed after"
+                + " lib/superserver.jsa was made); 'superserver archive' makes one"));
+        assertFalse(Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline")).contains("SharedArchiveFile"));
         stop(server);
+    }
+
+    /** Writes {@code jar} again with the same entries in the same order, without compression. */
+    private static void uncompressed(Path jar) throws IOException {
+        Path written = jar.resolveSibling(jar.getFileName() + ".new");
+        try (ZipFile in = new ZipFile(jar.toFile());
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(written))) {
+            out.setLevel(Deflater.NO_COMPRESSION);
+            for (ZipEntry entry : Collections.list(in.entries())) {
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                try (InputStream content = in.getInputStream(entry)) {
+                    content.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        Files.move(written, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private Process start(Path copy, Path log, Path conf, String javaOpts) throws IOException {
@@ -212,11 +246,19 @@ public class ClassArchiveIT {
         Files.writeString(record, java.toRealPath() + " 17.0.15+6\n" + installation + "\n");
         Path launcher = copy.resolve("lib/superserver-launcher.jar");
         Files.writeString(launcher, "stand-in");
-        Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-        assertFalse("a jar on the class path changed since", launch(copy, javaHome, recorded).contains(option));
+        assertFalse("a jar on the class path without a stamp", launch(copy, javaHome, recorded).contains(option));
         assertTrue(output, output.startsWith(hint + "lib/superserver-launcher.jar changed after lib/superserver.jsa was made)"));
-        Files.setLastModifiedTime(launcher, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
-        assertTrue("an older jar", launch(copy, javaHome, recorded).contains(option));
+        Path stamp = Files.createDirectories(copy.resolve("lib/superserver.jsa.stamps")).resolve("superserver-launcher.jar");
+        Files.createFile(stamp);
+        FileTime then = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Files.setLastModifiedTime(stamp, then);
+        Files.setLastModifiedTime(launcher, then);
+        assertTrue("a jar of its stamp's time", launch(copy, javaHome, recorded).contains(option));
+        Files.setLastModifiedTime(launcher, FileTime.fromMillis(then.toMillis() + 1_000));
+        assertFalse("a newer jar", launch(copy, javaHome, recorded).contains(option));
+        Files.setLastModifiedTime(launcher, FileTime.fromMillis(then.toMillis() - 1_000));
+        assertFalse("an older jar", launch(copy, javaHome, recorded).contains(option));
+        assertTrue(output, output.startsWith(hint + "lib/superserver-launcher.jar changed after lib/superserver.jsa was made)"));
 
         Files.delete(record);
         List<String> args = launch(copy, javaHome, recorded);
