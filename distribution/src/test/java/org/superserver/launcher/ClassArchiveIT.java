@@ -49,7 +49,7 @@ public class ClassArchiveIT {
     @Test
     public void theBuildMadeAReadOnlyArchiveForItsOwnRuntime() throws Exception {
         Path archive = home.resolve("lib/superserver.jsa");
-        assertTrue("no " + archive + " (see the build's class-archive lines)", Files.size(archive) > 0);
+        assertTrue("no " + archive + " (see the build's 'superserver archive' line)", Files.size(archive) > 0);
         for (Path made : List.of(archive, home.resolve("lib/superserver.jsa.runtime"))) {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(made);
             assertEquals(made.toString(), "r--r--r--", PosixFilePermissions.toString(permissions));
