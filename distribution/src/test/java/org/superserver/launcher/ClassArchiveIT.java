@@ -77,7 +77,9 @@ public class ClassArchiveIT {
                 conf.toString(), "--data", folder.newFolder("data").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("JAVA_OPTS");
+        // -Xshare:on: the JVM refuses to start at all unless it maps the archive (a refused archive's
+        // pages may stay mapped, so /proc/PID/maps alone cannot tell).
+        builder.environment().put("JAVA_OPTS", "-Xshare:on");
         Process server = distribution.started(builder.start());
 
         String answer = ServedPorts.awaitDaytime(server, port, log);
