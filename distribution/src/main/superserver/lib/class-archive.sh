@@ -107,7 +107,9 @@ fi
 # the archive last: a start uses it only once all three are there.
 # The time of each jar on the class path, which the JVM checks: an empty file of that time each.
 mkdir "$work/stamps"
-for jar in "$home/lib/superserver-launcher.jar" "$home/lib/org.apache.felix.main.jar" "$home"/bundle/superserver-api-*.jar; do
+# bin/superserver hands over its class path (SUPERSERVER_CLASS_PATH), where the start checks them.
+IFS=: read -r -a jars <<< "${SUPERSERVER_CLASS_PATH:?run it as 'bin/superserver archive'}"
+for jar in "${jars[@]}"; do
     [ -f "$jar" ] && touch -r "$jar" "$work/stamps/${jar##*/}"
 done
 chmod 0444 "$work/stamps"/* && chmod 0755 "$work/stamps"

@@ -30,8 +30,9 @@ import org.superserver.launcher.convert.FormatLoader;
  * <p>A socket is where the core binds it first ({@link ListenAddresses}): the definition's literal
  * bind address, else the wildcard of its protocol's family, {@code ::} (dual-stack) for a plain
  * {@code tcp} or {@code udp} unless {@code java.net.preferIPv4Stack} is set. Left out as in the
- * core's record of its listening sockets: Unix-domain sockets, port 0, IPv6 sockets for IPv6 only ({@code v6only}), link-local
- * addresses with an interface, and bind addresses that are not literals of the protocol's family
+ * core's record of its listening sockets: Unix-domain sockets, port 0, IPv6 sockets for IPv6 only
+ * ({@code v6only}), link-local addresses with an interface, and bind addresses that are not literals
+ * of the protocol's family
  * (the core reports those). Problems of the files are left to the bundles that read them for the
  * server, which report them with file, line and field; a socket bound here that no service takes is
  * closed by the core once its configuration has settled.
@@ -41,8 +42,21 @@ final class ConfiguredSockets {
     /** The listen backlog of a socket bound here: the core's default ({@code backlog} of {@code org.superserver.core}). */
     static final int BACKLOG = 128;
 
-    /** What a start's configuration files ask for: the sockets, and the files read, for the log line. */
+    /**
+     * What a start's configuration files ask for: the sockets, and the files read, for the log line;
+     * {@code read} starts with {@code not read} when the configuration as a whole could not be read.
+     */
     record Found(List<EarlySockets.Wanted> sockets, String read) {
+
+        /** Nothing, since the configuration could not be read: {@code why} follows {@code not read}. */
+        static Found notRead(String why) {
+            return new Found(List.of(), "not read" + why);
+        }
+
+        /** Whether the configuration as a whole could not be read. */
+        boolean wasNotRead() {
+            return sockets.isEmpty() && read.startsWith("not read");
+        }
     }
 
     private ConfiguredSockets() {
@@ -64,7 +78,7 @@ final class ConfiguredSockets {
             return failures.isEmpty() ? found
                     : new Found(found.sockets(), found.read() + "; " + String.join("; ", failures));
         } catch (IOException | RuntimeException | ServiceConfigurationError | LinkageError e) {
-            return new Found(List.of(), "the config formats of " + bundleDir + " could not be loaded (" + e + ")");
+            return Found.notRead(": the config formats of " + bundleDir + " could not be loaded (" + e + ")");
         }
     }
 
@@ -122,8 +136,7 @@ final class ConfiguredSockets {
      * when it cannot be bound early ({@link ListenAddresses#bindableEarly}).
      */
     static Optional<EarlySockets.Wanted> socket(ServiceDefinition definition, boolean ipv6Usable) {
-        Optional<InetSocketAddress> address = definition.protocol().isUnix() ? Optional.empty()
-                : ListenAddresses.first(definition, ipv6Usable);
+        Optional<InetSocketAddress> address = ListenAddresses.first(definition, ipv6Usable);
         if (address.isEmpty() || !ListenAddresses.bindableEarly(definition, address.get())) {
             return Optional.empty();
         }

@@ -123,7 +123,7 @@ final class EarlySockets {
             wanted = found.sockets();
             source = "the configuration (" + found.read() + (read.key() == null ? "" : "; " + record
                     + " was made from another configuration or the same files before a change") + ")";
-            if (wanted.isEmpty() && found.read().startsWith("not read")) {
+            if (found.wasNotRead()) {
                 return "Bound nothing early: the configuration was " + found.read() + "; the services bind their own"
                         + " sockets";
             }
@@ -176,25 +176,20 @@ final class EarlySockets {
      * services bind their own sockets when the bundles have read it.
      */
     static ConfiguredSockets.Found readWithin(Supplier<ConfiguredSockets.Found> configured, long millis) {
-        CompletableFuture<ConfiguredSockets.Found> reading = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                reading.complete(configured.get());
-            } catch (RuntimeException | LinkageError e) { // bin/superserver puts bundle/'s API jar on the class path
-                reading.complete(new ConfiguredSockets.Found(List.of(), "not read: " + e));
-            }
-        }, "superserver-early-configuration");
-        reader.setDaemon(true);
-        reader.start();
+        CompletableFuture<ConfiguredSockets.Found> reading = CompletableFuture.supplyAsync(configured, task -> {
+            Thread reader = new Thread(task, "superserver-early-configuration");
+            reader.setDaemon(true);
+            reader.start();
+        });
         try {
             return reading.get(millis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return new ConfiguredSockets.Found(List.of(), "not read within " + millis + " ms");
+            return ConfiguredSockets.Found.notRead(" within " + millis + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new ConfiguredSockets.Found(List.of(), "not read: interrupted");
-        } catch (ExecutionException e) {
-            return new ConfiguredSockets.Found(List.of(), "not read: " + e.getCause());
+            return ConfiguredSockets.Found.notRead(": interrupted");
+        } catch (ExecutionException e) { // a format's bug, or the API missing from the class path (LinkageError)
+            return ConfiguredSockets.Found.notRead(": " + e.getCause());
         }
     }
 

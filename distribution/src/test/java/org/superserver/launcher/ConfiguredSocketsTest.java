@@ -144,4 +144,19 @@ public class ConfiguredSocketsTest {
         assertTrue(found.read(), found.read().startsWith(conf + "; a format could not be loaded: ")
                 && found.read().contains("NoSuchFormat"));
     }
+
+    @Test
+    public void formatsThatCannotBeLoadedAtAllLeaveTheConfigurationNotReadAndTheStartSaysSo() throws Exception {
+        Path conf = write("inetd.conf", "127.0.0.1:17022 stream tcp nowait root internal echo\n");
+        Path bundle = folder.getRoot().toPath().resolve("no-bundle-directory");
+        ConfiguredSockets.Found found = ConfiguredSockets.of(bundle, Map.of("superserver.inetd", conf.toString())::get);
+        assertEquals(List.of(), found.sockets());
+        assertTrue(found.read(), found.wasNotRead());
+        String line = EarlySockets.bind(folder.newFolder("data").toPath(), (int) ProcSelf.effectiveUid().orElseThrow(),
+                null, "k", () -> found);
+        assertTrue(line, line.startsWith("Bound nothing early: the configuration was not read: the config formats of "
+                + bundle + " could not be loaded (java.nio.file.NoSuchFileException: " + bundle + "); the services"));
+        assertTrue(found.read(), !ConfiguredSockets.read(formats(),
+                List.of(new ConfiguredSockets.Source("inetd", conf)), true).wasNotRead());
+    }
 }
